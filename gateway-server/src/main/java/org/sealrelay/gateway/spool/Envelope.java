@@ -1,0 +1,64 @@
+package org.sealrelay.gateway.spool;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The SMTP envelope of a spooled message with per-recipient state. Immutable: a state change
+ * returns a new envelope, which the queue manager writes back with {@link Spool#update}.
+ *
+ * @param id queue id
+ * @param reversePath MAIL FROM address without angle brackets; empty for the null reverse-path
+ * @param recipients recipients in RCPT order
+ * @param eightBitMime whether the client declared BODY=8BITMIME
+ * @param clientAddress IP address of the SMTP client
+ * @param clientHelo EHLO or HELO argument
+ * @param receivedAt when the end of data was received
+ * @param sizeOctets content size in octets, including the added Received header
+ */
+public record Envelope(
+        QueueId id,
+        String reversePath,
+        List<EnvelopeRecipient> recipients,
+        boolean eightBitMime,
+        String clientAddress,
+        String clientHelo,
+        Instant receivedAt,
+        long sizeOctets) {
+    public Envelope {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(reversePath, "reversePath");
+        Objects.requireNonNull(clientAddress, "clientAddress");
+        Objects.requireNonNull(clientHelo, "clientHelo");
+        Objects.requireNonNull(receivedAt, "receivedAt");
+        recipients = List.copyOf(recipients);
+        if (recipients.isEmpty()) {
+            throw new IllegalArgumentException("envelope " + id + " has no recipients");
+        }
+    }
+
+    /** Returns a copy with one recipient replaced by address. */
+    public Envelope withRecipient(EnvelopeRecipient updated) {
+        List<EnvelopeRecipient> copy = new ArrayList<>(recipients.size());
+        boolean found = false;
+        for (EnvelopeRecipient recipient : recipients) {
+            if (!found && recipient.address().equals(updated.address())) {
+                copy.add(updated);
+                found = true;
+            } else {
+                copy.add(recipient);
+            }
+        }
+        if (!found) {
+            throw new IllegalArgumentException("envelope " + id + " has no recipient " + updated.address());
+        }
+        return new Envelope(id, reversePath, copy, eightBitMime, clientAddress, clientHelo, receivedAt, sizeOctets);
+    }
+
+    /** Whether every recipient has reached a final state. */
+    public boolean isComplete() {
+        return recipients.stream().allMatch(recipient -> recipient.status().isFinal());
+    }
+}
