@@ -1,0 +1,34 @@
+package org.sealrelay.gateway.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Queue manager settings.
+ *
+ * @param initialRetryDelay delay after the first deferral; doubled after each further one
+ * @param maxRetryDelay cap on the doubled delay
+ * @param maxLifetime how long a message may stay queued before its pending recipients bounce
+ * @param maxConcurrentDeliveries delivery attempts in flight at once, over all destinations
+ */
+public record QueueConfig(
+        Duration initialRetryDelay,
+        Duration maxRetryDelay,
+        Duration maxLifetime,
+        int maxConcurrentDeliveries) {
+    public QueueConfig {
+        Objects.requireNonNull(initialRetryDelay, "initialRetryDelay");
+        Objects.requireNonNull(maxRetryDelay, "maxRetryDelay");
+        Objects.requireNonNull(maxLifetime, "maxLifetime");
+        if (initialRetryDelay.isNegative() || initialRetryDelay.isZero()) {
+            throw new IllegalArgumentException("initial retry delay must be positive, got " + initialRetryDelay);
+        }
+        if (maxRetryDelay.compareTo(initialRetryDelay) < 0) {
+            throw new IllegalArgumentException("max retry delay " + maxRetryDelay
+                    + " is shorter than the initial retry delay " + initialRetryDelay);
+        }
+        if (maxConcurrentDeliveries < 1) {
+            throw new IllegalArgumentException("max concurrent deliveries must be at least 1, got " + maxConcurrentDeliveries);
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package org.sealrelay.gateway.smtp.inbound;
+
+import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+import org.sealrelay.gateway.spool.MessageWriter;
+
+/**
+ * Reads the DATA phase (RFC 5321 section 4.1.1.4) byte by byte: removes dot-stuffing, finds the
+ * end of data, and streams the content to a {@link MessageWriter} through a small buffer, so no
+ * message is ever held whole on the heap.
+ *
+ * <p>Only CRLF ends a line and only CRLF "." CRLF ends the data (RFC 5321 section 2.3.8). A bare
+ * CR or a bare LF is not a line end: it marks the message as invalid, and reading goes on to
+ * the real end of data, so sequences such as LF "." CRLF or LF "." LF cannot end one message early
+ * and smuggle a second one in its tail. An invalid, oversized or too-long-line message is read to
+ * its end and then rejected as a whole.
+ *
+ * <p>Not thread-safe; one instance serves one DATA command on the channel's event loop.
+ */
+final class DataReader {
+    /** Result of feeding bytes. */
+    enum Progress {
+        /** More data is needed. */
+        NEED_MORE,
+        /** The terminating CRLF "." CRLF was consumed. */
+        COMPLETE
+    }
+
+    /** Why a completed message must be rejected; {@link #NONE} when it is acceptable. */
+    enum Fault {
+        NONE,
+        BARE_LINE_ENDING,
+        LINE_TOO_LONG,
+        TOO_BIG,
+        WRITE_FAILED
+    }
+
+    private enum State {
+        LINE_START,
+        LEADING_DOT,
+        LEADING_DOT_CR,
+        IN_LINE,
+        CR
+    }
+
+    /** RFC 5321 section 4.5.3.1.6: a text line is at most 1000 octets including CRLF. */
+    static final int MAX_TEXT_LINE = 1000;
+
+    private static final int BUFFER_SIZE = 16 * 1024;
+
+    private final MessageWriter writer;
+    private final long maxSize;
+    private final byte[] buffer = new byte[BUFFER_SIZE];
+    private int buffered;
+    private State state = State.LINE_START;
+    private int lineLength;
+    private long size;
+    private Fault fault = Fault.NONE;
+    private IOException writeFailure;
+
+    /**
+     * @param writer receives the unstuffed content; not written to after a fault
+     * @param initialSize octets already written (the prepended Received header), counted
+     *     against {@code maxSize}
+     * @param maxSize largest accepted message in octets
+     */
+    DataReader(MessageWriter writer, long initialSize, long maxSize) {
+        this.writer = writer;
+        this.size = initialSize;
+        this.maxSize = maxSize;
+    }
+
+    /**
+     * Consumes bytes from {@code in} up to and including the end-of-data line, leaving any
+     * pipelined bytes after it unread.
+     */
+    Progress read(ByteBuf in) {
+        while (in.isReadable()) {
+            byte b = in.readByte();
+            if (step(b)) {
+                flush();
+                return Progress.COMPLETE;
+            }
+        }
+        flush();
+        return Progress.NEED_MORE;
+    }
+
+    /** Returns the first fault seen, or {@link Fault#NONE}. */
+    Fault fault() {
+        return fault;
+    }
+
+    /** Returns the write error behind {@link Fault#WRITE_FAILED}, or null. */
+    IOException writeFailure() {
+        return writeFailure;
+    }
+
+    /** Returns the content octets counted so far, including the initial size. */
+    long size() {
+        return size;
+    }
+
+    /** Processes one byte; returns true at the end of data. */
+    private boolean step(byte b) {
+        switch (state) {
+            case LINE_START:
+                if (b == '.') {
+                    state = State.LEADING_DOT;
+                    lineLength = 1;
+                    return false;
+                }
+                lineLength = 0;
+                return inLine(b);
+            case LEADING_DOT:
+                if (b == '\r') {
+                    state = State.LEADING_DOT_CR;
+                    return false;
+                }
+                // A stuffed dot: the first '.' is dropped and the byte starts the line's content.
+                return inLine(b);
+            case LEADING_DOT_CR:
+                if (b == '\n') {
+                    return true;
+                }
+                // "." CR followed by something else: the CR was bare.
+                setFault(Fault.BARE_LINE_ENDING);
+                state = State.IN_LINE;
+                return inLine(b);
+            case IN_LINE:
+                return inLine(b);
+            case CR:
+                if (b == '\n') {
+                    countLineOctet();
+                    emit((byte) '\r');
+                    emit((byte) '\n');
+                    state = State.LINE_START;
+                    return false;
+                }
+                setFault(Fault.BARE_LINE_ENDING);
+                state = State.IN_LINE;
+                return inLine(b);
+            default:
+                throw new IllegalStateException("unknown state " + state);
+        }
+    }
+
+    private boolean inLine(byte b) {
+        countLineOctet();
+        if (b == '\r') {
+            state = State.CR;
+            return false;
+        }
+        state = State.IN_LINE;
+        if (b == '\n') {
+            // A bare LF never ends a line (see the class comment).
+            setFault(Fault.BARE_LINE_ENDING);
+            return false;
+        }
+        emit(b);
+        return false;
+    }
+
+    private void countLineOctet() {
+        lineLength++;
+        if (lineLength > MAX_TEXT_LINE) {
+            setFault(Fault.LINE_TOO_LONG);
+        }
+    }
+
+    private void emit(byte b) {
+        size++;
+        if (size > maxSize) {
+            setFault(Fault.TOO_BIG);
+        }
+        if (fault != Fault.NONE) {
+            return;
+        }
+        buffer[buffered++] = b;
+        if (buffered == buffer.length) {
+            flush();
+        }
+    }
+
+    private void flush() {
+        if (buffered == 0) {
+            return;
+        }
+        if (fault == Fault.NONE) {
+            try {
+                writer.write(buffer, 0, buffered);
+            } catch (IOException e) {
+                writeFailure = e;
+                setFault(Fault.WRITE_FAILED);
+            }
+        }
+        buffered = 0;
+    }
+
+    private void setFault(Fault newFault) {
+        if (fault == Fault.NONE) {
+            fault = newFault;
+            buffered = 0;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package org.sealrelay.gateway.smtp.inbound;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.sealrelay.gateway.spool.MessageWriter;
+
+/**
+ * Per-connection SMTP state in two scopes: the connection scope (greeting, TLS) lives until
+ * the connection closes or STARTTLS resets it; the transaction scope (sender, recipients, the
+ * message being written) is cleared by RSET, a new EHLO or HELO, and the end of DATA.
+ */
+final class SessionState {
+    /** Connection scope. */
+    String heloName;
+    boolean extended;
+    String tlsProtocol;
+    String tlsCipher;
+    int errors;
+
+    /** Transaction scope. */
+    String reversePath;
+    boolean eightBitMime;
+    final List<String> recipients = new ArrayList<>();
+    MessageWriter writer;
+
+    boolean hasGreeting() {
+        return heloName != null;
+    }
+
+    boolean inTransaction() {
+        return reversePath != null;
+    }
+
+    /** Clears the transaction scope, discarding any partly written message. */
+    void resetTransaction() {
+        reversePath = null;
+        eightBitMime = false;
+        recipients.clear();
+        if (writer != null) {
+            writer.abort();
+            writer = null;
+        }
+    }
+
+    /** Clears both scopes except TLS, as RFC 3207 section 4.2 requires after the handshake. */
+    void resetAfterTls() {
+        resetTransaction();
+        heloName = null;
+        extended = false;
+    }
+}
