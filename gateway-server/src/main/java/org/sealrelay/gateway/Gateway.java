@@ -1,0 +1,130 @@
+package org.sealrelay.gateway;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.sealrelay.gateway.config.GatewayConfig;
+import org.sealrelay.gateway.config.ListenerConfig;
+import org.sealrelay.gateway.delivery.SmtpDeliveryAgent;
+import org.sealrelay.gateway.queue.QueueManager;
+import org.sealrelay.gateway.smtp.inbound.SmtpServer;
+import org.sealrelay.gateway.spool.FileSpool;
+import org.sealrelay.gateway.spool.Spool;
+import org.sealrelay.gateway.submission.SubmissionService;
+import org.sealrelay.gateway.tls.ServerTls;
+import org.sealrelay.gateway.transport.Transports;
+import org.sealrelay.policy.DomainTlsPolicy;
+import org.sealrelay.policy.Policy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running gateway, wired in one place: spool, delivery agent, queue manager, policy,
+ * submission path and listeners. Starts in dependency order and stops in reverse, so that no
+ * listener accepts mail before the queue can take it and the spool closes last.
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+    private final GatewayConfig config;
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+    private final List<SmtpServer> servers = new ArrayList<>();
+    private Spool spool;
+    private SmtpDeliveryAgent deliveryAgent;
+    private QueueManager queueManager;
+
+    private Gateway(GatewayConfig config) {
+        this.config = config;
+        this.bossGroup = Transports.newEventLoopGroup(1, "smtp-accept");
+        this.workerGroup = Transports.newEventLoopGroup(0, "smtp-io");
+    }
+
+    /**
+     * Starts every component and binds the listeners.
+     *
+     * @throws IOException if the spool, keys or TLS files cannot be opened, or a listener cannot bind
+     */
+    public static Gateway start(GatewayConfig config) throws IOException, InterruptedException {
+        Gateway gateway = new Gateway(config);
+        try {
+            gateway.startComponents();
+            return gateway;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            gateway.close();
+            throw e;
+        }
+    }
+
+    private void startComponents() throws IOException, InterruptedException {
+        Clock clock = Clock.systemDefaultZone();
+        SslContext serverTls = ServerTls.loadOrCreate(config.tls().certificate(), config.tls().privateKey(),
+                config.hostname());
+        spool = FileSpool.open(config.spool());
+        deliveryAgent = new SmtpDeliveryAgent(config.delivery(), workerGroup);
+        queueManager = new QueueManager(spool, deliveryAgent, config.queue(), clock);
+        queueManager.recover(spool.recover());
+
+        Policy policy = new DomainTlsPolicy(config.delivery().defaultTlsLevel(), config.delivery().tlsLevels());
+        SubmissionService submission = new SubmissionService(policy, queueManager, clock);
+        for (ListenerConfig listener : config.listeners()) {
+            SmtpServer server = new SmtpServer(listener, config.hostname(), serverTls, spool, submission, clock,
+                    bossGroup, workerGroup);
+            try {
+                server.start();
+            } catch (io.netty.channel.ChannelException e) {
+                throw new IOException("cannot bind listener " + listener.name() + " to " + listener.address()
+                        + ": " + e.getMessage(), e);
+            }
+            servers.add(server);
+        }
+        log.info("SealRelay started: {} listener(s), {} message(s) queued", servers.size(), queueManager.size());
+    }
+
+    /** Returns the bound listener addresses in configuration order. */
+    public List<InetSocketAddress> listenAddresses() {
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        for (SmtpServer server : servers) {
+            addresses.add(server.localAddress());
+        }
+        return addresses;
+    }
+
+    /** Returns the queue manager, for flushing and inspection. */
+    public QueueManager queueManager() {
+        return queueManager;
+    }
+
+    /** Stops listeners, then the queue manager and delivery, then the spool. Safe to call twice. */
+    @Override
+    public synchronized void close() {
+        for (SmtpServer server : servers) {
+            server.close();
+        }
+        servers.clear();
+        if (queueManager != null) {
+            queueManager.close();
+            queueManager = null;
+        }
+        if (deliveryAgent != null) {
+            deliveryAgent.close();
+            deliveryAgent = null;
+        }
+        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workerGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        if (spool != null) {
+            try {
+                spool.close();
+            } catch (IOException e) {
+                log.error("closing the spool failed: {}", e.toString());
+            }
+            spool = null;
+        }
+        log.info("SealRelay stopped");
+    }
+}

@@ -1,0 +1,28 @@
+package org.sealrelay.gateway.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code sealrelay} command line. Each subcommand is a class of its own; this one only
+ * registers them.
+ */
+@Command(
+        name = "sealrelay",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionCommand.Provider.class,
+        description = "Secure SMTP gateway for mail that carries protected health information.",
+        subcommands = {RunCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+public final class SealRelayCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: try 'sealrelay run --config FILE'");
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new SealRelayCommand()).execute(args));
+    }
+}

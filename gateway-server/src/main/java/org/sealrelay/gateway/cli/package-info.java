@@ -1,0 +1,2 @@
+/** The {@code sealrelay} command line (picocli). */
+package org.sealrelay.gateway.cli;

@@ -1,0 +1,229 @@
+package org.sealrelay.gateway.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.sealrelay.policy.TlsLevel;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.Node;
+
+/**
+ * Reads {@code sealrelay.yaml}. Every setting has a default, so an empty file gives a working
+ * gateway on 127.0.0.1:2525. Unknown keys are errors, because a misspelt security setting
+ * that is silently ignored is worse than a gateway that does not start.
+ *
+ * <p>Relative paths resolve against the working directory of the process.
+ */
+public final class ConfigLoader {
+    static final String DEFAULT_HOSTNAME = "sealrelay.localdomain";
+    static final String DEFAULT_LISTEN = "127.0.0.1:2525";
+    /** Postfix's message_size_limit default is 10 MB; Exchange Online accepts up to 150 MB. 35 MiB suits both sides. */
+    static final long DEFAULT_MAX_MESSAGE_SIZE = 35L << 20;
+    /** RFC 5321 section 4.5.3.1.8: servers must accept at least 100 recipients. */
+    static final int DEFAULT_MAX_RECIPIENTS = 100;
+    static final Duration DEFAULT_INBOUND_COMMAND_TIMEOUT = Duration.ofMinutes(5);
+    static final Duration DEFAULT_INBOUND_DATA_TIMEOUT = Duration.ofMinutes(3);
+    static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration DEFAULT_OUTBOUND_COMMAND_TIMEOUT = Duration.ofMinutes(5);
+    static final Duration DEFAULT_OUTBOUND_DATA_TIMEOUT = Duration.ofMinutes(10);
+    static final Duration DEFAULT_INITIAL_RETRY = Duration.ofMinutes(5);
+    static final Duration DEFAULT_MAX_RETRY = Duration.ofHours(1);
+    static final Duration DEFAULT_MAX_LIFETIME = Duration.ofDays(5);
+    static final int DEFAULT_CONCURRENT_DELIVERIES = 20;
+
+    private ConfigLoader() {
+    }
+
+    /**
+     * Reads and validates a configuration file.
+     *
+     * @throws ConfigException naming the file, position, setting and problem
+     */
+    public static GatewayConfig load(Path file) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": configuration file not found; pass --config with the path of sealrelay.yaml");
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read the configuration file: " + e.getMessage(), e);
+        }
+        return parse(file.toString(), text);
+    }
+
+    /** Parses configuration text; {@code source} names it in error messages. */
+    public static GatewayConfig parse(String source, String text) throws ConfigException {
+        Optional<Node> root;
+        try (Reader reader = new java.io.StringReader(text)) {
+            LoadSettings settings = LoadSettings.builder().setLabel(source).setAllowDuplicateKeys(false).build();
+            root = new Compose(settings).composeReader(reader);
+        } catch (MarkedYamlEngineException e) {
+            String where = e.getProblemMark()
+                    .map(mark -> source + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1) + ": ")
+                    .orElse(source + ": ");
+            throw new ConfigException(where + "invalid YAML: " + e.getProblem(), e);
+        } catch (YamlEngineException | IOException e) {
+            throw new ConfigException(source + ": invalid YAML: " + e.getMessage(), e);
+        }
+        if (root.isEmpty()) {
+            return parseRoot(source, null);
+        }
+        return parseRoot(source, root.get());
+    }
+
+    private static GatewayConfig parseRoot(String source, Node rootNode) throws ConfigException {
+        ConfigNode root = rootNode == null ? null : new ConfigNode(source, "", rootNode);
+        if (rootNode != null && !(rootNode instanceof org.snakeyaml.engine.v2.nodes.MappingNode)) {
+            throw new ConfigException(source + ": expected a mapping of settings at the top level");
+        }
+        String hostname = root == null ? DEFAULT_HOSTNAME : root.string("hostname", DEFAULT_HOSTNAME);
+        List<ListenerConfig> listeners = root == null ? List.of() : parseListeners(root);
+        if (listeners.isEmpty()) {
+            listeners = List.of(defaultListener());
+        }
+        TlsConfig tls = parseTls(root == null ? null : root.child("tls"));
+        SpoolConfig spool = parseSpool(root == null ? null : root.child("spool"));
+        DeliveryConfig delivery = parseDelivery(root == null ? null : root.child("delivery"), hostname);
+        QueueConfig queue = parseQueue(root == null ? null : root.child("queue"));
+        if (root != null) {
+            root.rejectUnknownKeys();
+        }
+        return new GatewayConfig(hostname, listeners, tls, spool, delivery, queue);
+    }
+
+    static ListenerConfig defaultListener() {
+        return new ListenerConfig("smtp", HostAndPort.parse(DEFAULT_LISTEN, 25),
+                List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128")), true, DEFAULT_MAX_MESSAGE_SIZE,
+                DEFAULT_MAX_RECIPIENTS, DEFAULT_INBOUND_COMMAND_TIMEOUT, DEFAULT_INBOUND_DATA_TIMEOUT);
+    }
+
+    private static List<ListenerConfig> parseListeners(ConfigNode root) throws ConfigException {
+        List<ListenerConfig> listeners = new ArrayList<>();
+        for (ConfigNode node : root.childList("listeners")) {
+            String name = node.string("name", "smtp" + (listeners.isEmpty() ? "" : listeners.size() + 1));
+            HostAndPort address = hostAndPort(node, "address", DEFAULT_LISTEN);
+            List<Cidr> relayNetworks = new ArrayList<>();
+            for (String network : node.strings("relay-networks", List.of("127.0.0.0/8", "::1/128"))) {
+                try {
+                    relayNetworks.add(Cidr.parse(network));
+                } catch (IllegalArgumentException e) {
+                    throw node.invalid("relay-networks", e.getMessage());
+                }
+            }
+            boolean startTls = node.bool("starttls", true);
+            long maxSize = node.size("max-message-size", DEFAULT_MAX_MESSAGE_SIZE);
+            int maxRecipients = node.integer("max-recipients", DEFAULT_MAX_RECIPIENTS, 1, 100_000);
+            Duration commandTimeout = node.duration("command-timeout", DEFAULT_INBOUND_COMMAND_TIMEOUT);
+            Duration dataTimeout = node.duration("data-timeout", DEFAULT_INBOUND_DATA_TIMEOUT);
+            node.rejectUnknownKeys();
+            try {
+                listeners.add(new ListenerConfig(name, address, relayNetworks, startTls, maxSize, maxRecipients,
+                        commandTimeout, dataTimeout));
+            } catch (IllegalArgumentException e) {
+                throw node.invalid("max-message-size", e.getMessage());
+            }
+        }
+        return listeners;
+    }
+
+    private static TlsConfig parseTls(ConfigNode node) throws ConfigException {
+        if (node == null) {
+            return new TlsConfig(Path.of("var/tls/server.crt"), Path.of("var/tls/server.key"));
+        }
+        TlsConfig tls = new TlsConfig(Path.of(node.string("certificate", "var/tls/server.crt")),
+                Path.of(node.string("private-key", "var/tls/server.key")));
+        node.rejectUnknownKeys();
+        return tls;
+    }
+
+    private static SpoolConfig parseSpool(ConfigNode node) throws ConfigException {
+        if (node == null) {
+            return new SpoolConfig(Path.of("var/spool"), Path.of("var/spool.keys"));
+        }
+        SpoolConfig spool = new SpoolConfig(Path.of(node.string("directory", "var/spool")),
+                Path.of(node.string("key-file", "var/spool.keys")));
+        node.rejectUnknownKeys();
+        return spool;
+    }
+
+    private static DeliveryConfig parseDelivery(ConfigNode node, String hostname) throws ConfigException {
+        if (node == null) {
+            return new DeliveryConfig(hostname, null, TlsLevel.ENCRYPT, Map.of(), null, DEFAULT_CONNECT_TIMEOUT,
+                    DEFAULT_OUTBOUND_COMMAND_TIMEOUT, DEFAULT_OUTBOUND_DATA_TIMEOUT, List.of());
+        }
+        String heloName = node.string("helo-name", hostname);
+        HostAndPort smartHost = hostAndPort(node, "smart-host", null);
+        TlsLevel defaultLevel = tlsLevel(node, "default-tls-level", node.string("default-tls-level", "encrypt"));
+        Map<String, TlsLevel> levels = new LinkedHashMap<>();
+        for (Map.Entry<String, String> entry : node.stringMap("tls-levels").entrySet()) {
+            levels.put(entry.getKey(), tlsLevel(node, "tls-levels", entry.getValue()));
+        }
+        String trustFile = node.string("trust-file", null);
+        List<HostAndPort> dnsServers = new ArrayList<>();
+        for (String server : node.strings("dns-servers", List.of())) {
+            try {
+                dnsServers.add(HostAndPort.parse(server, 53));
+            } catch (IllegalArgumentException e) {
+                throw node.invalid("dns-servers", e.getMessage());
+            }
+        }
+        DeliveryConfig delivery = new DeliveryConfig(heloName, smartHost, defaultLevel, levels,
+                trustFile == null ? null : Path.of(trustFile),
+                node.duration("connect-timeout", DEFAULT_CONNECT_TIMEOUT),
+                node.duration("command-timeout", DEFAULT_OUTBOUND_COMMAND_TIMEOUT),
+                node.duration("data-timeout", DEFAULT_OUTBOUND_DATA_TIMEOUT),
+                dnsServers);
+        node.rejectUnknownKeys();
+        return delivery;
+    }
+
+    private static QueueConfig parseQueue(ConfigNode node) throws ConfigException {
+        if (node == null) {
+            return new QueueConfig(DEFAULT_INITIAL_RETRY, DEFAULT_MAX_RETRY, DEFAULT_MAX_LIFETIME,
+                    DEFAULT_CONCURRENT_DELIVERIES);
+        }
+        QueueConfig queue;
+        try {
+            queue = new QueueConfig(node.duration("initial-retry-delay", DEFAULT_INITIAL_RETRY),
+                    node.duration("max-retry-delay", DEFAULT_MAX_RETRY),
+                    node.duration("max-lifetime", DEFAULT_MAX_LIFETIME),
+                    node.integer("max-concurrent-deliveries", DEFAULT_CONCURRENT_DELIVERIES, 1, 10_000));
+        } catch (IllegalArgumentException e) {
+            throw node.invalid("max-retry-delay", e.getMessage());
+        }
+        node.rejectUnknownKeys();
+        return queue;
+    }
+
+    private static HostAndPort hostAndPort(ConfigNode node, String key, String fallback) throws ConfigException {
+        String text = node.string(key, fallback);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return HostAndPort.parse(text, 25);
+        } catch (IllegalArgumentException e) {
+            throw node.invalid(key, e.getMessage());
+        }
+    }
+
+    private static TlsLevel tlsLevel(ConfigNode node, String key, String text) throws ConfigException {
+        try {
+            return TlsLevel.fromConfigName(text);
+        } catch (IllegalArgumentException e) {
+            throw node.invalid(key, e.getMessage());
+        }
+    }
+}

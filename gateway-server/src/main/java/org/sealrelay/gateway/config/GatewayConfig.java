@@ -1,0 +1,39 @@
+package org.sealrelay.gateway.config;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The whole gateway configuration, as read from {@code sealrelay.yaml} by {@link ConfigLoader}.
+ *
+ * @param hostname the gateway's name in greetings, EHLO replies and Received headers
+ * @param listeners SMTP listeners, at least one
+ * @param tls the listeners' certificate
+ * @param spool spool location and keys
+ * @param delivery outbound delivery
+ * @param queue retry schedule and limits
+ */
+public record GatewayConfig(
+        String hostname,
+        List<ListenerConfig> listeners,
+        TlsConfig tls,
+        SpoolConfig spool,
+        DeliveryConfig delivery,
+        QueueConfig queue) {
+    public GatewayConfig {
+        Objects.requireNonNull(hostname, "hostname");
+        listeners = List.copyOf(listeners);
+        if (listeners.isEmpty()) {
+            throw new IllegalArgumentException("at least one listener is required");
+        }
+        Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(spool, "spool");
+        Objects.requireNonNull(delivery, "delivery");
+        Objects.requireNonNull(queue, "queue");
+    }
+
+    /** Returns a copy with the given listeners, for tests and tools that bind other ports. */
+    public GatewayConfig withListeners(List<ListenerConfig> replacement) {
+        return new GatewayConfig(hostname, replacement, tls, spool, delivery, queue);
+    }
+}

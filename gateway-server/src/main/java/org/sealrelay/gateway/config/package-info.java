@@ -1,0 +1,2 @@
+/** The configuration model and its YAML loader. */
+package org.sealrelay.gateway.config;

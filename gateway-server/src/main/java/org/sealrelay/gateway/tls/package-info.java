@@ -1,0 +1,2 @@
+/** Server TLS contexts and self-signed certificate generation. */
+package org.sealrelay.gateway.tls;
