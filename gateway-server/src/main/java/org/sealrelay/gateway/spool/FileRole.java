@@ -1,7 +1,7 @@
 package org.sealrelay.gateway.spool;
 
 /**
- * What a sealed spool file contains. The role is bound into every chunk's associated data, so
+ * Kind of data in a sealed spool file. The role is bound into every chunk's associated data, so
  * an envelope file cannot be read as content or the other way round.
  */
 enum FileRole {

@@ -134,6 +134,14 @@ public final class FileSpool implements Spool {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Call it once at start, before any {@link #newMessage()}, because it deletes every file in
+     * {@code incoming/}, including those of writers still open. Outcomes: the committed envelopes;
+     * or an IOException when a directory cannot be listed or a file cannot be deleted or moved,
+     * after which a later call continues where this one stopped.
+     */
     @Override
     public List<Envelope> recover() throws IOException {
         ensureOpen();

@@ -14,9 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The spool's directories and file names. Each directory is a queue state: {@code incoming/}
- * holds messages still being received, {@code queue/} committed messages, and {@code corrupt/}
- * records that failed their integrity check. A message is two files named by its queue id:
+ * The spool's directories and file names. Each directory is a queue state. {@code incoming/}
+ * contains messages still being received, {@code queue/} contains committed messages, and
+ * {@code corrupt/} contains records that failed their integrity check. A message is two files named by its queue id:
  * {@code ID.msg} (content) and {@code ID.env} (envelope). {@code ID.env.tmp} is an envelope
  * being replaced. Names carry nothing from the message.
  */

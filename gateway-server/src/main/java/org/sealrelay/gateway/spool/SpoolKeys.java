@@ -53,7 +53,14 @@ public final class SpoolKeys {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** One master key and its id, which sealed files record in their header. */
-    record Key(int id, SecretKey secret) {}
+    record Key(int id, SecretKey secret) {
+        // SecretKeySpec.hashCode is computed from the key octets, so the default record
+        // toString would print a digest of the key.
+        @Override
+        public String toString() {
+            return "Key[id=" + id + "]";
+        }
+    }
 
     private final Path file;
     private final Map<Integer, Key> keys;
@@ -69,7 +76,7 @@ public final class SpoolKeys {
      * Loads the key file, first creating it with one random key when it does not exist.
      *
      * @throws IOException if the file is accessible to group or others, is malformed, or cannot be
-     *     read or created; the message names the file and the fix
+     *     read or created. The message names the file and the fix.
      */
     public static SpoolKeys loadOrCreate(Path file) throws IOException {
         if (Files.notExists(file)) {

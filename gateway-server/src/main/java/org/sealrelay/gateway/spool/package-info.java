@@ -3,9 +3,9 @@
  *
  * <p>{@link org.sealrelay.gateway.spool.FileSpool} keeps each message as two files named by
  * queue id, a content file and an envelope file, both sealed with AES-256-GCM in authenticated
- * chunks. Directories are queue states, as in Postfix: {@code incoming/} holds messages still
- * being received, {@code queue/} holds committed ones, and {@code corrupt/} holds records that
- * failed their integrity check. {@link org.sealrelay.gateway.spool.SpoolKeys} manages the key
+ * chunks. Directories are queue states, as in Postfix. {@code incoming/} contains messages still
+ * being received, {@code queue/} contains committed ones, and {@code corrupt/} contains records
+ * that failed their integrity check. {@link org.sealrelay.gateway.spool.SpoolKeys} manages the key
  * file.
  */
 package org.sealrelay.gateway.spool;

@@ -74,7 +74,7 @@ class FileSpoolContentTest {
     }
 
     @Test
-    void openContentOfUnknownIdThrowsNoSuchFile() {
+    void unknownIdIsNotFound() {
         assertThatThrownBy(() -> spool.openContent(QueueId.generate())).isInstanceOf(NoSuchFileException.class);
     }
 

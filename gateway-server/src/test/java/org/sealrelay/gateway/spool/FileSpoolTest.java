@@ -9,9 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -27,15 +31,15 @@ class FileSpoolTest {
 
     @Test
     void openCreatesPrivateDirectoriesAndKeyFile() throws IOException {
-        try (FileSpool spool = FileSpool.open(config())) {
-            for (String name : List.of("", "incoming", "queue", "corrupt")) {
-                Path path = spoolRoot().resolve(name);
-                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(path)))
-                        .as("mode of %s", path)
-                        .isEqualTo("rwx------");
-            }
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile()))).isEqualTo("rw-------");
+        FileSpool.open(config()).close();
+
+        for (String name : List.of("", "incoming", "queue", "corrupt")) {
+            Path path = spoolRoot().resolve(name);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(path)))
+                    .as("mode of %s", path)
+                    .isEqualTo("rwx------");
         }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile()))).isEqualTo("rw-------");
     }
 
     @Test
@@ -142,7 +146,7 @@ class FileSpoolTest {
     }
 
     @Test
-    void commitWithWrongEnvelopeIdFailsAndCleansUp() throws Exception {
+    void commitWithWrongIdFails() throws Exception {
         try (FileSpool spool = FileSpool.open(config())) {
             MessageWriter writer = spool.newMessage();
             writer.write(new byte[10], 0, 10);
@@ -205,6 +209,32 @@ class FileSpoolTest {
 
             assertThat(spool.recover()).extracting(Envelope::id).containsExactly(kept);
             assertThatThrownBy(() -> spool.openContent(removed)).isInstanceOf(NoSuchFileException.class);
+        }
+    }
+
+    @Test
+    void concurrentCommitsAllRecover() throws Exception {
+        int messages = 16;
+        try (FileSpool spool = FileSpool.open(config())) {
+            ExecutorService sessions = Executors.newFixedThreadPool(4);
+            List<Future<QueueId>> ids = new ArrayList<>();
+            for (int i = 0; i < messages; i++) {
+                byte[] content = SpoolTestData.content(10_000 + i * 7_000, i);
+                ids.add(sessions.submit(() -> SpoolTestData.commit(spool, content, RECIPIENT)));
+            }
+            List<QueueId> committed = new ArrayList<>();
+            for (Future<QueueId> id : ids) {
+                committed.add(id.get(30, TimeUnit.SECONDS));
+            }
+            sessions.shutdown();
+
+            List<QueueId> sorted = committed.stream().sorted().toList();
+            assertThat(spool.recover()).extracting(Envelope::id).containsExactlyElementsOf(sorted);
+            for (int i = 0; i < messages; i++) {
+                assertThat(SpoolTestData.readContent(spool, committed.get(i)))
+                        .as("content of message %d", i)
+                        .isEqualTo(SpoolTestData.content(10_000 + i * 7_000, i));
+            }
         }
     }
 

@@ -90,7 +90,7 @@ class SpoolKeysTest {
     }
 
     @Test
-    void addKeyMakesNewKeyCurrentAndKeepsOld() throws IOException {
+    void addKeyKeepsOldKeys() throws IOException {
         Path file = directory.resolve("spool.keys");
         SpoolKeys first = SpoolKeys.loadOrCreate(file);
 
