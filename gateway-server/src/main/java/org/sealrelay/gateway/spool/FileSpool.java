@@ -84,9 +84,9 @@ public final class FileSpool implements Spool {
     /**
      * {@inheritDoc}
      *
-     * <p>Outcomes: the new envelope replaced the old one durably; or an IOException with the old
-     * envelope still in place; or, if the final directory fsync fails, an IOException after which
-     * either envelope may be found after a crash.
+     * <p>Outcomes: the new envelope durably replaced the old one, or an IOException with the old
+     * envelope still in place. If only the final directory fsync fails, the IOException comes after
+     * the rename, so a crash may leave either envelope.
      *
      * @throws NoSuchFileException if the message is not in the spool
      */
@@ -138,9 +138,9 @@ public final class FileSpool implements Spool {
      * {@inheritDoc}
      *
      * <p>Call it once at start, before any {@link #newMessage()}, because it deletes every file in
-     * {@code incoming/}, including those of writers still open. Outcomes: the committed envelopes;
-     * or an IOException when a directory cannot be listed or a file cannot be deleted or moved,
-     * after which a later call continues where this one stopped.
+     * {@code incoming/}, including those of writers still open. Outcomes: the committed envelopes,
+     * or an IOException when a directory cannot be listed or a file cannot be deleted or moved.
+     * After an IOException a second call is safe, because every step can be repeated.
      */
     @Override
     public List<Envelope> recover() throws IOException {
