@@ -1,0 +1,150 @@
+package org.sealrelay.gateway.spool;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.sealrelay.policy.DeliveryMethod;
+import org.sealrelay.policy.DeliveryPlan;
+import org.sealrelay.policy.PlanStep;
+import org.sealrelay.policy.TlsLevel;
+
+/**
+ * Binary form of an {@link Envelope}, which is sealed before it reaches the disk.
+ *
+ * <p>Version 1, all integers big-endian, each string as a 4-octet length and UTF-8 octets:
+ * version (1 octet), queue id, reverse-path, 8BITMIME flag (1 octet), client address, client
+ * HELO, received-at seconds (8) and nanoseconds (4), size in octets (8), recipient count (4), then
+ * per recipient: address, plan step count (4), per step the {@link DeliveryMethod} name and the
+ * {@link TlsLevel} configuration name, status name, attempts (4) and last reply. Decoding rejects
+ * trailing octets.
+ */
+final class EnvelopeCodec {
+    private static final int VERSION = 1;
+    private static final int MAX_STRING_OCTETS = 1 << 20;
+
+    private EnvelopeCodec() {}
+
+    static byte[] encode(Envelope envelope) {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
+        try (DataOutputStream out = new DataOutputStream(buffer)) {
+            out.writeByte(VERSION);
+            writeString(out, envelope.id().value());
+            writeString(out, envelope.reversePath());
+            out.writeBoolean(envelope.eightBitMime());
+            writeString(out, envelope.clientAddress());
+            writeString(out, envelope.clientHelo());
+            out.writeLong(envelope.receivedAt().getEpochSecond());
+            out.writeInt(envelope.receivedAt().getNano());
+            out.writeLong(envelope.sizeOctets());
+            out.writeInt(envelope.recipients().size());
+            for (EnvelopeRecipient recipient : envelope.recipients()) {
+                writeRecipient(out, recipient);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to a byte array failed", e);
+        }
+        return buffer.toByteArray();
+    }
+
+    /**
+     * Decodes an envelope and checks that it belongs to {@code expectedId}.
+     *
+     * @throws IOException if the octets are not a valid version 1 envelope of that id
+     */
+    static Envelope decode(byte[] octets, QueueId expectedId) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(octets));
+        try {
+            int version = in.readUnsignedByte();
+            if (version != VERSION) {
+                throw invalid(expectedId, "unsupported version " + version + "; expected " + VERSION);
+            }
+            String id = readString(in);
+            if (!id.equals(expectedId.value())) {
+                throw invalid(expectedId, "it names queue id " + id);
+            }
+            String reversePath = readString(in);
+            boolean eightBitMime = in.readBoolean();
+            String clientAddress = readString(in);
+            String clientHelo = readString(in);
+            Instant receivedAt = Instant.ofEpochSecond(in.readLong(), in.readInt());
+            long sizeOctets = in.readLong();
+            int count = in.readInt();
+            if (count < 1 || count > octets.length) {
+                throw invalid(expectedId, "recipient count " + count + " is out of range");
+            }
+            List<EnvelopeRecipient> recipients = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                recipients.add(readRecipient(in, octets.length));
+            }
+            if (in.available() > 0) {
+                throw invalid(expectedId, in.available() + " trailing octets");
+            }
+            return new Envelope(expectedId, reversePath, recipients, eightBitMime, clientAddress, clientHelo,
+                    receivedAt, sizeOctets);
+        } catch (EOFException e) {
+            throw invalid(expectedId, "it ends early");
+        } catch (IllegalArgumentException | DateTimeException e) {
+            throw new IOException("invalid envelope of " + expectedId + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeRecipient(DataOutputStream out, EnvelopeRecipient recipient) throws IOException {
+        writeString(out, recipient.address());
+        List<PlanStep> steps = recipient.plan().steps();
+        out.writeInt(steps.size());
+        for (PlanStep step : steps) {
+            writeString(out, step.method().name());
+            writeString(out, step.tlsLevel().configName());
+        }
+        writeString(out, recipient.status().name());
+        out.writeInt(recipient.attempts());
+        writeString(out, recipient.lastReply());
+    }
+
+    private static EnvelopeRecipient readRecipient(DataInputStream in, int maxCount) throws IOException {
+        String address = readString(in);
+        int stepCount = in.readInt();
+        if (stepCount < 1 || stepCount > maxCount) {
+            throw new IOException("plan step count " + stepCount + " is out of range");
+        }
+        List<PlanStep> steps = new ArrayList<>(stepCount);
+        for (int i = 0; i < stepCount; i++) {
+            DeliveryMethod method = DeliveryMethod.valueOf(readString(in));
+            TlsLevel level = TlsLevel.fromConfigName(readString(in));
+            steps.add(new PlanStep(method, level));
+        }
+        RecipientStatus status = RecipientStatus.valueOf(readString(in));
+        int attempts = in.readInt();
+        String lastReply = readString(in);
+        return new EnvelopeRecipient(address, new DeliveryPlan(steps), status, attempts, lastReply);
+    }
+
+    private static void writeString(DataOutputStream out, String value) throws IOException {
+        byte[] octets = value.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(octets.length);
+        out.write(octets);
+    }
+
+    private static String readString(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length < 0 || length > MAX_STRING_OCTETS) {
+            throw new IOException("string length " + length + " is out of range 0.." + MAX_STRING_OCTETS);
+        }
+        byte[] octets = new byte[length];
+        in.readFully(octets);
+        return new String(octets, StandardCharsets.UTF_8);
+    }
+
+    private static IOException invalid(QueueId id, String problem) {
+        return new IOException("invalid envelope of " + id + ": " + problem);
+    }
+}

@@ -1,0 +1,194 @@
+package org.sealrelay.gateway.spool;
+
+import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes one message into {@code incoming/} and commits it into {@code queue/}.
+ *
+ * <p>Commit order, following Postfix: seal the last content chunk, fsync the content file, write
+ * and fsync the envelope file, rename the content into {@code queue/}, fsync that directory,
+ * rename the envelope, fsync the directory again. The envelope goes last and behind its own
+ * directory fsync, so after any crash an envelope in {@code queue/} always has its content, and a
+ * content file without an envelope was never acknowledged.
+ */
+final class FileMessageWriter implements MessageWriter {
+    private static final Logger log = LoggerFactory.getLogger(FileMessageWriter.class);
+
+    private enum State { OPEN, COMMITTING, COMMITTED, FAILED, ABORTED }
+
+    private final QueueId id;
+    private final SpoolDirectories directories;
+    private final SpoolKeys keys;
+    private final Executor commitExecutor;
+    private final Path incomingContent;
+    private final Path incomingEnvelope;
+    private final Path queuedContent;
+    private final Path queuedEnvelope;
+    private final FileChannel contentChannel;
+    private final ChunkedCipherOutputStream content;
+    private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
+    private long size;
+    private IOException writeFailure;
+
+    private FileMessageWriter(QueueId id, SpoolDirectories directories, SpoolKeys keys, Executor commitExecutor,
+            FileChannel contentChannel, ChunkedCipherOutputStream content) {
+        this.id = id;
+        this.directories = directories;
+        this.keys = keys;
+        this.commitExecutor = commitExecutor;
+        this.incomingContent = directories.incoming().resolve(SpoolDirectories.contentName(id));
+        this.incomingEnvelope = directories.incoming().resolve(SpoolDirectories.envelopeName(id));
+        this.queuedContent = directories.queue().resolve(SpoolDirectories.contentName(id));
+        this.queuedEnvelope = directories.queue().resolve(SpoolDirectories.envelopeName(id));
+        this.contentChannel = contentChannel;
+        this.content = content;
+    }
+
+    /** Creates the content file in {@code incoming/} under a fresh queue id and writes its header. */
+    static FileMessageWriter create(SpoolDirectories directories, SpoolKeys keys, Executor commitExecutor)
+            throws IOException {
+        QueueId id = QueueId.generate();
+        Path file = directories.incoming().resolve(SpoolDirectories.contentName(id));
+        FileChannel channel = SpoolDirectories.createPrivateFile(file);
+        try {
+            ChunkedCipherOutputStream content = new ChunkedCipherOutputStream(
+                    Channels.newOutputStream(channel), keys.current(), FileRole.CONTENT, id);
+            log.debug("{}: receiving content", id);
+            return new FileMessageWriter(id, directories, keys, commitExecutor, channel, content);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel, e);
+            EnvelopeFiles.deleteQuietly(file, e);
+            throw e;
+        }
+    }
+
+    @Override
+    public QueueId id() {
+        return id;
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+        if (state.get() != State.OPEN) {
+            throw new IllegalStateException("message " + id + " is " + state.get() + "; write is not allowed");
+        }
+        if (writeFailure != null) {
+            throw new IOException("an earlier write of message " + id + " failed", writeFailure);
+        }
+        try {
+            content.write(bytes, offset, length);
+        } catch (IOException e) {
+            writeFailure = e;
+            throw e;
+        }
+        size += length;
+    }
+
+    @Override
+    public long size() {
+        return size;
+    }
+
+    @Override
+    public CompletableFuture<Void> commit(Envelope envelope) {
+        if (!state.compareAndSet(State.OPEN, State.COMMITTING)) {
+            return CompletableFuture.failedFuture(
+                    new IllegalStateException("message " + id + " is " + state.get() + "; commit is not allowed"));
+        }
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        try {
+            commitExecutor.execute(() -> runCommit(envelope, result));
+        } catch (RejectedExecutionException e) {
+            fail(result, new IOException("spool is closed; message " + id + " was not committed", e));
+        }
+        return result;
+    }
+
+    @Override
+    public void abort() {
+        State current = state.get();
+        if (current == State.OPEN && state.compareAndSet(State.OPEN, State.ABORTED)) {
+            IOException cleanup = new IOException("cleanup of aborted message " + id + " failed");
+            closeQuietly(contentChannel, cleanup);
+            EnvelopeFiles.deleteQuietly(incomingContent, cleanup);
+            logCleanupFailures(cleanup);
+            log.debug("{}: aborted", id);
+            return;
+        }
+        // NOTE: an abort while a commit runs does not stop it. If the commit succeeds the message
+        // stays queued and may be delivered although the client saw no 250, which is the usual
+        // MTA trade of a possible duplicate for no loss.
+        log.debug("{}: abort ignored in state {}", id, state.get());
+    }
+
+    private void runCommit(Envelope envelope, CompletableFuture<Void> result) {
+        try {
+            commitFiles(envelope);
+            state.set(State.COMMITTED);
+            log.info("{}: committed, {} octets", id, size);
+            result.complete(null);
+        } catch (IOException | RuntimeException e) {
+            fail(result, e);
+        }
+    }
+
+    private void commitFiles(Envelope envelope) throws IOException {
+        if (!envelope.id().equals(id)) {
+            throw new IllegalArgumentException("envelope has queue id " + envelope.id() + "; expected " + id);
+        }
+        if (writeFailure != null) {
+            throw new IOException("an earlier write of message " + id + " failed", writeFailure);
+        }
+        content.finish();
+        contentChannel.force(true);
+        contentChannel.close();
+        EnvelopeFiles.write(incomingEnvelope, envelope, keys);
+        Files.move(incomingContent, queuedContent, StandardCopyOption.ATOMIC_MOVE);
+        SpoolDirectories.fsyncDirectory(directories.queue());
+        Files.move(incomingEnvelope, queuedEnvelope, StandardCopyOption.ATOMIC_MOVE);
+        SpoolDirectories.fsyncDirectory(directories.queue());
+    }
+
+    // Removes every file of the message, envelope first so a crash midway leaves at most
+    // an uncommitted content file, which recovery deletes.
+    private void fail(CompletableFuture<Void> result, Exception failure) {
+        state.set(State.FAILED);
+        closeQuietly(contentChannel, failure);
+        EnvelopeFiles.deleteQuietly(queuedEnvelope, failure);
+        EnvelopeFiles.deleteQuietly(incomingEnvelope, failure);
+        EnvelopeFiles.deleteQuietly(queuedContent, failure);
+        EnvelopeFiles.deleteQuietly(incomingContent, failure);
+        try {
+            SpoolDirectories.fsyncDirectory(directories.queue());
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+        log.warn("{}: commit failed, partial files removed: {}", id, failure.toString());
+        result.completeExceptionally(failure);
+    }
+
+    private static void closeQuietly(FileChannel channel, Exception failure) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    private void logCleanupFailures(IOException cleanup) {
+        if (cleanup.getSuppressed().length > 0) {
+            log.warn("{}: could not remove partial files; recovery removes them at the next start", id, cleanup);
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package org.sealrelay.gateway.spool;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.sealrelay.gateway.config.SpoolConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link Spool} on the local file system, encrypted at rest with AES-256-GCM.
+ *
+ * <p>Each message is a sealed content file and a sealed envelope file named by queue id (see
+ * {@link SpoolDirectories} for the layout and {@link SealedFileFormat} for the file format).
+ * Commits run on a small executor owned by the spool. {@link #close()} waits for commits in
+ * progress.
+ *
+ * <p>NOTE: every commit does its own fsyncs. Sharing one fsync among concurrent commits (group
+ * commit) is not done yet.
+ */
+public final class FileSpool implements Spool {
+    private static final Logger log = LoggerFactory.getLogger(FileSpool.class);
+    private static final int COMMIT_THREADS = 2;
+    private static final int LOCK_STRIPES = 64;
+    private static final long CLOSE_TIMEOUT_SECONDS = 30;
+
+    private final SpoolDirectories directories;
+    private final SpoolKeys keys;
+    private final ExecutorService commitExecutor;
+    private final Object[] locks = new Object[LOCK_STRIPES];
+    private volatile boolean closed;
+
+    private FileSpool(SpoolDirectories directories, SpoolKeys keys) {
+        this.directories = directories;
+        this.keys = keys;
+        this.commitExecutor = Executors.newFixedThreadPool(COMMIT_THREADS, new CommitThreadFactory());
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new Object();
+        }
+    }
+
+    /**
+     * Opens the spool, creating its directories (mode 0700) and the key file (mode 0600) where
+     * missing. Call {@link #recover()} next to clean up after a crash and load the queue.
+     *
+     * @throws IOException if the key file is accessible to group or others or is malformed, or a
+     *     directory cannot be created
+     */
+    public static FileSpool open(SpoolConfig config) throws IOException {
+        SpoolKeys keys = SpoolKeys.loadOrCreate(config.keyFile());
+        SpoolDirectories directories = SpoolDirectories.create(config.directory());
+        log.info("opened spool {} with current key id {}", directories.root(), keys.currentKeyId());
+        return new FileSpool(directories, keys);
+    }
+
+    @Override
+    public MessageWriter newMessage() throws IOException {
+        ensureOpen();
+        return FileMessageWriter.create(directories, keys, commitExecutor);
+    }
+
+    @Override
+    public InputStream openContent(QueueId id) throws IOException {
+        ensureOpen();
+        Path file = directories.queue().resolve(SpoolDirectories.contentName(id));
+        InputStream in = Files.newInputStream(file);
+        try {
+            return new ChunkedCipherInputStream(in, keys, FileRole.CONTENT, id);
+        } catch (IOException | RuntimeException e) {
+            in.close();
+            throw e;
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Outcomes: the new envelope durably replaced the old one, or an IOException with the old
+     * envelope still in place. If only the final directory fsync fails, the IOException comes after
+     * the rename, so a crash may leave either envelope.
+     *
+     * @throws NoSuchFileException if the message is not in the spool
+     */
+    @Override
+    public void update(Envelope envelope) throws IOException {
+        ensureOpen();
+        QueueId id = envelope.id();
+        Path queue = directories.queue();
+        Path target = queue.resolve(SpoolDirectories.envelopeName(id));
+        Path temporary = queue.resolve(SpoolDirectories.envelopeName(id) + SpoolDirectories.TEMPORARY_SUFFIX);
+        synchronized (lockFor(id)) {
+            if (!Files.exists(target)) {
+                throw new NoSuchFileException(target.toString(), null, "message " + id + " is not in the spool");
+            }
+            Files.deleteIfExists(temporary);
+            EnvelopeFiles.write(temporary, envelope, keys);
+            try {
+                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException | RuntimeException e) {
+                EnvelopeFiles.deleteQuietly(temporary, e);
+                throw e;
+            }
+            SpoolDirectories.fsyncDirectory(queue);
+        }
+        log.debug("{}: envelope updated", id);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The envelope goes first and its removal is fsynced before the content is deleted, so a
+     * crash midway leaves at most content without an envelope, which recovery deletes.
+     */
+    @Override
+    public void remove(QueueId id) throws IOException {
+        ensureOpen();
+        Path queue = directories.queue();
+        synchronized (lockFor(id)) {
+            boolean removedEnvelope = Files.deleteIfExists(queue.resolve(SpoolDirectories.envelopeName(id)));
+            SpoolDirectories.fsyncDirectory(queue);
+            boolean removedContent = Files.deleteIfExists(queue.resolve(SpoolDirectories.contentName(id)));
+            SpoolDirectories.fsyncDirectory(queue);
+            log.debug("{}: removed (envelope {}, content {})", id, removedEnvelope ? "deleted" : "absent",
+                    removedContent ? "deleted" : "absent");
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Call it once at start, before any {@link #newMessage()}, because it deletes every file in
+     * {@code incoming/}, including those of writers still open. Outcomes: the committed envelopes,
+     * or an IOException when a directory cannot be listed or a file cannot be deleted or moved.
+     * After an IOException a second call is safe, because every step can be repeated.
+     */
+    @Override
+    public List<Envelope> recover() throws IOException {
+        ensureOpen();
+        return new SpoolRecovery(directories, keys).run();
+    }
+
+    /** Rejects new commits and waits up to 30 seconds for commits in progress to finish. */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        commitExecutor.shutdown();
+        try {
+            if (!commitExecutor.awaitTermination(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                log.warn("spool {}: commits still running after {} s; closing anyway", directories.root(),
+                        CLOSE_TIMEOUT_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for spool commits to finish", e);
+        }
+        log.info("closed spool {}", directories.root());
+    }
+
+    private void ensureOpen() throws IOException {
+        if (closed) {
+            throw new IOException("spool " + directories.root() + " is closed");
+        }
+    }
+
+    private Object lockFor(QueueId id) {
+        return locks[Math.floorMod(id.hashCode(), locks.length)];
+    }
+
+    private static final class CommitThreadFactory implements ThreadFactory {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable task) {
+            Thread thread = new Thread(task, "spool-commit-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package org.sealrelay.gateway.spool;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import javax.crypto.Mac;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Layout of a sealed spool file, shared by the content and the envelope file.
+ *
+ * <pre>
+ * offset  octets  field
+ *      0       4  magic "SRSF"
+ *      4       1  format version, 1
+ *      5       4  key id, big-endian
+ *      9      16  random salt for the file key
+ *     25       7  random nonce prefix
+ *     32     ...  chunks: AES-256-GCM ciphertext of CHUNK_OCTETS plaintext octets (fewer in the
+ *                 last chunk, which may be empty) followed by its 16-octet tag
+ * </pre>
+ *
+ * <p>Each file is encrypted under its own file key, HMAC-SHA256(master key, label || salt). Under
+ * the master key alone, random 7-octet nonce prefixes would collide with probability about
+ * n&sup2;/2<sup>57</sup> after n files, and a repeated GCM nonce exposes the authentication key.
+ * With a file key, nonces only need to be unique within one file, which the chunk index ensures.
+ *
+ * <p>The nonce of chunk i is prefix || i (4 octets, big-endian) || 1 for the last chunk, else 0.
+ * The associated data of every chunk is the 32 header octets, the {@link FileRole} code and the
+ * queue id in ASCII. So a reader detects a changed header, a reordered, dropped or altered chunk,
+ * truncation at a chunk boundary (the new last chunk was not sealed as last), and a file moved to
+ * another queue id or role.
+ */
+final class SealedFileFormat {
+    static final int HEADER_OCTETS = 32;
+    static final int CHUNK_OCTETS = 64 * 1024;
+    static final int TAG_OCTETS = 16;
+    static final int TAG_BITS = TAG_OCTETS * 8;
+    static final int NONCE_OCTETS = 12;
+    static final String CIPHER = "AES/GCM/NoPadding";
+
+    private static final byte[] MAGIC = {'S', 'R', 'S', 'F'};
+    private static final byte VERSION = 1;
+    private static final int SALT_OCTETS = 16;
+    private static final int PREFIX_OCTETS = 7;
+    private static final byte[] FILE_KEY_LABEL =
+            "sealrelay spool file key v1".getBytes(StandardCharsets.US_ASCII);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private SealedFileFormat() {}
+
+    /** Parsed header of a sealed file. */
+    record Header(byte[] octets, int keyId, byte[] salt, byte[] noncePrefix) {}
+
+    /** Creates the header of a new file sealed under the given key id, with fresh random values. */
+    static Header newHeader(int keyId) {
+        byte[] salt = new byte[SALT_OCTETS];
+        byte[] prefix = new byte[PREFIX_OCTETS];
+        RANDOM.nextBytes(salt);
+        RANDOM.nextBytes(prefix);
+        ByteBuffer header = ByteBuffer.allocate(HEADER_OCTETS);
+        header.put(MAGIC).put(VERSION).putInt(keyId).put(salt).put(prefix);
+        return new Header(header.array(), keyId, salt, prefix);
+    }
+
+    /**
+     * Parses the first {@link #HEADER_OCTETS} octets of a file.
+     *
+     * @throws IOException if the magic or the format version does not match
+     */
+    static Header parseHeader(byte[] octets, String fileDescription) throws IOException {
+        ByteBuffer header = ByteBuffer.wrap(octets);
+        byte[] magic = new byte[MAGIC.length];
+        header.get(magic);
+        if (!Arrays.equals(magic, MAGIC)) {
+            throw new IOException(fileDescription + " is not a sealed spool file: invalid magic");
+        }
+        byte version = header.get();
+        if (version != VERSION) {
+            throw new IOException(fileDescription + " has unsupported format version " + version
+                    + "; expected " + VERSION);
+        }
+        int keyId = header.getInt();
+        byte[] salt = new byte[SALT_OCTETS];
+        byte[] prefix = new byte[PREFIX_OCTETS];
+        header.get(salt).get(prefix);
+        return new Header(octets.clone(), keyId, salt, prefix);
+    }
+
+    /** Derives the AES-256 key of one file from a master key and the file's salt. */
+    static SecretKey deriveFileKey(SecretKey masterKey, byte[] salt) throws IOException {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(masterKey);
+            mac.update(FILE_KEY_LABEL);
+            byte[] fileKey = mac.doFinal(salt);
+            SecretKeySpec spec = new SecretKeySpec(fileKey, "AES");
+            Arrays.fill(fileKey, (byte) 0);
+            return spec;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("HmacSHA256 is not available in this JDK", e);
+        }
+    }
+
+    /** Returns the associated data that every chunk of the file is sealed with. */
+    static byte[] associatedData(Header header, FileRole role, QueueId id) {
+        byte[] idOctets = id.value().getBytes(StandardCharsets.US_ASCII);
+        return ByteBuffer.allocate(HEADER_OCTETS + 1 + idOctets.length)
+                .put(header.octets())
+                .put(role.code())
+                .put(idOctets)
+                .array();
+    }
+
+    /** Returns the nonce of chunk {@code index}. */
+    static byte[] chunkNonce(Header header, int index, boolean last) {
+        return ByteBuffer.allocate(NONCE_OCTETS)
+                .put(header.noncePrefix())
+                .putInt(index)
+                .put(last ? (byte) 1 : (byte) 0)
+                .array();
+    }
+}

@@ -1,0 +1,144 @@
+package org.sealrelay.gateway.spool;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Restores the spool after a start or a crash: removes what was never acknowledged, loads every
+ * committed envelope, and moves records that fail their integrity check to {@code corrupt/}.
+ *
+ * <p>Only envelopes are verified here. Content is verified when it is read, because reading every
+ * message at start would make start time grow with the queue.
+ */
+final class SpoolRecovery {
+    private static final Logger log = LoggerFactory.getLogger(SpoolRecovery.class);
+
+    private final SpoolDirectories directories;
+    private final SpoolKeys keys;
+
+    SpoolRecovery(SpoolDirectories directories, SpoolKeys keys) {
+        this.directories = directories;
+        this.keys = keys;
+    }
+
+    /** Runs recovery and returns the committed envelopes in queue id order. */
+    List<Envelope> run() throws IOException {
+        removeIncoming();
+        Path queue = directories.queue();
+        TreeSet<QueueId> contentIds = new TreeSet<>();
+        TreeSet<QueueId> envelopeIds = new TreeSet<>();
+        for (Path file : list(queue)) {
+            Optional<QueueId> content = SpoolDirectories.idOf(file, SpoolDirectories.CONTENT_SUFFIX);
+            Optional<QueueId> envelope = SpoolDirectories.idOf(file, SpoolDirectories.ENVELOPE_SUFFIX);
+            if (content.isPresent()) {
+                contentIds.add(content.get());
+            } else if (envelope.isPresent()) {
+                envelopeIds.add(envelope.get());
+            } else if (file.getFileName().toString().endsWith(SpoolDirectories.TEMPORARY_SUFFIX)) {
+                // An envelope replacement that did not reach its rename; the old envelope is still in place.
+                Files.deleteIfExists(file);
+                log.info("removed unfinished envelope update {}", file.getFileName());
+            } else {
+                log.warn("ignoring unexpected file {} in spool directory {}", file.getFileName(), queue);
+            }
+        }
+
+        boolean removedAny = false;
+        for (QueueId id : contentIds) {
+            if (!envelopeIds.contains(id)) {
+                Files.deleteIfExists(queue.resolve(SpoolDirectories.contentName(id)));
+                log.info("{}: removed content that was never committed", id);
+                removedAny = true;
+            }
+        }
+        if (removedAny) {
+            SpoolDirectories.fsyncDirectory(queue);
+        }
+
+        List<Envelope> envelopes = new ArrayList<>(envelopeIds.size());
+        for (QueueId id : envelopeIds) {
+            loadOrQuarantine(id, contentIds.contains(id)).ifPresent(envelopes::add);
+        }
+        envelopes.sort(Comparator.comparing(Envelope::id));
+        log.info("spool recovery found {} committed messages", envelopes.size());
+        return envelopes;
+    }
+
+    private Optional<Envelope> loadOrQuarantine(QueueId id, boolean hasContent) throws IOException {
+        Path envelopeFile = directories.queue().resolve(SpoolDirectories.envelopeName(id));
+        if (!hasContent) {
+            log.error("{}: envelope has no content file; moving it to {}", id, directories.corrupt());
+            quarantine(id);
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(EnvelopeFiles.read(envelopeFile, id, keys));
+        } catch (IOException e) {
+            // The exception messages name queue ids, files and positions, never envelope fields.
+            log.error("{}: envelope failed its integrity check; moving the message to {}: {}", id,
+                    directories.corrupt(), e.getMessage());
+            quarantine(id);
+            return Optional.empty();
+        }
+    }
+
+    // Moves content, then envelope, so a crash midway leaves content without an envelope in
+    // corrupt/ rather than an envelope without content in queue/.
+    private void quarantine(QueueId id) throws IOException {
+        for (String name : List.of(SpoolDirectories.contentName(id), SpoolDirectories.envelopeName(id))) {
+            Path source = directories.queue().resolve(name);
+            if (Files.exists(source)) {
+                moveWithoutReplacing(source, directories.corrupt().resolve(name));
+            }
+        }
+        SpoolDirectories.fsyncDirectory(directories.corrupt());
+        SpoolDirectories.fsyncDirectory(directories.queue());
+    }
+
+    private static void moveWithoutReplacing(Path source, Path target) throws IOException {
+        Path destination = target;
+        for (int attempt = 1; Files.exists(destination); attempt++) {
+            destination = target.resolveSibling(target.getFileName() + "." + attempt);
+        }
+        try {
+            Files.move(source, destination, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException e) {
+            throw new IOException("cannot move " + source + " to " + destination + ": target exists", e);
+        }
+    }
+
+    private void removeIncoming() throws IOException {
+        int removed = 0;
+        for (Path file : list(directories.incoming())) {
+            Files.deleteIfExists(file);
+            removed++;
+            log.info("removed unfinished incoming file {}", file.getFileName());
+        }
+        if (removed > 0) {
+            SpoolDirectories.fsyncDirectory(directories.incoming());
+        }
+    }
+
+    private static List<Path> list(Path directory) throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
+            for (Path file : stream) {
+                if (Files.isRegularFile(file)) {
+                    files.add(file);
+                }
+            }
+        }
+        return files;
+    }
+}
