@@ -1,0 +1,154 @@
+package org.sealrelay.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sealrelay.gateway.testing.Messages;
+import org.sealrelay.gateway.testing.NextHopServer;
+import org.sealrelay.gateway.testing.SmtpTestClient;
+import org.sealrelay.gateway.testing.TestGateways;
+
+/** Relays real messages through the gateway to a SubEthaSMTP next hop that requires nothing special. */
+class EndToEndRelayTest {
+    @TempDir
+    Path directory;
+
+    private NextHopServer nextHop;
+    private Gateway gateway;
+    private InetSocketAddress address;
+
+    @BeforeEach
+    void start() throws Exception {
+        nextHop = NextHopServer.withStartTls();
+        gateway = Gateway.start(TestGateways.relayingTo(directory, nextHop.port(), "encrypt", ""));
+        address = gateway.listenAddresses().get(0);
+    }
+
+    @AfterEach
+    void stop() {
+        gateway.close();
+        nextHop.close();
+    }
+
+    @Test
+    void rawClientMessageArrivesByteForByte() throws Exception {
+        String message = "From: Clinic <front-desk@clinic.example>\r\n"
+                + "To: Lab <results@lab.example>\r\n"
+                + "Subject: Results for patient\r\n"
+                + "Message-ID: <raw-1@clinic.example>\r\n"
+                + "\r\n"
+                + "Line one\r\n"
+                + ".Line starting with a dot\r\n"
+                + "..two dots\r\n"
+                + "\r\n"
+                + "last line\r\n";
+        String stuffed = message.replace("\r\n.", "\r\n..");
+        String queueReply;
+        try (SmtpTestClient client = new SmtpTestClient(address)) {
+            client.readReply();
+            client.command("EHLO client.test");
+            assertThat(client.command("STARTTLS")).startsWith("220 ");
+            client.startTls();
+            client.command("EHLO client.test");
+            assertThat(client.command("MAIL FROM:<front-desk@clinic.example>")).startsWith("250 ");
+            assertThat(client.command("RCPT TO:<results@lab.example>")).startsWith("250 ");
+            assertThat(client.command("DATA")).startsWith("354 ");
+            client.sendRaw(stuffed + ".\r\n");
+            queueReply = client.readReply();
+            client.command("QUIT");
+        }
+        assertThat(queueReply).matches("250 2\\.0\\.0 Ok: queued as [0-9A-Z]{20}\r\n");
+        String queueId = queueReply.substring("250 2.0.0 Ok: queued as ".length()).trim();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.received().size() == 1);
+        NextHopServer.Received received = nextHop.received().get(0);
+        assertThat(received.from()).isEqualTo("front-desk@clinic.example");
+        assertThat(received.to()).isEqualTo("results@lab.example");
+        assertThat(received.overTls()).as("next hop session used TLS").isTrue();
+        assertThat(new String(Messages.withoutFirstReceived(received.data()), StandardCharsets.ISO_8859_1))
+                .isEqualTo(message);
+        String trace = Messages.firstReceived(received.data());
+        assertThat(trace).startsWith("Received: from client.test ([127.0.0.1]) by gateway.test (SealRelay) with ESMTPS id "
+                + queueId + " (version=TLSv1.");
+        assertThat(trace).contains(" cipher=TLS_");
+        assertThat(trace).contains(" for <results@lab.example>;");
+        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.queueManager().size() == 0);
+    }
+
+    @Test
+    void jakartaMailMessageArrivesUnchanged() throws Exception {
+        Properties properties = new Properties();
+        properties.put("mail.smtp.host", address.getHostString());
+        properties.put("mail.smtp.port", String.valueOf(address.getPort()));
+        properties.put("mail.smtp.starttls.enable", "true");
+        properties.put("mail.smtp.starttls.required", "true");
+        properties.put("mail.smtp.ssl.trust", "*");
+        properties.put("mail.smtp.localhost", "app.test");
+        Session session = Session.getInstance(properties);
+        MimeMessage message = new MimeMessage(session);
+        message.setFrom(new InternetAddress("scheduling@clinic.example"));
+        message.setRecipient(Message.RecipientType.TO, new InternetAddress("patient@mail.example"));
+        message.setRecipient(Message.RecipientType.CC, new InternetAddress("nurse@clinic.example"));
+        message.setSubject("Appointment reminder", "UTF-8");
+        MimeBodyPart text = new MimeBodyPart();
+        text.setText("Your appointment is on Monday.\n.\nSee you then: caf\u00e9 nearby.", "UTF-8");
+        MimeBodyPart attachment = new MimeBodyPart();
+        attachment.setFileName("visit.txt");
+        attachment.setContent("line\r\n.dot line\r\n", "text/plain");
+        MimeMultipart multipart = new MimeMultipart(text, attachment);
+        message.setContent(multipart);
+        message.saveChanges();
+
+        Transport.send(message);
+
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        message.writeTo(written);
+        // Transport.send writes through a stream that turns lone LF into CRLF; do the same here.
+        byte[] expected = written.toString(StandardCharsets.ISO_8859_1)
+                .replaceAll("(?<!\r)\n", "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.received().size() == 2);
+        for (NextHopServer.Received received : nextHop.received()) {
+            assertThat(received.overTls()).isTrue();
+            assertThat(Messages.withoutFirstReceived(received.data())).isEqualTo(expected);
+            assertThat(Messages.firstReceived(received.data())).startsWith("Received: from app.test ([127.0.0.1])");
+            assertThat(Messages.firstReceived(received.data())).doesNotContain(" for <");
+        }
+        assertThat(nextHop.received()).extracting(NextHopServer.Received::to)
+                .containsExactlyInAnyOrder("patient@mail.example", "nurse@clinic.example");
+    }
+
+    @Test
+    void plainSessionIsTracedAsEsmtp() throws Exception {
+        try (SmtpTestClient client = new SmtpTestClient(address)) {
+            client.readReply();
+            client.command("EHLO client.test");
+            client.command("MAIL FROM:<>");
+            client.command("RCPT TO:<someone@lab.example>");
+            client.command("DATA");
+            client.sendRaw("Subject: plain\r\n\r\nbody\r\n.\r\n");
+            assertThat(client.readReply()).startsWith("250 2.0.0 Ok: queued as ");
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.received().size() == 1);
+        String trace = Messages.firstReceived(nextHop.received().get(0).data());
+        assertThat(trace).contains(" with ESMTP id ");
+        assertThat(trace).doesNotContain("version=");
+        assertThat(nextHop.received().get(0).from()).isEmpty();
+    }
+}

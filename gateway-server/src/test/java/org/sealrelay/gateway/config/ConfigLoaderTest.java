@@ -1,0 +1,129 @@
+package org.sealrelay.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.sealrelay.policy.TlsLevel;
+
+class ConfigLoaderTest {
+    @Test
+    void emptyFileGivesEmbeddedDefaults() throws Exception {
+        GatewayConfig config = ConfigLoader.parse("empty.yaml", "");
+
+        assertThat(config.hostname()).isEqualTo("sealrelay.localdomain");
+        assertThat(config.listeners()).hasSize(1);
+        assertThat(config.listeners().get(0).address()).isEqualTo(new HostAndPort("127.0.0.1", 2525));
+        assertThat(config.listeners().get(0).maxMessageSize()).isEqualTo(35L << 20);
+        assertThat(config.spool().directory()).isEqualTo(Path.of("var/spool"));
+        assertThat(config.delivery().defaultTlsLevel()).isEqualTo(TlsLevel.ENCRYPT);
+        assertThat(config.delivery().smartHost()).isNull();
+        assertThat(config.queue().maxLifetime()).isEqualTo(Duration.ofDays(5));
+    }
+
+    @Test
+    void shippedConfigurationLoads() throws Exception {
+        Path shipped = Path.of("..", "config", "sealrelay.yaml");
+        GatewayConfig config = ConfigLoader.load(shipped);
+
+        assertThat(config.listeners().get(0).address().port()).isEqualTo(2525);
+        assertThat(config.listeners().get(0).relayNetworks()).extracting(Cidr::toString)
+                .containsExactly("127.0.0.0/8", "::1/128");
+        assertThat(config.delivery().tlsLevels()).isEmpty();
+        assertThat(config.delivery().trustFile()).isNull();
+    }
+
+    @Test
+    void readsEverySetting() throws Exception {
+        GatewayConfig config = ConfigLoader.parse("full.yaml", """
+                hostname: mx.clinic.example
+                listeners:
+                  - name: inbound
+                    address: "[::1]:2626"
+                    relay-networks: 10.0.0.0/8
+                    starttls: false
+                    max-message-size: 512k
+                    max-recipients: 50
+                    command-timeout: 2m
+                    data-timeout: 90s
+                delivery:
+                  smart-host: relay.example:587
+                  default-tls-level: verify
+                  tls-levels:
+                    partner.example: may
+                  trust-file: /etc/ssl/partner.pem
+                  dns-servers: [127.0.0.53]
+                queue:
+                  initial-retry-delay: 30s
+                  max-retry-delay: 2h
+                  max-lifetime: 3d
+                  max-concurrent-deliveries: 5
+                """);
+
+        ListenerConfig listener = config.listeners().get(0);
+        assertThat(listener.name()).isEqualTo("inbound");
+        assertThat(listener.address()).isEqualTo(new HostAndPort("::1", 2626));
+        assertThat(listener.startTls()).isFalse();
+        assertThat(listener.maxMessageSize()).isEqualTo(512 * 1024);
+        assertThat(listener.dataTimeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(config.delivery().smartHost()).isEqualTo(new HostAndPort("relay.example", 587));
+        assertThat(config.delivery().defaultTlsLevel()).isEqualTo(TlsLevel.VERIFY);
+        assertThat(config.delivery().tlsLevels()).containsEntry("partner.example", TlsLevel.MAY);
+        assertThat(config.delivery().dnsServers()).containsExactly(new HostAndPort("127.0.0.53", 53));
+        assertThat(config.queue().maxConcurrentDeliveries()).isEqualTo(5);
+    }
+
+    @Test
+    void unknownKeyIsRejectedWithPosition() {
+        assertThatThrownBy(() -> ConfigLoader.parse("typo.yaml", "delivery:\n  default-tls-levl: verify\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("typo.yaml:2:21: unknown setting delivery.default-tls-levl; "
+                        + "check its spelling against config/sealrelay.yaml");
+    }
+
+    @Test
+    void invalidTlsLevelNamesValueAndChoices() {
+        assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "delivery:\n  default-tls-level: strict\n"))
+                .hasMessage("c.yaml:2:22: delivery.default-tls-level: invalid TLS level 'strict': "
+                        + "expected one of none, may, encrypt, verify");
+    }
+
+    @Test
+    void invalidNetworkIsRejected() {
+        assertThatThrownBy(() -> ConfigLoader.parse("c.yaml",
+                "listeners:\n  - address: 127.0.0.1:25\n    relay-networks: [10.1.2.3/8]\n"))
+                .hasMessageStartingWith("c.yaml:3:21: listeners[0].relay-networks: invalid network '10.1.2.3/8': host bits are set");
+    }
+
+    @Test
+    void invalidDurationAndSize() {
+        assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "queue:\n  max-lifetime: forever\n"))
+                .hasMessage("c.yaml:2:17: queue.max-lifetime: invalid duration 'forever': "
+                        + "expected a number with a unit ms, s, m, h or d, such as 30s or 5m");
+        assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "listeners:\n  - max-message-size: 10 TB\n"))
+                .hasMessageContaining("invalid size '10 TB'");
+    }
+
+    @Test
+    void invalidYamlReportsPosition() {
+        assertThatThrownBy(() -> ConfigLoader.parse("bad.yaml", "delivery:\n  smart-host: [unclosed\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("bad.yaml:3:1: invalid YAML:");
+    }
+
+    @Test
+    void missingFileSaysWhatToDo() {
+        assertThatThrownBy(() -> ConfigLoader.load(Path.of("/nonexistent/sealrelay.yaml")))
+                .hasMessage("/nonexistent/sealrelay.yaml: configuration file not found; "
+                        + "pass --config with the path of sealrelay.yaml");
+    }
+
+    @Test
+    void retryDelaysMustBeOrdered() {
+        assertThatThrownBy(() -> ConfigLoader.parse("c.yaml",
+                "queue:\n  initial-retry-delay: 2h\n  max-retry-delay: 1h\n"))
+                .hasMessageContaining("max retry delay PT1H is shorter than the initial retry delay PT2H");
+    }
+}

@@ -1,0 +1,50 @@
+package org.sealrelay.gateway.testing;
+
+import java.nio.file.Path;
+import org.sealrelay.gateway.config.ConfigException;
+import org.sealrelay.gateway.config.ConfigLoader;
+import org.sealrelay.gateway.config.GatewayConfig;
+
+/** Builds gateway configurations in a test's temporary folder, with a listener on a free port. */
+public final class TestGateways {
+    private TestGateways() {
+    }
+
+    /**
+     * Returns a configuration that relays to {@code 127.0.0.1:nextHopPort} at the given TLS
+     * level, with a one-second initial retry delay so deferral tests stay short.
+     *
+     * @param extraYaml more top-level settings (or an empty string)
+     */
+    public static GatewayConfig relayingTo(Path directory, int nextHopPort, String tlsLevel, String extraYaml)
+            throws ConfigException {
+        return ConfigLoader.parse("test.yaml", yaml(directory, 0, nextHopPort, tlsLevel) + extraYaml);
+    }
+
+    /** Returns the YAML text of {@link #relayingTo}, with the listener on {@code listenPort}. */
+    public static String yaml(Path directory, int listenPort, int nextHopPort, String tlsLevel) {
+        return """
+                hostname: gateway.test
+                listeners:
+                  - name: smtp
+                    address: 127.0.0.1:%d
+                    relay-networks: [127.0.0.0/8]
+                tls:
+                  certificate: %s
+                  private-key: %s
+                spool:
+                  directory: %s
+                  key-file: %s
+                delivery:
+                  smart-host: 127.0.0.1:%d
+                  default-tls-level: %s
+                  connect-timeout: 5s
+                  command-timeout: 10s
+                  data-timeout: 10s
+                queue:
+                  initial-retry-delay: 1s
+                  max-retry-delay: 2s
+                """.formatted(listenPort, directory.resolve("tls/server.crt"), directory.resolve("tls/server.key"),
+                directory.resolve("spool"), directory.resolve("spool.keys"), nextHopPort, tlsLevel);
+    }
+}
