@@ -150,7 +150,7 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
 
     private void onGreeting(SmtpReply reply) {
         if (!reply.isPositiveCompletion()) {
-            quitWith(classify(reply), "greeting from " + nextHop + ": " + reply.text());
+            quitWith(classify(reply), reply.text() + " (greeting from " + nextHop + ")");
             return;
         }
         send(Stage.EHLO, "EHLO " + heloName);
@@ -305,7 +305,8 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
             accepted.add(recipient);
         } else {
             outcomes.put(recipient, new RecipientOutcome(classify(reply), reply.text()));
-            log.info("queueId={} nextHop={} recipient={} rejected: {}", request.queueId(), nextHop, recipient, reply.text());
+            log.info("queueId={} nextHop={} recipient={} rejected: {}",
+                    request.queueId(), nextHop, SafeText.escape(recipient), SafeText.escape(reply.text()));
         }
 
         if (rcptRepliesReceived < rcptRepliesExpected) {

@@ -129,7 +129,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
                     sendable.add(recipient);
                 } else {
                     invalidRecipients.put(recipient, new RecipientOutcome(Result.BOUNCED,
-                            "5.1.3 invalid recipient address '" + SmtpReplyDecoder.escape(recipient) + "'"));
+                            "5.1.3 invalid recipient address '" + SafeText.escape(recipient) + "'"));
                 }
             }
         }
@@ -137,7 +137,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
         CompletableFuture<DeliveryOutcome> run() {
             if (!AddressSyntax.isValid(request.reversePath())) {
                 return done(DeliveryOutcome.all(request.recipients(), Result.BOUNCED,
-                        "5.1.7 invalid sender address '" + SmtpReplyDecoder.escape(request.reversePath()) + "'", ""));
+                        "5.1.7 invalid sender address '" + SafeText.escape(request.reversePath()) + "'", ""));
             }
             if (sendable.isEmpty()) {
                 return done(new DeliveryOutcome(invalidRecipients, "", null, null, false));
@@ -196,7 +196,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
                 if (!session.tryNextHost()) {
                     return done(finish());
                 }
-                log.info("queueId={} nextHop={} session ended before MAIL FROM, trying the next address: {}",
+                log.info("queueId={} nextHop={} session ended before MAIL FROM, so another address may be tried: {}",
                         request.queueId(), hop, firstReply(session));
                 return tryAddress(route, hostIndex, host, addresses, addressIndex + 1);
             });
@@ -217,7 +217,8 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
             }
             for (Map.Entry<String, RecipientOutcome> entry : outcome.byRecipient().entrySet()) {
                 log.info("queueId={} nextHop={} recipient={} result={} tls={} reply={}",
-                        request.queueId(), outcome.nextHop().isEmpty() ? "none" : outcome.nextHop(), entry.getKey(),
+                        request.queueId(), outcome.nextHop().isEmpty() ? "none" : outcome.nextHop(),
+                        SafeText.escape(entry.getKey()),
                         entry.getValue().result(), outcome.tlsProtocol() == null ? "none" : outcome.tlsProtocol(),
                         entry.getValue().reply());
             }

@@ -21,8 +21,6 @@ final class SmtpReplyDecoder extends ByteToMessageDecoder {
     /** Upper bound on a reply line including CRLF; RFC 5321 section 4.5.3.1.5 sets 512 octets. */
     static final int MAX_LINE_LENGTH = 2048;
 
-    private static final int MAX_QUOTED_LENGTH = 80;
-
     private int pendingCode = -1;
     private final List<String> pendingLines = new ArrayList<>();
 
@@ -32,10 +30,10 @@ final class SmtpReplyDecoder extends ByteToMessageDecoder {
             int end = findCrlf(in);
             if (end < 0) {
                 if (in.readableBytes() > MAX_LINE_LENGTH) {
-                    String start = in.toString(in.readerIndex(), MAX_QUOTED_LENGTH, StandardCharsets.ISO_8859_1);
+                    String start = in.toString(in.readerIndex(), SafeText.MAX_LENGTH, StandardCharsets.ISO_8859_1);
                     in.skipBytes(in.readableBytes());
                     throw new MalformedReplyException(
-                            "invalid reply: line longer than " + MAX_LINE_LENGTH + " octets, starting '" + escape(start) + "'");
+                            "invalid reply: line longer than " + MAX_LINE_LENGTH + " octets, starting '" + SafeText.escape(start) + "'");
                 }
                 return;
             }
@@ -116,24 +114,6 @@ final class SmtpReplyDecoder extends ByteToMessageDecoder {
     private MalformedReplyException malformed(String expected, String line) {
         pendingCode = -1;
         pendingLines.clear();
-        return new MalformedReplyException("invalid reply: " + expected + "; got '" + escape(line) + "'");
-    }
-
-    /** Returns the text cut to a safe length with control and non-ASCII characters as \\xNN. */
-    static String escape(String text) {
-        StringBuilder escaped = new StringBuilder();
-        int length = Math.min(text.length(), MAX_QUOTED_LENGTH);
-        for (int i = 0; i < length; i++) {
-            char c = text.charAt(i);
-            if (c < 0x20 || c > 0x7e) {
-                escaped.append(String.format("\\x%02x", (int) c & 0xff));
-            } else {
-                escaped.append(c);
-            }
-        }
-        if (text.length() > length) {
-            escaped.append("...");
-        }
-        return escaped.toString();
+        return new MalformedReplyException("invalid reply: " + expected + "; got '" + SafeText.escape(line) + "'");
     }
 }
