@@ -5,7 +5,8 @@ import org.sealrelay.gateway.config.HostAndPort;
 import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
 
 /**
- * Where a request goes: hosts to try in order, or a final outcome when DNS already decided it.
+ * The next-hop plan for a request: hosts to try in order, or the final outcome when DNS already
+ * decided it.
  *
  * @param hosts host names with ports, most preferred first; empty when {@code failure} is set
  * @param viaSmartHost whether the hosts are the configured smart host rather than MX hosts

@@ -3,7 +3,7 @@ package org.sealrelay.gateway.delivery;
 import java.util.Map;
 
 /**
- * What one SMTP session with one address decided.
+ * The outcomes that one SMTP session with one address produced.
  *
  * @param byRecipient an outcome for every recipient sent to the session
  * @param tryNextHost whether the session ended before MAIL FROM was sent, so the agent may try

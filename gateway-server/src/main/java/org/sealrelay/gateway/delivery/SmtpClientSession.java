@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  *       never travels in clear at those levels.
  *   <li>Octets that arrive after the 220 reply to STARTTLS and before the handshake are
  *       discarded, because they may have been injected by an attacker.
- *   <li>{@link #result} completes exactly once, when the channel closes, with an outcome for
- *       every recipient; it never completes exceptionally.
+ *   <li>{@link #result} completes when the channel closes, or when the agent's connect fails,
+ *       with an outcome for every recipient. No code path completes it exceptionally.
  * </ul>
  *
  * <p>At {@code may}, a failed TLS handshake defers the recipients rather than retrying in clear.
@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
 final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
     private static final Logger log = LoggerFactory.getLogger(SmtpClientSession.class);
 
-    /** Session steps; each names the reply being awaited. */
+    /** Session steps, each named after the reply it waits for. */
     private enum Stage {
         GREETING("the greeting"),
         EHLO("EHLO"),
@@ -142,8 +142,10 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
             case DATA -> onData(reply);
             case END_OF_DATA -> onEndOfData(reply);
             case QUIT -> ctx.close();
-            case TLS_HANDSHAKE, CLOSED -> {
-                // A reply during the handshake cannot be decoded here, and after close it is moot.
+            case TLS_HANDSHAKE -> log.warn("queueId={} nextHop={} ignored a reply during the TLS handshake: {}",
+                    request.queueId(), nextHop, SafeText.escape(reply.text()));
+            case CLOSED -> {
+                // The outcome is already decided.
             }
         }
     }

@@ -35,7 +35,10 @@ import org.slf4j.LoggerFactory;
  * <p>An attempt tries the hosts of the route in order, and each address of a host in turn, until
  * a session gets as far as MAIL FROM or {@link #MAX_CONNECTIONS} connections have been made.
  * Connection failures, non-2xx greetings, EHLO failures and TLS failures move on to the next
- * address; once MAIL FROM is sent, the session's outcome is final for this attempt.
+ * address. Once MAIL FROM is sent, the session's outcome is final for this attempt.
+ *
+ * <p>NOTE: at {@code verify} the certificate must name the MX host, and that name comes from DNS
+ * without DNSSEC validation, so an attacker who can forge MX answers can pick the name checked.
  *
  * <p>Addresses of MX hosts are looked up with dnsjava through the configured DNS servers. The
  * smart host is looked up with the JDK resolver on a small thread pool, so that {@code /etc/hosts}
@@ -103,6 +106,12 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
                 request.recipients(), Result.DEFERRED, "4.3.0 internal error in the delivery agent: " + error, "");
     }
 
+    /**
+     * Stops the smart host lookup threads and, when the agent created it, the event loop group.
+     *
+     * <p>NOTE: attempts still running on an owned group may never complete their futures; the
+     * queue manager should wait for them before closing the agent.
+     */
     @Override
     public void close() {
         smartHostLookups.shutdownNow();

@@ -41,7 +41,10 @@ final class SmtpReplyDecoder extends ByteToMessageDecoder {
             in.readerIndex(end + 2);
             SmtpReply reply = acceptLine(line);
             if (reply != null) {
+                // One reply per call: ByteToMessageDecoder passes it on before decoding further,
+                // so the handler can call discardBuffered() after a 220 reply to STARTTLS.
                 out.add(reply);
+                return;
             }
         }
     }

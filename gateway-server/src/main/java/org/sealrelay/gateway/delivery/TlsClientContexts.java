@@ -51,7 +51,7 @@ final class TlsClientContexts {
      * Builds both contexts.
      *
      * @param trustFile PEM CA certificates added to the JDK defaults for {@code verify}; may be null
-     * @throws IllegalArgumentException naming the file when it cannot be read or holds no certificate
+     * @throws IllegalArgumentException naming the file when it cannot be read or contains no certificate
      */
     static TlsClientContexts create(Path trustFile) {
         try {

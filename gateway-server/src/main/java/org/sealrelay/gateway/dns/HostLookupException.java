@@ -9,7 +9,7 @@ public final class HostLookupException extends Exception {
 
     /**
      * @param host the name that was looked up
-     * @param permanent whether DNS said the name or its address records do not exist, as opposed
+     * @param permanent whether DNS reported that the name or its address records do not exist, as opposed
      *     to a failure that a later attempt may not repeat
      * @param detail the DNS error or reason, for logs
      */
@@ -24,7 +24,7 @@ public final class HostLookupException extends Exception {
         return host;
     }
 
-    /** Returns whether DNS said the name has no addresses, rather than failing to answer. */
+    /** Returns whether DNS reported that the name has no addresses, rather than failing to answer. */
     public boolean permanent() {
         return permanent;
     }

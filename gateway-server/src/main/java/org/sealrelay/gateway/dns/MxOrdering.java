@@ -27,7 +27,7 @@ public final class MxOrdering {
      * it is skipped and the other records are used.
      *
      * @param domain the domain that was looked up, without the trailing dot
-     * @param records the MX records of the answer, in any order
+     * @param records the MX records of the DNS response, in any order
      * @param random source for the shuffle; tests pass a seeded one
      */
     public static MxAnswer order(String domain, List<MXRecord> records, Random random) {

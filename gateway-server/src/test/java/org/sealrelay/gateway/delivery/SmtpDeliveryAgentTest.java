@@ -1,6 +1,7 @@
 package org.sealrelay.gateway.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayInputStream;
 import java.net.InetAddress;
@@ -93,7 +94,7 @@ class SmtpDeliveryAgentTest {
     }
 
     @Test
-    void noneDeliversInClearEvenWhenStartTlsOffered() throws Exception {
+    void noneIgnoresOfferedStartTls() throws Exception {
         try (RecordingSmtpServer server = new RecordingSmtpServer(localhostCertificate.serverContext(), Map.of())) {
             agent = new SmtpDeliveryAgent(config(server.port(), null));
 
@@ -285,6 +286,101 @@ class SmtpDeliveryAgentTest {
             assertThat(outcome.byRecipient().get("ok@example.org").result()).isEqualTo(Result.DELIVERED);
             assertThat(outcome.byRecipient().get("bad>\r\nRSET@example.org").result()).isEqualTo(Result.BOUNCED);
             assertThat(server.messages().get(0).recipients()).containsExactly("ok@example.org");
+        }
+    }
+
+    @Test
+    void pipeliningSendsMailAndRcptTogether() throws Exception {
+        Map<String, String> replies = Map.of(
+                "EHLO", "250-scripted\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 SIZE 100000\r\n",
+                "MAIL", "250 2.1.0 ok\r\n",
+                "RCPT", "250 2.1.5 ok\r\n",
+                "DATA", "354 go ahead\r\n",
+                ".", "250 2.0.0 queued as X1\r\n",
+                "QUIT", "221 2.0.0 bye\r\n");
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted ESMTP\r\n", replies)) {
+            agent = new SmtpDeliveryAgent(config("127.0.0.1", server.port(), null));
+            DeliveryRequest request = new DeliveryRequest(QueueId.generate(), "sender@example.com",
+                    List.of("a@example.org", "b@example.org"), "example.org", TlsLevel.MAY, true, 12,
+                    () -> new ByteArrayInputStream("x\r\n".getBytes(StandardCharsets.US_ASCII)));
+
+            DeliveryOutcome outcome = deliver(request);
+
+            assertThat(outcome.byRecipient().get("a@example.org").result()).isEqualTo(Result.DELIVERED);
+            assertThat(outcome.byRecipient().get("b@example.org").result()).isEqualTo(Result.DELIVERED);
+            assertThat(outcome.byRecipient().get("a@example.org").reply()).isEqualTo("250 2.0.0 queued as X1");
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.commands().contains("QUIT"));
+            assertThat(server.commands()).containsExactly(
+                    "EHLO relay.test",
+                    "MAIL FROM:<sender@example.com> BODY=8BITMIME SIZE=12",
+                    "RCPT TO:<a@example.org>",
+                    "RCPT TO:<b@example.org>",
+                    "DATA",
+                    "x",
+                    ".",
+                    "QUIT");
+        }
+    }
+
+    @Test
+    void oversizedMessageBouncesBeforeMail() throws Exception {
+        Map<String, String> replies = Map.of(
+                "EHLO", "250-scripted\r\n250 SIZE 10\r\n",
+                "QUIT", "221 2.0.0 bye\r\n");
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted ESMTP\r\n", replies)) {
+            agent = new SmtpDeliveryAgent(config("127.0.0.1", server.port(), null));
+
+            DeliveryOutcome outcome = deliver(request(TlsLevel.NONE, List.of("a@example.org")));
+
+            RecipientOutcome result = outcome.byRecipient().get("a@example.org");
+            assertThat(result.result()).isEqualTo(Result.BOUNCED);
+            assertThat(result.reply()).startsWith("5.3.4 message size " + CONTENT.length() + " exceeds the limit of 10");
+            assertThat(server.commands()).noneMatch(command -> command.startsWith("MAIL"));
+        }
+    }
+
+    @Test
+    void rejectedEhloFallsBackToHelo() throws Exception {
+        Map<String, String> replies = Map.of(
+                "EHLO", "502 5.5.1 unknown command\r\n",
+                "HELO", "250 scripted\r\n",
+                "MAIL", "250 ok\r\n",
+                "RCPT", "250 ok\r\n",
+                "DATA", "354 go ahead\r\n",
+                ".", "250 queued\r\n",
+                "QUIT", "221 bye\r\n");
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted\r\n", replies)) {
+            agent = new SmtpDeliveryAgent(config("127.0.0.1", server.port(), null));
+
+            DeliveryOutcome outcome = deliver(request(TlsLevel.MAY, List.of("a@example.org")));
+
+            assertThat(outcome.byRecipient().get("a@example.org").result()).isEqualTo(Result.DELIVERED);
+            assertThat(server.commands()).contains("HELO relay.test", "MAIL FROM:<sender@example.com>");
+        }
+    }
+
+    @Test
+    void startTlsDiscardsInjectedPlaintext() throws Exception {
+        Map<String, String> replies = Map.of(
+                "EHLO", "250-scripted\r\n250 STARTTLS\r\n",
+                // The second line arrives in the same segment as the 220 and must not be read as the
+                // reply to the EHLO sent inside TLS.
+                "STARTTLS", "220 2.0.0 ready\r\n250 injected\r\n",
+                "MAIL", "250 2.1.0 ok\r\n",
+                "RCPT", "250 2.1.5 ok\r\n",
+                "DATA", "354 go ahead\r\n",
+                ".", "250 2.0.0 queued\r\n",
+                "QUIT", "221 2.0.0 bye\r\n");
+        try (ScriptedSmtpServer server =
+                new ScriptedSmtpServer("220 scripted ESMTP\r\n", replies, localhostCertificate.serverContext())) {
+            agent = new SmtpDeliveryAgent(config("127.0.0.1", server.port(), null));
+
+            DeliveryOutcome outcome = deliver(request(TlsLevel.ENCRYPT, List.of("a@example.org")));
+
+            assertThat(outcome.tlsProtocol()).isIn("TLSv1.2", "TLSv1.3");
+            assertThat(outcome.byRecipient().get("a@example.org").result()).isEqualTo(Result.DELIVERED);
+            assertThat(outcome.byRecipient().get("a@example.org").reply()).isEqualTo("250 2.0.0 queued");
+            assertThat(server.commands()).containsSubsequence("STARTTLS", "EHLO relay.test", "MAIL FROM:<sender@example.com>");
         }
     }
 

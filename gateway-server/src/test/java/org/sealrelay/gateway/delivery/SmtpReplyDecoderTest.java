@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +24,26 @@ class SmtpReplyDecoderTest {
         SmtpReply reply = channel.readInbound();
         assertThat(reply.code()).isEqualTo(250);
         assertThat(reply.lines()).containsExactly("mx.example.net hello", "PIPELINING", "STARTTLS");
+        assertThat(channel.finish()).isFalse();
+    }
+
+    @Test
+    void discardBufferedDropsBytesAfterReply() {
+        SmtpReplyDecoder decoder = new SmtpReplyDecoder();
+        List<SmtpReply> seen = new ArrayList<>();
+        EmbeddedChannel channel = new EmbeddedChannel(decoder, new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object message) {
+                seen.add((SmtpReply) message);
+                if (((SmtpReply) message).code() == 220) {
+                    assertThat(decoder.discardBuffered()).isEqualTo("250 injected\r\n".length());
+                }
+            }
+        });
+
+        channel.writeInbound(Unpooled.copiedBuffer("220 ready\r\n250 injected\r\n", StandardCharsets.US_ASCII));
+
+        assertThat(seen).extracting(SmtpReply::code).containsExactly(220);
         assertThat(channel.finish()).isFalse();
     }
 
