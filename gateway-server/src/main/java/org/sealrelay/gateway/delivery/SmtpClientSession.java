@@ -293,7 +293,7 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
     private void onMailOrRcpt(SmtpReply reply) {
         if (stage == Stage.MAIL) {
             if (!reply.isPositiveCompletion()) {
-                // With PIPELINING the RCPT replies still follow; QUIT ends the session after the next reply.
+                // With PIPELINING the RCPT replies still follow, so QUIT ends the session after the next reply.
                 quitWith(classify(reply), reply.text());
                 return;
             }
@@ -377,14 +377,16 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
         String reason;
         if (cause instanceof MalformedReplyException) {
             reason = "4.5.0 " + cause.getMessage() + " from " + nextHop + " while waiting for " + stage.awaited;
+            log.warn("queueId={} nextHop={} {}", request.queueId(), nextHop, reason);
         } else if (cause instanceof IOException) {
             reason = "4.4.2 connection to " + nextHop + " failed while waiting for " + stage.awaited + ": "
                     + describe(cause);
+            log.warn("queueId={} nextHop={} {}", request.queueId(), nextHop, reason);
         } else {
+            // Anything else is a bug in this session or a handler, so it is logged with its stack trace.
             reason = "4.3.0 internal error in the session with " + nextHop + ": " + describe(cause);
             log.error("queueId={} nextHop={} {}", request.queueId(), nextHop, reason, cause);
         }
-        log.warn("queueId={} nextHop={} {}", request.queueId(), nextHop, reason);
         closeWith(Result.DEFERRED, reason);
     }
 

@@ -18,7 +18,7 @@ import java.util.List;
  * {@link MalformedReplyException} with the line quoted, escaped and cut to a safe length.
  */
 final class SmtpReplyDecoder extends ByteToMessageDecoder {
-    /** Upper bound on a reply line including CRLF; RFC 5321 section 4.5.3.1.5 sets 512 octets. */
+    /** Maximum reply line length including CRLF, four times the 512 octets of RFC 5321 section 4.5.3.1.5. */
     static final int MAX_LINE_LENGTH = 2048;
 
     private int pendingCode = -1;

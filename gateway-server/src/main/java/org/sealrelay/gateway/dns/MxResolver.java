@@ -58,7 +58,12 @@ public final class MxResolver {
         }
         List<Resolver> resolvers = new ArrayList<>();
         for (HostAndPort server : servers) {
-            resolvers.add(new SimpleResolver(new InetSocketAddress(server.host(), server.port())));
+            InetSocketAddress address = new InetSocketAddress(server.host(), server.port());
+            if (address.isUnresolved()) {
+                throw new IllegalArgumentException(
+                        "invalid DNS server '" + server + "': host not found; use an IP address");
+            }
+            resolvers.add(new SimpleResolver(address));
         }
         return new MxResolver(new ExtendedResolver(resolvers));
     }
