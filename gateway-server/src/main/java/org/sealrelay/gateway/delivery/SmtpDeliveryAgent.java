@@ -40,6 +40,11 @@ import org.slf4j.LoggerFactory;
  * <p>NOTE: at {@code verify} the certificate must name the MX host, and that name comes from DNS
  * without DNSSEC validation, so an attacker who can forge MX answers can pick the name checked.
  *
+ * <p>TLS levels: {@code none} never sends STARTTLS. {@code may} uses STARTTLS when offered and
+ * sends in clear otherwise, but a failed handshake defers the recipients (or moves on to the next
+ * address) and is never retried in clear. {@code encrypt} and {@code verify} defer with a 4.7.5
+ * reason when TLS cannot be had, so the message is never sent in clear at those levels.
+ *
  * <p>Addresses of MX hosts are looked up with dnsjava through the configured DNS servers. The
  * smart host is looked up with the JDK resolver on a small thread pool, so that {@code /etc/hosts}
  * and IP literals work as operators expect.
