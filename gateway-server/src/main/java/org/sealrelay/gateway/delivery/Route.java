@@ -1,0 +1,34 @@
+package org.sealrelay.gateway.delivery;
+
+import java.util.List;
+import org.sealrelay.gateway.config.HostAndPort;
+import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
+
+/**
+ * The next-hop plan for a request: hosts to try in order, or the final outcome when DNS already
+ * decided it.
+ *
+ * @param hosts host names with ports, most preferred first; empty when {@code failure} is set
+ * @param viaSmartHost whether the hosts are the configured smart host rather than MX hosts
+ * @param implicitMx whether the only host is the domain itself because it has no MX records
+ * @param failure the result for every recipient when no host can be tried, or null
+ * @param failureReason the enhanced status code and text for {@code failure}, or null
+ */
+record Route(
+        List<HostAndPort> hosts, boolean viaSmartHost, boolean implicitMx, Result failure, String failureReason) {
+    Route {
+        hosts = List.copyOf(hosts);
+    }
+
+    static Route to(List<HostAndPort> hosts, boolean viaSmartHost, boolean implicitMx) {
+        return new Route(hosts, viaSmartHost, implicitMx, null, null);
+    }
+
+    static Route failed(Result failure, String reason) {
+        return new Route(List.of(), false, false, failure, reason);
+    }
+
+    boolean isFailure() {
+        return failure != null;
+    }
+}

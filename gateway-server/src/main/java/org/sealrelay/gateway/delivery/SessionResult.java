@@ -1,0 +1,24 @@
+package org.sealrelay.gateway.delivery;
+
+import java.util.Map;
+
+/**
+ * The outcomes that one SMTP session with one address produced.
+ *
+ * @param byRecipient an outcome for every recipient sent to the session
+ * @param tryNextHost whether the session ended before MAIL FROM was sent, so the agent may try
+ *     the next address or MX host without risking a duplicate
+ * @param tlsProtocol negotiated protocol, or null without TLS
+ * @param tlsCipher negotiated cipher suite, or null without TLS
+ * @param peerVerified whether the certificate chain and host name were validated
+ */
+record SessionResult(
+        Map<String, RecipientOutcome> byRecipient,
+        boolean tryNextHost,
+        String tlsProtocol,
+        String tlsCipher,
+        boolean peerVerified) {
+    SessionResult {
+        byRecipient = Map.copyOf(byRecipient);
+    }
+}

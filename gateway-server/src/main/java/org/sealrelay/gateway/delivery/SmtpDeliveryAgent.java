@@ -1,0 +1,294 @@
+package org.sealrelay.gateway.delivery;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.stream.ChunkedWriteHandler;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.sealrelay.gateway.config.DeliveryConfig;
+import org.sealrelay.gateway.config.HostAndPort;
+import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
+import org.sealrelay.gateway.dns.HostLookupException;
+import org.sealrelay.gateway.dns.MxResolver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers messages over SMTP to the smart host or the recipient domain's MX hosts, with
+ * STARTTLS at the request's TLS level.
+ *
+ * <p>An attempt tries the hosts of the route in order, and each address of a host in turn, until
+ * a session gets as far as MAIL FROM or {@link #MAX_CONNECTIONS} connections have been made.
+ * Connection failures, non-2xx greetings, EHLO failures and TLS failures move on to the next
+ * address. Once MAIL FROM is sent, the session's outcome is final for this attempt.
+ *
+ * <p>NOTE: at {@code verify} the certificate must name the MX host, and that name comes from DNS
+ * without DNSSEC validation, so an attacker who can forge MX answers can pick the name checked.
+ *
+ * <p>TLS levels: {@code none} never sends STARTTLS. {@code may} uses STARTTLS when offered and
+ * sends in clear otherwise, but a failed handshake defers the recipients (or moves on to the next
+ * address) and is never retried in clear. {@code encrypt} and {@code verify} defer with a 4.7.5
+ * reason when TLS cannot be had, so the message is never sent in clear at those levels.
+ *
+ * <p>Addresses of MX hosts are looked up with dnsjava through the configured DNS servers. The
+ * smart host is looked up with the JDK resolver on a small thread pool, so that {@code /etc/hosts}
+ * and IP literals work as operators expect.
+ */
+public final class SmtpDeliveryAgent implements DeliveryAgent {
+    private static final Logger log = LoggerFactory.getLogger(SmtpDeliveryAgent.class);
+
+    /** Connections per attempt across all hosts; Postfix's smtp_mx_address_limit defaults to 5 too. */
+    static final int MAX_CONNECTIONS = 5;
+
+    private final DeliveryConfig config;
+    private final EventLoopGroup group;
+    private final boolean ownsGroup;
+    private final NextHopSelector selector;
+    private final MxResolver mxResolver;
+    private final TlsClientContexts tlsContexts;
+    private final ExecutorService smartHostLookups;
+
+    /**
+     * Creates an agent with its own NIO event loop group, which {@link #close} shuts down.
+     *
+     * @throws IllegalArgumentException when the trust file or a DNS server is invalid
+     */
+    public SmtpDeliveryAgent(DeliveryConfig config) {
+        this(config, new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory()), true);
+    }
+
+    /**
+     * Creates an agent that runs its sessions on {@code group}, which must be able to run NIO
+     * channels ({@code NioIoHandler}). {@link #close} leaves the group running.
+     *
+     * @throws IllegalArgumentException when the trust file or a DNS server is invalid
+     */
+    public SmtpDeliveryAgent(DeliveryConfig config, EventLoopGroup group) {
+        this(config, group, false);
+    }
+
+    private SmtpDeliveryAgent(DeliveryConfig config, EventLoopGroup group, boolean ownsGroup) {
+        this.config = config;
+        this.group = group;
+        this.ownsGroup = ownsGroup;
+        this.tlsContexts = TlsClientContexts.create(config.trustFile());
+        this.mxResolver = MxResolver.forServers(config.dnsServers());
+        this.selector = new NextHopSelector(config.smartHost(), mxResolver);
+        this.smartHostLookups = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "sealrelay-smarthost-lookup");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Override
+    public CompletableFuture<DeliveryOutcome> deliver(DeliveryRequest request) {
+        try {
+            return new Attempt(request).run().exceptionally(error -> internalError(request, error));
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(internalError(request, e));
+        }
+    }
+
+    private DeliveryOutcome internalError(DeliveryRequest request, Throwable error) {
+        log.error("queueId={} delivery attempt failed with an internal error", request.queueId(), error);
+        return DeliveryOutcome.all(
+                request.recipients(), Result.DEFERRED, "4.3.0 internal error in the delivery agent: " + error, "");
+    }
+
+    /**
+     * Stops the smart host lookup threads and, when the agent created it, the event loop group.
+     *
+     * <p>NOTE: attempts still running on an owned group may never complete their futures; the
+     * queue manager should wait for them before closing the agent.
+     */
+    @Override
+    public void close() {
+        smartHostLookups.shutdownNow();
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    /** The state of one {@link #deliver} call as it walks the route. */
+    private final class Attempt {
+        private final DeliveryRequest request;
+        private final Map<String, RecipientOutcome> invalidRecipients = new LinkedHashMap<>();
+        private final List<String> sendable = new ArrayList<>();
+        private int connections;
+        private SessionResult lastSession;
+        private String lastNextHop = "";
+        private Result lastFailure = Result.DEFERRED;
+        private String lastFailureReason = "4.4.3 no next hop was tried";
+
+        Attempt(DeliveryRequest request) {
+            this.request = request;
+            for (String recipient : request.recipients()) {
+                if (AddressSyntax.isValid(recipient)) {
+                    sendable.add(recipient);
+                } else {
+                    invalidRecipients.put(recipient, new RecipientOutcome(Result.BOUNCED,
+                            "5.1.3 invalid recipient address '" + SafeText.escape(recipient) + "'"));
+                }
+            }
+        }
+
+        CompletableFuture<DeliveryOutcome> run() {
+            if (!AddressSyntax.isValid(request.reversePath())) {
+                return done(DeliveryOutcome.all(request.recipients(), Result.BOUNCED,
+                        "5.1.7 invalid sender address '" + SafeText.escape(request.reversePath()) + "'", ""));
+            }
+            if (sendable.isEmpty()) {
+                return done(new DeliveryOutcome(invalidRecipients, "", null, null, false));
+            }
+            return selector.select(request.domain()).thenCompose(route -> {
+                if (route.isFailure()) {
+                    log.info("queueId={} domain={} no next hop: {}", request.queueId(), request.domain(), route.failureReason());
+                    lastFailure = route.failure();
+                    lastFailureReason = route.failureReason();
+                    return done(finish());
+                }
+                return tryHost(route, 0);
+            });
+        }
+
+        private CompletableFuture<DeliveryOutcome> tryHost(Route route, int hostIndex) {
+            if (hostIndex >= route.hosts().size() || connections >= MAX_CONNECTIONS) {
+                return done(finish());
+            }
+            HostAndPort host = route.hosts().get(hostIndex);
+            return addressesOf(host.host(), route.viaSmartHost())
+                    .handle((addresses, error) -> {
+                        if (error != null) {
+                            onLookupFailure(route, host, error);
+                            return tryHost(route, hostIndex + 1);
+                        }
+                        return tryAddress(route, hostIndex, host, addresses, 0);
+                    })
+                    .thenCompose(next -> next);
+        }
+
+        private void onLookupFailure(Route route, HostAndPort host, Throwable error) {
+            Throwable cause = error.getCause() != null ? error.getCause() : error;
+            boolean permanent = cause instanceof HostLookupException lookup && lookup.permanent()
+                    || cause instanceof UnknownHostException;
+            // Only a domain without MX records and without addresses is known to be undeliverable.
+            lastFailure = permanent && route.implicitMx() ? Result.BOUNCED : Result.DEFERRED;
+            lastFailureReason = (lastFailure == Result.BOUNCED ? "5.1.2 " : "4.4.3 ") + cause.getMessage();
+            log.warn("queueId={} host={} address lookup failed, trying the next host: {}",
+                    request.queueId(), host, cause.getMessage());
+        }
+
+        private CompletableFuture<DeliveryOutcome> tryAddress(
+                Route route, int hostIndex, HostAndPort host, List<InetAddress> addresses, int addressIndex) {
+            if (addressIndex >= addresses.size()) {
+                return tryHost(route, hostIndex + 1);
+            }
+            if (connections >= MAX_CONNECTIONS) {
+                return done(finish());
+            }
+            connections++;
+            NextHop hop = NextHop.of(host.host(), addresses.get(addressIndex), host.port());
+            return runSession(request, sendable, hop).thenCompose(session -> {
+                lastSession = session;
+                lastNextHop = hop.label();
+                if (!session.tryNextHost()) {
+                    return done(finish());
+                }
+                log.info("queueId={} nextHop={} session ended before MAIL FROM, so another address may be tried: {}",
+                        request.queueId(), hop, firstReply(session));
+                return tryAddress(route, hostIndex, host, addresses, addressIndex + 1);
+            });
+        }
+
+        private DeliveryOutcome finish() {
+            Map<String, RecipientOutcome> outcomes = new LinkedHashMap<>(invalidRecipients);
+            DeliveryOutcome outcome;
+            if (lastSession != null) {
+                outcomes.putAll(lastSession.byRecipient());
+                outcome = new DeliveryOutcome(outcomes, lastNextHop, lastSession.tlsProtocol(),
+                        lastSession.tlsCipher(), lastSession.peerVerified());
+            } else {
+                for (String recipient : sendable) {
+                    outcomes.put(recipient, new RecipientOutcome(lastFailure, lastFailureReason));
+                }
+                outcome = new DeliveryOutcome(outcomes, lastNextHop, null, null, false);
+            }
+            for (Map.Entry<String, RecipientOutcome> entry : outcome.byRecipient().entrySet()) {
+                log.info("queueId={} nextHop={} recipient={} result={} tls={} reply={}",
+                        request.queueId(), outcome.nextHop().isEmpty() ? "none" : outcome.nextHop(),
+                        SafeText.escape(entry.getKey()),
+                        entry.getValue().result(), outcome.tlsProtocol() == null ? "none" : outcome.tlsProtocol(),
+                        entry.getValue().reply());
+            }
+            return outcome;
+        }
+    }
+
+    private CompletableFuture<List<InetAddress>> addressesOf(String host, boolean viaSmartHost) {
+        if (!viaSmartHost) {
+            return mxResolver.resolveAddresses(host);
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return List.of(InetAddress.getAllByName(host));
+            } catch (UnknownHostException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, smartHostLookups);
+    }
+
+    private CompletableFuture<SessionResult> runSession(DeliveryRequest request, List<String> recipients, NextHop hop) {
+        SmtpClientSession session = new SmtpClientSession(request, recipients, hop, config.heloName(),
+                config.commandTimeout(), config.dataTimeout(), tlsContexts);
+        Bootstrap bootstrap = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        channel.pipeline().addLast(new SmtpReplyDecoder(), new ChunkedWriteHandler(), session);
+                    }
+                });
+        bootstrap.connect(hop.address()).addListener(connected -> {
+            if (connected.isSuccess()) {
+                return;
+            }
+            Throwable cause = connected.cause();
+            String reason = cause instanceof ConnectTimeoutException
+                    ? "4.4.2 timed out after " + config.connectTimeout().toMillis() + " ms connecting to " + hop
+                    : "4.4.1 connect to " + hop + " failed: " + cause.getMessage();
+            log.warn("queueId={} nextHop={} {}", request.queueId(), hop, reason);
+            Map<String, RecipientOutcome> outcomes = new LinkedHashMap<>();
+            for (String recipient : recipients) {
+                outcomes.put(recipient, new RecipientOutcome(Result.DEFERRED, reason));
+            }
+            session.result().complete(new SessionResult(outcomes, true, null, null, false));
+        });
+        return session.result();
+    }
+
+    private static String firstReply(SessionResult session) {
+        return session.byRecipient().values().stream().findFirst().map(RecipientOutcome::reply).orElse("");
+    }
+
+    private static <T> CompletableFuture<T> done(T value) {
+        return CompletableFuture.completedFuture(value);
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * DNS lookups for outbound delivery: MX records of a recipient domain (RFC 5321 section 5.1) and
+ * the addresses of the hosts they name, with dnsjava's asynchronous {@code LookupSession}.
+ */
+package org.sealrelay.gateway.dns;
