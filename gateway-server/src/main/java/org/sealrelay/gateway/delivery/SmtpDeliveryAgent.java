@@ -8,7 +8,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -25,6 +24,7 @@ import org.sealrelay.gateway.config.HostAndPort;
 import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
 import org.sealrelay.gateway.dns.HostLookupException;
 import org.sealrelay.gateway.dns.MxResolver;
+import org.sealrelay.gateway.transport.Transports;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,8 +73,8 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
     }
 
     /**
-     * Creates an agent that runs its sessions on {@code group}, which must be able to run NIO
-     * channels ({@code NioIoHandler}). {@link #close} leaves the group running.
+     * Creates an agent that runs its sessions on {@code group}, an epoll or NIO group from
+     * {@link Transports#newEventLoopGroup}. {@link #close} leaves the group running.
      *
      * @throws IllegalArgumentException when the trust file or a DNS server is invalid
      */
@@ -258,7 +258,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
                 config.commandTimeout(), config.dataTimeout(), tlsContexts);
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
-                .channel(NioSocketChannel.class)
+                .channel(Transports.channelClass(group))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override

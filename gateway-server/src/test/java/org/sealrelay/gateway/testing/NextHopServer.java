@@ -28,6 +28,7 @@ public final class NextHopServer implements AutoCloseable {
         SMTPServer.Builder builder = SMTPServer.port(port)
                 .bindAddress(InetAddress.getLoopbackAddress())
                 .hostName("nexthop.test")
+                .insertReceivedHeaders(false)
                 .messageHandler((context, from, to, data) -> received.add(
                         new Received(from, to, data, context instanceof Session session && session.isTLSStarted())));
         if (startTls) {

@@ -137,6 +137,7 @@ class SmtpListenerTest {
             client.sendRaw("EHLO client.test\n");
             client.sendRaw("NOOP\r\n");
             assertThat(client.readReply()).isEqualTo("500 5.5.2 Bare CR or LF in command; lines must end with CRLF\r\n");
+            assertThat(client.readReply()).isEqualTo("250 2.0.0 Ok\r\n");
             client.sendRaw("NO\rOP\r\n");
             assertThat(client.readReply()).isEqualTo("500 5.5.2 Bare CR or LF in command; lines must end with CRLF\r\n");
             assertThat(client.command("NOOP")).isEqualTo("250 2.0.0 Ok\r\n");
