@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sealrelay.gateway.testing.LogCapture;
 import org.sealrelay.gateway.testing.Messages;
 import org.sealrelay.gateway.testing.NextHopServer;
 import org.sealrelay.gateway.testing.SmtpTestClient;
@@ -132,6 +133,28 @@ class EndToEndRelayTest {
         }
         assertThat(nextHop.received()).extracting(NextHopServer.Received::to)
                 .containsExactlyInAnyOrder("patient@mail.example", "nurse@clinic.example");
+    }
+
+    @Test
+    void logsCarryNoAddressesOrContent() throws Exception {
+        try (LogCapture logs = new LogCapture()) {
+            try (SmtpTestClient client = new SmtpTestClient(address)) {
+                client.readReply();
+                client.command("EHLO client.test");
+                client.command("MAIL FROM:<jane.patient@home.example>");
+                client.command("RCPT TO:<oncology.results@lab.example>");
+                client.command("RCPT TO:<unknown-local@lab.example>");
+                client.command("DATA");
+                client.sendRaw("Subject: Biopsy for Jane Patient\r\n\r\nSSN 123-45-6789\r\n.\r\n");
+                assertThat(client.readReply()).startsWith("250 ");
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> gateway.queueManager().size() == 0);
+
+            assertThat(logs.lines()).anyMatch(line -> line.contains("status=sent"));
+            for (String secret : new String[] {"jane.patient", "oncology.results", "unknown-local", "Biopsy", "123-45-6789"}) {
+                assertThat(logs.lines()).as("log lines containing %s", secret).noneMatch(line -> line.contains(secret));
+            }
+        }
     }
 
     @Test

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSession;
 import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
 import org.sealrelay.policy.TlsLevel;
+import org.sealrelay.gateway.logging.Redact;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -143,7 +144,7 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
             case END_OF_DATA -> onEndOfData(reply);
             case QUIT -> ctx.close();
             case TLS_HANDSHAKE -> log.warn("queueId={} nextHop={} ignored a reply during the TLS handshake: {}",
-                    request.queueId(), nextHop, SafeText.escape(reply.text()));
+                    request.queueId(), nextHop, Redact.text(reply.text()));
             case CLOSED -> {
                 // The outcome is already decided.
             }
@@ -204,7 +205,7 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
                 return;
             }
             log.info("queueId={} nextHop={} STARTTLS rejected, continuing in clear at level may: {}",
-                    request.queueId(), nextHop, reply.text());
+                    request.queueId(), nextHop, Redact.text(reply.text()));
             startTransaction();
             return;
         }
@@ -243,7 +244,7 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
     private void failTls(Throwable cause) {
         String reason = "4.7.5 TLS handshake with " + nextHop + " failed at level " + request.tlsLevel() + ": "
                 + describe(cause);
-        log.warn("queueId={} nextHop={} {}", request.queueId(), nextHop, reason);
+        log.warn("queueId={} nextHop={} {}", request.queueId(), nextHop, Redact.text(reason));
         closeWith(Result.DEFERRED, reason);
     }
 
@@ -308,7 +309,7 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
         } else {
             outcomes.put(recipient, new RecipientOutcome(classify(reply), reply.text()));
             log.info("queueId={} nextHop={} recipient={} rejected: {}",
-                    request.queueId(), nextHop, SafeText.escape(recipient), SafeText.escape(reply.text()));
+                    request.queueId(), nextHop, Redact.address(recipient), Redact.text(reply.text()));
         }
 
         if (rcptRepliesReceived < rcptRepliesExpected) {
@@ -340,7 +341,7 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
             content = request.content().open();
         } catch (IOException e) {
             String reason = "4.3.0 failed to open the message content: " + describe(e);
-            log.error("queueId={} nextHop={} {}", request.queueId(), nextHop, reason, e);
+            log.error("queueId={} nextHop={} {}", request.queueId(), nextHop, Redact.text(reason), e);
             closeWith(Result.DEFERRED, reason);
             return;
         }
@@ -377,15 +378,15 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
         String reason;
         if (cause instanceof MalformedReplyException) {
             reason = "4.5.0 " + cause.getMessage() + " from " + nextHop + " while waiting for " + stage.awaited;
-            log.warn("queueId={} nextHop={} {}", request.queueId(), nextHop, reason);
+            log.warn("queueId={} nextHop={} {}", request.queueId(), nextHop, Redact.text(reason));
         } else if (cause instanceof IOException) {
             reason = "4.4.2 connection to " + nextHop + " failed while waiting for " + stage.awaited + ": "
                     + describe(cause);
-            log.warn("queueId={} nextHop={} {}", request.queueId(), nextHop, reason);
+            log.warn("queueId={} nextHop={} {}", request.queueId(), nextHop, Redact.text(reason));
         } else {
             // Anything else is a bug in this session or a handler, so it is logged with its stack trace.
             reason = "4.3.0 internal error in the session with " + nextHop + ": " + describe(cause);
-            log.error("queueId={} nextHop={} {}", request.queueId(), nextHop, reason, cause);
+            log.error("queueId={} nextHop={} {}", request.queueId(), nextHop, Redact.text(reason), cause);
         }
         closeWith(Result.DEFERRED, reason);
     }
@@ -397,7 +398,7 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
             failTls(new IOException("connection closed by the server"));
         } else if (stage != Stage.CLOSED && stage != Stage.QUIT) {
             String reason = "4.4.2 connection closed by " + nextHop + " while waiting for " + stage.awaited;
-            log.warn("queueId={} nextHop={} {}", request.queueId(), nextHop, reason);
+            log.warn("queueId={} nextHop={} {}", request.queueId(), nextHop, Redact.text(reason));
             decideRemaining(Result.DEFERRED, reason);
         }
         stage = Stage.CLOSED;
@@ -459,7 +460,7 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
         }
         String reason = "4.4.2 timed out after " + timeout.toMillis() + " ms waiting for the reply to "
                 + stage.awaited + " from " + nextHop;
-        log.warn("queueId={} nextHop={} {}", request.queueId(), nextHop, reason);
+        log.warn("queueId={} nextHop={} {}", request.queueId(), nextHop, Redact.text(reason));
         closeWith(Result.DEFERRED, reason);
     }
 

@@ -25,6 +25,7 @@ import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
 import org.sealrelay.gateway.dns.HostLookupException;
 import org.sealrelay.gateway.dns.MxResolver;
 import org.sealrelay.gateway.transport.Transports;
+import org.sealrelay.gateway.logging.Redact;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -158,7 +159,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
             }
             return selector.select(request.domain()).thenCompose(route -> {
                 if (route.isFailure()) {
-                    log.info("queueId={} domain={} no next hop: {}", request.queueId(), request.domain(), route.failureReason());
+                    log.info("queueId={} domain={} no next hop: {}", request.queueId(), request.domain(), Redact.text(route.failureReason()));
                     lastFailure = route.failure();
                     lastFailureReason = route.failureReason();
                     return done(finish());
@@ -211,7 +212,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
                     return done(finish());
                 }
                 log.info("queueId={} nextHop={} session ended before MAIL FROM, so another address may be tried: {}",
-                        request.queueId(), hop, firstReply(session));
+                        request.queueId(), hop, Redact.text(firstReply(session)));
                 return tryAddress(route, hostIndex, host, addresses, addressIndex + 1);
             });
         }
@@ -228,13 +229,6 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
                     outcomes.put(recipient, new RecipientOutcome(lastFailure, lastFailureReason));
                 }
                 outcome = new DeliveryOutcome(outcomes, lastNextHop, null, null, false);
-            }
-            for (Map.Entry<String, RecipientOutcome> entry : outcome.byRecipient().entrySet()) {
-                log.info("queueId={} nextHop={} recipient={} result={} tls={} reply={}",
-                        request.queueId(), outcome.nextHop().isEmpty() ? "none" : outcome.nextHop(),
-                        SafeText.escape(entry.getKey()),
-                        entry.getValue().result(), outcome.tlsProtocol() == null ? "none" : outcome.tlsProtocol(),
-                        entry.getValue().reply());
             }
             return outcome;
         }
@@ -274,7 +268,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
             String reason = cause instanceof ConnectTimeoutException
                     ? "4.4.2 timed out after " + config.connectTimeout().toMillis() + " ms connecting to " + hop
                     : "4.4.1 connect to " + hop + " failed: " + cause.getMessage();
-            log.warn("queueId={} nextHop={} {}", request.queueId(), hop, reason);
+            log.warn("queueId={} nextHop={} {}", request.queueId(), hop, Redact.text(reason));
             Map<String, RecipientOutcome> outcomes = new LinkedHashMap<>();
             for (String recipient : recipients) {
                 outcomes.put(recipient, new RecipientOutcome(Result.DEFERRED, reason));

@@ -27,6 +27,7 @@ import org.sealrelay.gateway.spool.QueueId;
 import org.sealrelay.gateway.spool.RecipientStatus;
 import org.sealrelay.gateway.spool.Spool;
 import org.sealrelay.policy.TlsLevel;
+import org.sealrelay.gateway.logging.Redact;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -293,8 +294,8 @@ public final class QueueManager implements AutoCloseable {
             case FAILED -> "bounced";
             case PENDING -> "deferred";
         };
-        log.info("queueId={} domain={} relay={} tls={} status={} reply={}", id, recipient.domain(),
-                outcome.nextHop().isEmpty() ? "none" : outcome.nextHop(), tls, state, reply);
+        log.info("queueId={} to={} relay={} tls={} status={} reply={}", id, Redact.address(recipient.address()),
+                outcome.nextHop().isEmpty() ? "none" : outcome.nextHop(), tls, state, Redact.text(reply));
     }
 
     private static Map<GroupKey, List<String>> groupPending(Envelope envelope) {

@@ -12,6 +12,7 @@ import org.sealrelay.policy.Decision;
 import org.sealrelay.policy.MessageFacts;
 import org.sealrelay.policy.Policy;
 import org.sealrelay.policy.Verdict;
+import org.sealrelay.gateway.logging.Redact;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,8 +75,8 @@ public final class SubmissionService {
                 writer.abort();
                 return new SubmissionResult.Rejected(STORAGE_FAILED);
             }
-            log.info("queueId={} client={} from=<{}> nrcpt={} size={} queued", envelope.id(), draft.clientAddress(),
-                    envelope.reversePath(), recipients.size(), envelope.sizeOctets());
+            log.info("queueId={} client={} from={} nrcpt={} size={} queued", envelope.id(), draft.clientAddress(),
+                    Redact.address(envelope.reversePath()), recipients.size(), envelope.sizeOctets());
             queueManager.enqueue(envelope);
             return new SubmissionResult.Queued(envelope.id());
         });
