@@ -12,6 +12,8 @@ import org.sealrelay.gateway.config.GatewayConfig;
 import org.sealrelay.gateway.config.ListenerConfig;
 import org.sealrelay.gateway.delivery.SmtpDeliveryAgent;
 import org.sealrelay.gateway.queue.QueueManager;
+import org.sealrelay.gateway.smtp.auth.Authenticator;
+import org.sealrelay.gateway.smtp.auth.CredentialsFile;
 import org.sealrelay.gateway.smtp.inbound.SmtpServer;
 import org.sealrelay.gateway.spool.FileSpool;
 import org.sealrelay.gateway.spool.Spool;
@@ -35,6 +37,7 @@ public final class Gateway implements AutoCloseable {
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private final List<SmtpServer> servers = new ArrayList<>();
+    private final List<Authenticator> authenticators = new ArrayList<>();
     private Spool spool;
     private SmtpDeliveryAgent deliveryAgent;
     private QueueManager queueManager;
@@ -73,8 +76,13 @@ public final class Gateway implements AutoCloseable {
         Policy policy = new DomainTlsPolicy(config.delivery().defaultTlsLevel(), config.delivery().tlsLevels());
         SubmissionService submission = new SubmissionService(policy, queueManager, clock);
         for (ListenerConfig listener : config.listeners()) {
-            SmtpServer server = new SmtpServer(listener, config.hostname(), serverTls, spool, submission, clock,
-                    bossGroup, workerGroup);
+            Authenticator authenticator = null;
+            if (listener.credentialsFile() != null) {
+                authenticator = new Authenticator(CredentialsFile.load(listener.credentialsFile()));
+                authenticators.add(authenticator);
+            }
+            SmtpServer server = new SmtpServer(listener, config.hostname(), serverTls, authenticator, spool,
+                    submission, clock, bossGroup, workerGroup);
             try {
                 server.start();
             } catch (io.netty.channel.ChannelException e) {
@@ -107,6 +115,8 @@ public final class Gateway implements AutoCloseable {
             server.close();
         }
         servers.clear();
+        authenticators.forEach(Authenticator::close);
+        authenticators.clear();
         if (queueManager != null) {
             queueManager.close();
             queueManager = null;

@@ -33,6 +33,13 @@ public final class ConfigLoader {
     static final long DEFAULT_MAX_MESSAGE_SIZE = 35L << 20;
     /** RFC 5321 section 4.5.3.1.8: servers must accept at least 100 recipients. */
     static final int DEFAULT_MAX_RECIPIENTS = 100;
+    /** Postfix's default process limit is 100 smtpd processes; an event loop carries far more. */
+    static final int DEFAULT_MAX_CONNECTIONS = 1000;
+    /** Postfix's smtpd_client_connection_count_limit default is 50. */
+    static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 50;
+    static final int DEFAULT_MAX_ERRORS = 20;
+    /** RFC 5321 section 6.3: servers that count Received fields should reject only at 100 or more. */
+    static final int DEFAULT_MAX_HOPS = 100;
     static final Duration DEFAULT_INBOUND_COMMAND_TIMEOUT = Duration.ofMinutes(5);
     static final Duration DEFAULT_INBOUND_DATA_TIMEOUT = Duration.ofMinutes(3);
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
@@ -104,9 +111,10 @@ public final class ConfigLoader {
     }
 
     static ListenerConfig defaultListener() {
-        return new ListenerConfig("smtp", HostAndPort.parse(DEFAULT_LISTEN, 25),
-                List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128")), true, DEFAULT_MAX_MESSAGE_SIZE,
-                DEFAULT_MAX_RECIPIENTS, DEFAULT_INBOUND_COMMAND_TIMEOUT, DEFAULT_INBOUND_DATA_TIMEOUT);
+        return new ListenerConfig("smtp", HostAndPort.parse(DEFAULT_LISTEN, 25), ListenerConfig.TlsMode.STARTTLS,
+                false, List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128")), null, DEFAULT_MAX_MESSAGE_SIZE,
+                DEFAULT_MAX_RECIPIENTS, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
+                DEFAULT_MAX_ERRORS, DEFAULT_MAX_HOPS, DEFAULT_INBOUND_COMMAND_TIMEOUT, DEFAULT_INBOUND_DATA_TIMEOUT);
     }
 
     private static List<ListenerConfig> parseListeners(ConfigNode root) throws ConfigException {
@@ -122,20 +130,38 @@ public final class ConfigLoader {
                     throw node.invalid("relay-networks", e.getMessage());
                 }
             }
-            boolean startTls = node.bool("starttls", true);
+            ListenerConfig.TlsMode tlsMode = tlsMode(node);
+            boolean proxyProtocol = node.bool("proxy-protocol", false);
+            String credentials = node.string("credentials-file", null);
             long maxSize = node.size("max-message-size", DEFAULT_MAX_MESSAGE_SIZE);
             int maxRecipients = node.integer("max-recipients", DEFAULT_MAX_RECIPIENTS, 1, 100_000);
+            int maxConnections = node.integer("max-connections", DEFAULT_MAX_CONNECTIONS, 1, 1_000_000);
+            int maxPerClient = node.integer("max-connections-per-client", DEFAULT_MAX_CONNECTIONS_PER_CLIENT, 1,
+                    1_000_000);
+            int maxErrors = node.integer("max-errors", DEFAULT_MAX_ERRORS, 1, 10_000);
+            int maxHops = node.integer("max-hops", DEFAULT_MAX_HOPS, 1, 1_000);
             Duration commandTimeout = node.duration("command-timeout", DEFAULT_INBOUND_COMMAND_TIMEOUT);
             Duration dataTimeout = node.duration("data-timeout", DEFAULT_INBOUND_DATA_TIMEOUT);
             node.rejectUnknownKeys();
             try {
-                listeners.add(new ListenerConfig(name, address, relayNetworks, startTls, maxSize, maxRecipients,
-                        commandTimeout, dataTimeout));
+                listeners.add(new ListenerConfig(name, address, tlsMode, proxyProtocol, relayNetworks,
+                        credentials == null ? null : Path.of(credentials), maxSize, maxRecipients, maxConnections,
+                        maxPerClient, maxErrors, maxHops, commandTimeout, dataTimeout));
             } catch (IllegalArgumentException e) {
                 throw node.invalid("max-message-size", e.getMessage());
             }
         }
         return listeners;
+    }
+
+    private static ListenerConfig.TlsMode tlsMode(ConfigNode node) throws ConfigException {
+        String text = node.string("tls-mode", "starttls");
+        return switch (text.toLowerCase(java.util.Locale.ROOT)) {
+            case "starttls" -> ListenerConfig.TlsMode.STARTTLS;
+            case "implicit" -> ListenerConfig.TlsMode.IMPLICIT;
+            case "none" -> ListenerConfig.TlsMode.NONE;
+            default -> throw node.invalid("tls-mode", "invalid value '" + text + "': expected starttls, implicit or none");
+        };
     }
 
     private static TlsConfig parseTls(ConfigNode node) throws ConfigException {

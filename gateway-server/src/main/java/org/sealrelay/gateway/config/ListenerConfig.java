@@ -1,5 +1,6 @@
 package org.sealrelay.gateway.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -9,10 +10,18 @@ import java.util.Objects;
  *
  * @param name label for logs and policy facts, such as {@code smtp}
  * @param address address and port to bind; port 0 binds a free port (tests)
- * @param relayNetworks clients allowed to relay; everyone else gets 554 5.7.1 at RCPT
- * @param startTls whether STARTTLS is offered
+ * @param tlsMode STARTTLS offered, TLS from the first byte (RFC 8314), or no TLS
+ * @param proxyProtocol whether each connection starts with a HAProxy PROXY header (v1 or v2)
+ *     that names the real client; only for listeners behind a load balancer
+ * @param relayNetworks clients allowed to relay without authenticating; everyone else gets
+ *     554 5.7.1 at RCPT unless authenticated
+ * @param credentialsFile SMTP AUTH users and password hashes; null offers no AUTH
  * @param maxMessageSize largest accepted message in octets, advertised with SIZE
  * @param maxRecipients recipients per message before 452 4.5.3
+ * @param maxConnections connections open at once on this listener before 421 4.7.0
+ * @param maxConnectionsPerClient connections open at once from one client address
+ * @param maxErrors error replies in one session before 421 4.7.0 and close
+ * @param maxHops Received headers a message may carry before it is taken for a loop (554 5.4.6)
  * @param commandTimeout idle time allowed between commands (RFC 5321 section 4.5.3.2.7: at
  *     least 5 minutes)
  * @param dataTimeout idle time allowed between data packets (RFC 5321 section 4.5.3.2.5: at
@@ -21,23 +30,49 @@ import java.util.Objects;
 public record ListenerConfig(
         String name,
         HostAndPort address,
+        TlsMode tlsMode,
+        boolean proxyProtocol,
         List<Cidr> relayNetworks,
-        boolean startTls,
+        Path credentialsFile,
         long maxMessageSize,
         int maxRecipients,
+        int maxConnections,
+        int maxConnectionsPerClient,
+        int maxErrors,
+        int maxHops,
         Duration commandTimeout,
         Duration dataTimeout) {
+
+    /** How a listener offers TLS. */
+    public enum TlsMode {
+        /** Plain text first; STARTTLS (RFC 3207) is offered. */
+        STARTTLS,
+        /** TLS from the first byte, as on port 465 (RFC 8314 section 3). */
+        IMPLICIT,
+        /** No TLS at all; for loopback-only listeners. */
+        NONE
+    }
+
     public ListenerConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(tlsMode, "tlsMode");
         relayNetworks = List.copyOf(relayNetworks);
         Objects.requireNonNull(commandTimeout, "commandTimeout");
         Objects.requireNonNull(dataTimeout, "dataTimeout");
         if (maxMessageSize < 1024) {
             throw new IllegalArgumentException("max-message-size " + maxMessageSize + " is below 1024 octets");
         }
-        if (maxRecipients < 1) {
-            throw new IllegalArgumentException("max-recipients must be at least 1, got " + maxRecipients);
+        requireAtLeast("max-recipients", maxRecipients, 1);
+        requireAtLeast("max-connections", maxConnections, 1);
+        requireAtLeast("max-connections-per-client", maxConnectionsPerClient, 1);
+        requireAtLeast("max-errors", maxErrors, 1);
+        requireAtLeast("max-hops", maxHops, 1);
+    }
+
+    private static void requireAtLeast(String setting, int value, int minimum) {
+        if (value < minimum) {
+            throw new IllegalArgumentException(setting + " must be at least " + minimum + ", got " + value);
         }
     }
 }

@@ -43,7 +43,12 @@ class ConfigLoaderTest {
                   - name: inbound
                     address: "[::1]:2626"
                     relay-networks: 10.0.0.0/8
-                    starttls: false
+                    tls-mode: implicit
+                    proxy-protocol: yes
+                    max-connections: 10
+                    max-connections-per-client: 3
+                    max-errors: 5
+                    max-hops: 30
                     max-message-size: 512k
                     max-recipients: 50
                     command-timeout: 2m
@@ -65,7 +70,12 @@ class ConfigLoaderTest {
         ListenerConfig listener = config.listeners().get(0);
         assertThat(listener.name()).isEqualTo("inbound");
         assertThat(listener.address()).isEqualTo(new HostAndPort("::1", 2626));
-        assertThat(listener.startTls()).isFalse();
+        assertThat(listener.tlsMode()).isEqualTo(ListenerConfig.TlsMode.IMPLICIT);
+        assertThat(listener.proxyProtocol()).isTrue();
+        assertThat(listener.maxConnections()).isEqualTo(10);
+        assertThat(listener.maxConnectionsPerClient()).isEqualTo(3);
+        assertThat(listener.maxErrors()).isEqualTo(5);
+        assertThat(listener.maxHops()).isEqualTo(30);
         assertThat(listener.maxMessageSize()).isEqualTo(512 * 1024);
         assertThat(listener.dataTimeout()).isEqualTo(Duration.ofSeconds(90));
         assertThat(config.delivery().smartHost()).isEqualTo(new HostAndPort("relay.example", 587));
@@ -95,6 +105,12 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.parse("c.yaml",
                 "listeners:\n  - address: 127.0.0.1:25\n    relay-networks: [10.1.2.3/8]\n"))
                 .hasMessageStartingWith("c.yaml:3:21: listeners[0].relay-networks: invalid network '10.1.2.3/8': host bits are set");
+    }
+
+    @Test
+    void invalidTlsModeNamesChoices() {
+        assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "listeners:\n  - tls-mode: always\n"))
+                .hasMessage("c.yaml:2:15: listeners[0].tls-mode: invalid value 'always': expected starttls, implicit or none");
     }
 
     @Test

@@ -32,6 +32,7 @@ final class DataReader {
         BARE_LINE_ENDING,
         LINE_TOO_LONG,
         TOO_BIG,
+        TOO_MANY_HOPS,
         WRITE_FAILED
     }
 
@@ -46,10 +47,17 @@ final class DataReader {
     /** RFC 5321 section 4.5.3.1.6: a text line is at most 1000 octets including CRLF. */
     static final int MAX_TEXT_LINE = 1000;
 
+    private static final byte[] RECEIVED = "received:".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     private static final int BUFFER_SIZE = 16 * 1024;
 
     private final MessageWriter writer;
     private final long maxSize;
+    private final boolean dotStuffed;
+    private final int maxHops;
+    private final byte[] linePrefix = new byte[RECEIVED.length];
+    private boolean inHeader = true;
+    private int hops;
     private final byte[] buffer = new byte[BUFFER_SIZE];
     private int buffered;
     private State state = State.LINE_START;
@@ -63,11 +71,16 @@ final class DataReader {
      * @param initialSize octets already written (the prepended Received header), counted
      *     against {@code maxSize}
      * @param maxSize largest accepted message in octets
+     * @param dotStuffed true for DATA; false for BDAT chunks (RFC 3030), whose content is taken
+     *     as it is and whose end is given by the chunk sizes
+     * @param maxHops Received header fields the message may already carry (RFC 5321 section 6.3)
      */
-    DataReader(MessageWriter writer, long initialSize, long maxSize) {
+    DataReader(MessageWriter writer, long initialSize, long maxSize, boolean dotStuffed, int maxHops) {
         this.writer = writer;
         this.size = initialSize;
         this.maxSize = maxSize;
+        this.dotStuffed = dotStuffed;
+        this.maxHops = maxHops;
     }
 
     /**
@@ -84,6 +97,32 @@ final class DataReader {
         }
         flush();
         return Progress.NEED_MORE;
+    }
+
+    /**
+     * Consumes up to {@code count} octets of a BDAT chunk; returns how many were consumed, which
+     * is less than {@code count} only when {@code in} ran out.
+     */
+    int readChunk(ByteBuf in, int count) {
+        int available = Math.min(count, in.readableBytes());
+        for (int i = 0; i < available; i++) {
+            step(in.readByte());
+        }
+        flush();
+        return available;
+    }
+
+    /** Ends chunked content: a CR as the last octet of the message is bare. */
+    void finishChunks() {
+        if (state == State.CR) {
+            setFault(Fault.BARE_LINE_ENDING);
+        }
+        flush();
+    }
+
+    /** Returns the number of Received header fields counted in the message's header section. */
+    int hops() {
+        return hops;
     }
 
     /** Returns the first fault seen, or {@link Fault#NONE}. */
@@ -105,7 +144,7 @@ final class DataReader {
     private boolean step(byte b) {
         switch (state) {
             case LINE_START:
-                if (b == '.') {
+                if (dotStuffed && b == '.') {
                     state = State.LEADING_DOT;
                     lineLength = 1;
                     return false;
@@ -134,6 +173,7 @@ final class DataReader {
                     countLineOctet();
                     emit((byte) '\r');
                     emit((byte) '\n');
+                    endOfLine();
                     state = State.LINE_START;
                     return false;
                 }
@@ -146,6 +186,9 @@ final class DataReader {
     }
 
     private boolean inLine(byte b) {
+        if (inHeader && lineLength < linePrefix.length) {
+            linePrefix[lineLength] = b;
+        }
         countLineOctet();
         if (b == '\r') {
             state = State.CR;
@@ -159,6 +202,32 @@ final class DataReader {
         }
         emit(b);
         return false;
+    }
+
+    /** Counts Received fields until the empty line that ends the header section. */
+    private void endOfLine() {
+        if (!inHeader) {
+            return;
+        }
+        if (lineLength == 2) {
+            inHeader = false;
+            return;
+        }
+        if (lineLength > RECEIVED.length && startsWithReceived()) {
+            hops++;
+            if (hops >= maxHops) {
+                setFault(Fault.TOO_MANY_HOPS);
+            }
+        }
+    }
+
+    private boolean startsWithReceived() {
+        for (int i = 0; i < RECEIVED.length; i++) {
+            if ((linePrefix[i] | 0x20) != RECEIVED[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void countLineOctet() {

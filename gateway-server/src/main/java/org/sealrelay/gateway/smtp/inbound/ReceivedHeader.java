@@ -23,8 +23,9 @@ final class ReceivedHeader {
      *     so a message to several people does not disclose the others
      */
     static byte[] build(String heloName, String clientAddress, String hostname, boolean extended,
-            String tlsProtocol, String tlsCipher, String queueId, List<String> recipients, ZonedDateTime now) {
-        String protocol = (extended ? "ESMTP" : "SMTP") + (tlsProtocol != null ? "S" : "");
+            String tlsProtocol, String tlsCipher, boolean authenticated, String queueId, List<String> recipients,
+            ZonedDateTime now) {
+        String protocol = (extended ? "ESMTP" : "SMTP") + (tlsProtocol != null ? "S" : "") + (authenticated ? "A" : "");
         StringBuilder header = new StringBuilder(256);
         header.append("Received: from ").append(sanitize(heloName))
                 .append(" ([").append(clientAddress).append("])\r\n")

@@ -1,5 +1,7 @@
 package org.sealrelay.gateway.smtp.inbound;
 
+import java.io.IOException;
+
 /**
  * Fixed replies of the listener, each with its RFC 3463 enhanced status code. Replies that
  * carry a value (queue id, host name) are built where they are sent.
@@ -43,8 +45,29 @@ final class Replies {
             "Message rejected: bare CR or LF in message data; lines must end with CRLF");
     static final SmtpReply MESSAGE_LINE_TOO_LONG = SmtpReply.of(550, "5.6.0",
             "Message rejected: a line is longer than 1000 octets including CRLF");
+    static final SmtpReply DATA_AFTER_BDAT = SmtpReply.of(503, "5.5.1", "DATA cannot follow BDAT in one transaction");
+    static final SmtpReply ALREADY_AUTHENTICATED = SmtpReply.of(503, "5.5.1", "Already authenticated");
+    static final SmtpReply AUTH_OK = SmtpReply.of(235, "2.7.0", "Authentication successful");
+    static final SmtpReply AUTH_FAILED = SmtpReply.of(535, "5.7.8", "Authentication credentials invalid");
+    static final SmtpReply AUTH_NEEDS_TLS = SmtpReply.of(538, "5.7.11",
+            "Encryption required for requested authentication mechanism; use STARTTLS first");
+    static final SmtpReply DISK_FULL = SmtpReply.of(452, "4.3.1", "Insufficient system storage, try again later");
     static final SmtpReply RELAY_DENIED = SmtpReply.of(554, "5.7.1", "Relay access denied");
     static final SmtpReply ENCRYPTION_REQUIRED = SmtpReply.of(530, "5.7.0", "Must issue a STARTTLS command first");
+
+    /**
+     * Returns the reply for a spool write failure: 452 4.3.1 when the disk is full (RFC 3463
+     * "mail system full"), else 451 4.3.0.
+     */
+    static SmtpReply storageFailure(IOException failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            String message = cause.getMessage();
+            if (message != null && (message.contains("No space left on device") || message.contains("Disk quota exceeded"))) {
+                return DISK_FULL;
+            }
+        }
+        return SPOOL_FAILED;
+    }
 
     private Replies() {
     }

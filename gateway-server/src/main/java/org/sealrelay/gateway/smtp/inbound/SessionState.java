@@ -15,6 +15,7 @@ final class SessionState {
     boolean extended;
     String tlsProtocol;
     String tlsCipher;
+    String authenticatedUser;
     int errors;
 
     /** Transaction scope. */

@@ -4,10 +4,12 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -15,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import org.sealrelay.gateway.config.ListenerConfig;
+import org.sealrelay.gateway.smtp.auth.Authenticator;
 import org.sealrelay.gateway.spool.Spool;
 import org.sealrelay.gateway.submission.SubmissionService;
 import org.sealrelay.gateway.transport.Transports;
@@ -37,12 +40,16 @@ public final class SmtpServer implements AutoCloseable {
 
     /**
      * @param hostname name in the greeting and Received header
-     * @param sslContext server TLS context for STARTTLS, or null to offer no STARTTLS
+     * @param sslContext server TLS context; required unless the listener's TLS mode is none
+     * @param authenticator SMTP AUTH checker, or null to offer no AUTH
      */
-    public SmtpServer(ListenerConfig config, String hostname, SslContext sslContext, Spool spool,
-            SubmissionService submission, Clock clock, EventLoopGroup bossGroup, EventLoopGroup workerGroup) {
+    public SmtpServer(ListenerConfig config, String hostname, SslContext sslContext, Authenticator authenticator,
+            Spool spool, SubmissionService submission, Clock clock, EventLoopGroup bossGroup,
+            EventLoopGroup workerGroup) {
         this.config = config;
-        this.context = new InboundContext(config, hostname, sslContext, spool, submission, clock);
+        this.context = new InboundContext(config, hostname, sslContext, authenticator,
+                new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerClient()), spool, submission,
+                clock);
         this.bossGroup = bossGroup;
         this.workerGroup = workerGroup;
     }
@@ -65,15 +72,23 @@ public final class SmtpServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                         connections.add(channel);
-                        channel.pipeline()
-                                .addLast("idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS))
+                        ChannelPipeline pipeline = channel.pipeline();
+                        if (config.proxyProtocol()) {
+                            // Removes itself after the header, so it must come before TLS.
+                            pipeline.addLast("proxy", new HAProxyMessageDecoder());
+                        }
+                        if (context.implicitTls()) {
+                            pipeline.addLast("tls", context.sslContext().newHandler(channel.alloc()));
+                        }
+                        pipeline.addLast("idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS))
                                 .addLast("smtp", new SmtpServerHandler(context));
                     }
                 });
         InetSocketAddress bindAddress = new InetSocketAddress(config.address().host(), config.address().port());
         serverChannel = bootstrap.bind(bindAddress).sync().channel();
-        log.info("listener={} listening on {} (STARTTLS {})", config.name(), localAddress(),
-                context.offersStartTls() ? "offered" : "off");
+        log.info("listener={} listening on {} (TLS {}, AUTH {}, PROXY protocol {})", config.name(), localAddress(),
+                config.tlsMode().name().toLowerCase(java.util.Locale.ROOT), context.offersAuth() ? "offered" : "off",
+                config.proxyProtocol() ? "required" : "off");
     }
 
     /** Returns the bound address; useful when the configured port is 0. */

@@ -5,6 +5,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.haproxy.HAProxyCommand;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -13,6 +15,7 @@ import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -21,6 +24,7 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLSession;
 import org.sealrelay.gateway.config.Cidr;
+import org.sealrelay.gateway.logging.Redact;
 import org.sealrelay.gateway.spool.MessageWriter;
 import org.sealrelay.gateway.submission.DraftMessage;
 import org.sealrelay.gateway.submission.SubmissionResult;
@@ -28,19 +32,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server side of one SMTP connection: line framing, the command state machine, STARTTLS
- * and the DATA phase.
+ * The server side of one SMTP connection: line framing, the command state machine, STARTTLS,
+ * AUTH, and the DATA and BDAT phases.
  *
  * <p>Framing is strict: a command line ends only at CRLF, and a line with a bare CR or LF is
  * rejected whole. Pipelined commands (RFC 2920) are handled in order from the accumulated
  * input; replies are flushed when the input runs dry. While a message is being decided and
- * committed, reading stops and the rest of the input waits in the accumulation buffer, so
- * pipelined commands after DATA are answered only after the 250 or the rejection.
+ * committed, or credentials are being checked, reading stops and the rest of the input waits
+ * in the accumulation buffer, so pipelined commands are answered strictly in order.
  *
  * <p>STARTTLS (RFC 3207): the TLS handler goes in front of the pipeline before the 220 is
  * written, and every byte that arrived with or after the STARTTLS line is discarded, because
  * a man in the middle could have put commands there to run inside the encrypted session.
  * After the handshake the session starts over from EHLO.
+ *
+ * <p>With the PROXY protocol the client's identity (and with it the relay check and the
+ * per-client connection limit) comes from the PROXY header, which must arrive before the
+ * greeting is sent.
  */
 final class SmtpServerHandler extends ByteToMessageDecoder {
     private static final Logger log = LoggerFactory.getLogger(SmtpServerHandler.class);
@@ -48,15 +56,23 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
 
     /** RFC 5321 section 4.5.3.1.4: a command line is at most 512 octets including CRLF. */
     static final int MAX_COMMAND_LINE = 512;
-    /** Errors tolerated in one session before it is closed with 421. */
-    static final int MAX_ERRORS = 20;
+    /** RFC 4954 section 4: an AUTH command or response line may be up to 12288 octets. */
+    static final int MAX_AUTH_LINE = 12_288;
+    /** RFC 3030 does not bound a chunk; this bounds what one BDAT may announce. */
+    static final long MAX_CHUNK = Integer.MAX_VALUE;
 
     private enum Mode {
+        /** Waiting for the PROXY header; nothing has been sent yet. */
+        AWAIT_PROXY,
         COMMAND,
         /** Skipping the rest of an over-long command line up to its CRLF. */
         DISCARD_LINE,
+        /** Reading the client's next line of a SASL exchange. */
+        AUTH_RESPONSE,
         DATA,
-        /** Waiting for the submission or the TLS handshake; input is not read. */
+        /** Reading the octets announced by BDAT. */
+        CHUNK,
+        /** Waiting for the submission, the TLS handshake or a credentials check; input is not read. */
         WAITING,
         CLOSED
     }
@@ -66,9 +82,16 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
     private final String sessionId = Long.toString(SESSION_COUNTER.incrementAndGet(), 36);
     private Mode mode = Mode.COMMAND;
     private DataReader dataReader;
+    private AuthExchange authExchange;
+    private long chunkRemaining;
+    private boolean chunkLast;
+    private boolean chunkDiscard;
+    private long chunkSize;
+    private SmtpReply pendingChunkReply;
     private String peer = "unknown";
     private String clientAddress = "";
     private InetAddress clientInet;
+    private boolean counted;
     private long lastReadNanos = System.nanoTime();
 
     SmtpServerHandler(InboundContext context) {
@@ -78,14 +101,42 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-        clientInet = remote.getAddress();
-        clientAddress = clientInet.getHostAddress();
-        peer = clientInet instanceof Inet6Address
-                ? "[" + clientAddress + "]:" + remote.getPort() : clientAddress + ":" + remote.getPort();
+        setClient(remote.getAddress(), remote.getPort());
+        if (context.listener().proxyProtocol()) {
+            mode = Mode.AWAIT_PROXY;
+            log.debug("session={} connection from {} waiting for the PROXY header", sessionId, peer);
+        } else {
+            admit(ctx);
+        }
+        super.channelActive(ctx);
+    }
+
+    private void setClient(InetAddress address, int port) {
+        clientInet = address;
+        clientAddress = address.getHostAddress();
+        peer = address instanceof Inet6Address ? "[" + clientAddress + "]:" + port : clientAddress + ":" + port;
+    }
+
+    /** Applies the connection limits to the now known client and sends the greeting. */
+    private void admit(ChannelHandlerContext ctx) {
+        ConnectionLimiter.Result result = context.limiter().acquire(clientInet);
+        if (result != ConnectionLimiter.Result.ACCEPTED) {
+            log.warn("session={} peer={} listener={} connection refused: {} (open: {})", sessionId, peer,
+                    context.listener().name(), result == ConnectionLimiter.Result.LISTENER_FULL
+                            ? "max-connections reached" : "max-connections-per-client reached",
+                    context.limiter().open());
+            mode = Mode.CLOSED;
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(SmtpReply.of(421, "4.7.0",
+                    context.hostname() + " Too many connections, try again later").encode()))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        counted = true;
+        mode = Mode.COMMAND;
         log.info("session={} peer={} listener={} connect", sessionId, peer, context.listener().name());
+        // With implicit TLS the SslHandler holds this write until the handshake is done.
         ctx.writeAndFlush(Unpooled.wrappedBuffer(
                 SmtpReply.plain(220, context.hostname() + " ESMTP SealRelay").encode()));
-        super.channelActive(ctx);
     }
 
     @Override
@@ -94,14 +145,45 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
             state.resetTransaction();
         }
         mode = Mode.CLOSED;
-        log.info("session={} peer={} disconnect", sessionId, peer);
+        if (counted) {
+            context.limiter().release(clientInet);
+            counted = false;
+            log.info("session={} peer={} disconnect", sessionId, peer);
+        }
         super.channelInactive(ctx);
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         lastReadNanos = System.nanoTime();
+        if (msg instanceof HAProxyMessage proxy) {
+            try {
+                acceptProxyHeader(ctx, proxy);
+            } finally {
+                proxy.release();
+            }
+            return;
+        }
         super.channelRead(ctx, msg);
+    }
+
+    private void acceptProxyHeader(ChannelHandlerContext ctx, HAProxyMessage proxy) {
+        if (mode != Mode.AWAIT_PROXY) {
+            return;
+        }
+        if (proxy.command() == HAProxyCommand.PROXY && proxy.sourceAddress() != null) {
+            try {
+                String socketPeer = peer;
+                setClient(InetAddress.getByName(proxy.sourceAddress()), proxy.sourcePort());
+                log.debug("session={} PROXY header from {} names client {}", sessionId, socketPeer, peer);
+            } catch (UnknownHostException e) {
+                log.info("session={} peer={} invalid PROXY source address; closing", sessionId, peer);
+                mode = Mode.CLOSED;
+                ctx.close();
+                return;
+            }
+        }
+        admit(ctx);
     }
 
     @Override
@@ -118,7 +200,12 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
                     if (dataReader.read(in) == DataReader.Progress.NEED_MORE) {
                         return;
                     }
-                    endOfData(ctx);
+                    endOfMessage(ctx);
+                }
+                case CHUNK -> {
+                    if (!readChunk(ctx, in)) {
+                        return;
+                    }
                 }
                 case DISCARD_LINE -> {
                     int lf = in.forEachByte(ByteProcessor.FIND_LF);
@@ -130,12 +217,12 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
                     mode = Mode.COMMAND;
                     replyError(ctx, Replies.LINE_TOO_LONG);
                 }
-                case COMMAND -> {
-                    if (!readCommandLine(ctx, in)) {
+                case COMMAND, AUTH_RESPONSE -> {
+                    if (!readLine(ctx, in)) {
                         return;
                     }
                 }
-                case WAITING, CLOSED -> {
+                case AWAIT_PROXY, WAITING, CLOSED -> {
                     return;
                 }
                 default -> throw new IllegalStateException("unknown mode " + mode);
@@ -143,20 +230,23 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
         }
     }
 
-    /** Reads and runs one command line; returns false when the line is not complete yet. */
-    private boolean readCommandLine(ChannelHandlerContext ctx, ByteBuf in) {
+    /** Reads and runs one command or AUTH response line; returns false when it is not complete yet. */
+    private boolean readLine(ChannelHandlerContext ctx, ByteBuf in) {
+        int maxLength = mode == Mode.AUTH_RESPONSE ? MAX_AUTH_LINE : MAX_COMMAND_LINE;
         int start = in.readerIndex();
         int lf = in.forEachByte(ByteProcessor.FIND_LF);
         if (lf < 0) {
-            if (in.readableBytes() > MAX_COMMAND_LINE) {
+            if (in.readableBytes() > maxLength) {
                 in.skipBytes(in.readableBytes());
+                abandonAuth();
                 mode = Mode.DISCARD_LINE;
             }
             return false;
         }
         int length = lf - start + 1;
-        if (length > MAX_COMMAND_LINE) {
+        if (length > maxLength) {
             in.readerIndex(lf + 1);
+            abandonAuth();
             replyError(ctx, Replies.LINE_TOO_LONG);
             return true;
         }
@@ -164,15 +254,27 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
         int cr = length > 1 ? in.indexOf(start, lf - 1, (byte) '\r') : -1;
         if (!properEnd || cr >= 0) {
             in.readerIndex(lf + 1);
-            log.debug("session={} peer={} command with bare CR or LF rejected", sessionId, peer);
+            abandonAuth();
+            log.debug("session={} peer={} line with bare CR or LF rejected", sessionId, peer);
             replyError(ctx, Replies.BARE_LINE_ENDING);
             return true;
         }
         // ISO-8859-1 maps each octet to one char, so non-ASCII input stays visible to the parsers.
         String line = in.toString(start, length - 2, StandardCharsets.ISO_8859_1);
         in.readerIndex(lf + 1);
-        runCommand(ctx, in, line);
+        if (mode == Mode.AUTH_RESPONSE) {
+            authStep(ctx, authExchange.respond(line));
+        } else {
+            runCommand(ctx, in, line);
+        }
         return true;
+    }
+
+    private void abandonAuth() {
+        if (mode == Mode.AUTH_RESPONSE) {
+            authExchange = null;
+            mode = Mode.COMMAND;
+        }
     }
 
     private void runCommand(ChannelHandlerContext ctx, ByteBuf in, String line) {
@@ -185,13 +287,15 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
             case "MAIL" -> mail(ctx, argument);
             case "RCPT" -> rcpt(ctx, argument);
             case "DATA" -> data(ctx, argument);
+            case "BDAT" -> bdat(ctx, argument);
             case "RSET" -> rset(ctx, argument);
             case "NOOP" -> reply(ctx, Replies.NOOP_OK);
             case "QUIT" -> quit(ctx);
             case "STARTTLS" -> startTls(ctx, in, argument);
+            case "AUTH" -> auth(ctx, argument);
             case "VRFY" -> reply(ctx, Replies.VRFY);
             case "HELP" -> reply(ctx, Replies.HELP);
-            case "EXPN", "TURN", "ETRN", "BDAT", "AUTH" -> replyError(ctx, Replies.NOT_IMPLEMENTED);
+            case "EXPN", "TURN", "ETRN" -> replyError(ctx, Replies.NOT_IMPLEMENTED);
             default -> replyError(ctx, Replies.UNKNOWN_COMMAND);
         }
     }
@@ -214,11 +318,20 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
         lines.add("PIPELINING");
         lines.add("SIZE " + context.listener().maxMessageSize());
         lines.add("8BITMIME");
+        lines.add("CHUNKING");
         lines.add("ENHANCEDSTATUSCODES");
         if (context.offersStartTls() && state.tlsProtocol == null) {
             lines.add("STARTTLS");
         }
+        if (authAdvertised()) {
+            lines.add("AUTH PLAIN LOGIN");
+        }
         reply(ctx, new SmtpReply(250, null, lines));
+    }
+
+    /** AUTH is offered only inside TLS, so passwords never cross the network in clear. */
+    private boolean authAdvertised() {
+        return context.offersAuth() && state.tlsProtocol != null && state.authenticatedUser == null;
     }
 
     private void mail(ChannelHandlerContext ctx, String argument) {
@@ -237,37 +350,16 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
             replyError(ctx, SmtpReply.of(501, "5.1.7", "Bad sender address syntax: " + e.getMessage()));
             return;
         }
-        boolean eightBit = false;
-        for (var parameter : path.parameters().entrySet()) {
-            String value = parameter.getValue();
-            switch (state.extended ? parameter.getKey() : "") {
-                case "SIZE" -> {
-                    if (value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                        replyError(ctx, SmtpReply.of(501, "5.5.4", "Invalid SIZE value: expected a number of octets"));
-                        return;
-                    }
-                    if (Long.parseLong(value) > context.listener().maxMessageSize()) {
-                        replyError(ctx, SmtpReply.of(552, "5.3.4", "Message size exceeds fixed maximum of "
-                                + context.listener().maxMessageSize() + " octets"));
-                        return;
-                    }
-                }
-                case "BODY" -> {
-                    String body = value.toUpperCase(Locale.ROOT);
-                    if (!body.equals("7BIT") && !body.equals("8BITMIME")) {
-                        replyError(ctx, SmtpReply.of(501, "5.5.4", "Invalid BODY value: expected 7BIT or 8BITMIME"));
-                        return;
-                    }
-                    eightBit = body.equals("8BITMIME");
-                }
-                default -> {
-                    replyError(ctx, SmtpReply.of(555, "5.5.4", "Unsupported MAIL parameter " + parameter.getKey()));
-                    return;
-                }
-            }
+        MailParameters parameters;
+        try {
+            parameters = MailParameters.parse(path.parameters(), state.extended,
+                    context.offersAuth() && state.tlsProtocol != null, context.listener().maxMessageSize());
+        } catch (MailParameters.Rejected e) {
+            replyError(ctx, e.reply);
+            return;
         }
         state.reversePath = path.address();
-        state.eightBitMime = eightBit;
+        state.eightBitMime = parameters.eightBitMime();
         reply(ctx, Replies.SENDER_OK);
     }
 
@@ -293,7 +385,7 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
             return;
         }
         if (!relayAllowed()) {
-            log.info("session={} peer={} relay denied for recipient domain {}", sessionId, peer, domainOf(path.address()));
+            log.info("session={} peer={} relay denied for {}", sessionId, peer, Redact.address(path.address()));
             replyError(ctx, Replies.RELAY_DENIED);
             return;
         }
@@ -302,6 +394,9 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
     }
 
     private boolean relayAllowed() {
+        if (state.authenticatedUser != null) {
+            return true;
+        }
         for (Cidr network : context.listener().relayNetworks()) {
             if (network.contains(clientInet)) {
                 return true;
@@ -315,58 +410,137 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
             replyError(ctx, Replies.SYNTAX_NO_ARGUMENT);
             return;
         }
-        if (!state.inTransaction()) {
-            replyError(ctx, Replies.BAD_SEQUENCE_MAIL_FIRST);
+        if (!checkTransactionReady(ctx)) {
             return;
         }
-        if (state.recipients.isEmpty()) {
-            replyError(ctx, Replies.BAD_SEQUENCE_RCPT_FIRST);
+        if (state.writer != null) {
+            // RFC 3030 section 2: DATA may not follow BDAT in the same transaction.
+            replyError(ctx, Replies.DATA_AFTER_BDAT);
             return;
         }
-        MessageWriter writer;
-        try {
-            writer = context.spool().newMessage();
-            byte[] header = ReceivedHeader.build(state.heloName, clientAddress, context.hostname(), state.extended,
-                    state.tlsProtocol, state.tlsCipher, writer.id().value(), state.recipients,
-                    ZonedDateTime.now(context.clock()));
-            state.writer = writer;
-            writer.write(header, 0, header.length);
-        } catch (IOException e) {
-            log.error("session={} peer={} cannot start a spool file, replying 451: {}", sessionId, peer, e.toString());
-            state.resetTransaction();
-            replyError(ctx, Replies.SPOOL_FAILED);
+        if (!openMessage(ctx, true)) {
             return;
         }
-        dataReader = new DataReader(writer, writer.size(), context.listener().maxMessageSize());
         mode = Mode.DATA;
         reply(ctx, Replies.START_DATA);
     }
 
-    private void endOfData(ChannelHandlerContext ctx) {
-        DataReader reader = dataReader;
-        dataReader = null;
-        mode = Mode.COMMAND;
-        SmtpReply rejection = switch (reader.fault()) {
-            case NONE -> null;
-            case BARE_LINE_ENDING -> Replies.MESSAGE_BARE_LINE_ENDING;
-            case LINE_TOO_LONG -> Replies.MESSAGE_LINE_TOO_LONG;
-            case TOO_BIG -> SmtpReply.of(552, "5.3.4", "Message size exceeds fixed maximum of "
-                    + context.listener().maxMessageSize() + " octets");
-            case WRITE_FAILED -> Replies.SPOOL_FAILED;
-        };
-        if (rejection != null) {
-            if (reader.fault() == DataReader.Fault.WRITE_FAILED) {
-                log.error("session={} peer={} queueId={} spool write failed: {}", sessionId, peer,
-                        state.writer.id(), reader.writeFailure().toString());
-            } else {
-                log.info("session={} peer={} queueId={} message rejected: {}", sessionId, peer,
-                        state.writer.id(), rejection);
-            }
+    private boolean checkTransactionReady(ChannelHandlerContext ctx) {
+        if (!state.inTransaction()) {
+            replyError(ctx, Replies.BAD_SEQUENCE_MAIL_FIRST);
+            return false;
+        }
+        if (state.recipients.isEmpty()) {
+            replyError(ctx, Replies.BAD_SEQUENCE_RCPT_FIRST);
+            return false;
+        }
+        return true;
+    }
+
+    /** Starts the spool file with the Received header; replies 451 and returns false on failure. */
+    private boolean openMessage(ChannelHandlerContext ctx, boolean dotStuffed) {
+        MessageWriter writer;
+        try {
+            writer = context.spool().newMessage();
+            state.writer = writer;
+            byte[] header = ReceivedHeader.build(state.heloName, clientAddress, context.hostname(), state.extended,
+                    state.tlsProtocol, state.tlsCipher, state.authenticatedUser != null, writer.id().value(),
+                    state.recipients, ZonedDateTime.now(context.clock()));
+            writer.write(header, 0, header.length);
+        } catch (IOException e) {
+            log.error("session={} peer={} cannot start a spool file, replying 451: {}", sessionId, peer, e.toString());
             state.resetTransaction();
-            replyError(ctx, rejection);
+            replyError(ctx, Replies.storageFailure(e));
+            return false;
+        }
+        dataReader = new DataReader(writer, writer.size(), context.listener().maxMessageSize(), dotStuffed,
+                context.listener().maxHops());
+        return true;
+    }
+
+    /**
+     * BDAT (RFC 3030). The announced octets are always read, even when the command is rejected,
+     * so that chunk content is never taken for commands.
+     */
+    private void bdat(ChannelHandlerContext ctx, String argument) {
+        String[] parts = argument.trim().split(" +");
+        boolean last = parts.length == 2 && parts[1].equalsIgnoreCase("LAST");
+        long size = -1;
+        if (parts.length >= 1 && parts.length <= 2 && (parts.length == 1 || last)
+                && parts[0].length() <= 18 && !parts[0].isEmpty() && parts[0].chars().allMatch(c -> c >= '0' && c <= '9')) {
+            size = Long.parseLong(parts[0]);
+        }
+        if (size < 0 || size > MAX_CHUNK) {
+            // The chunk's length is unknown, so the rest of the input cannot be framed safely.
+            log.info("session={} peer={} invalid BDAT size; closing", sessionId, peer);
+            state.resetTransaction();
+            closeWith(ctx, SmtpReply.of(501, "5.5.4", "Syntax: BDAT size [LAST]; closing connection"));
             return;
         }
+        chunkRemaining = size;
+        chunkSize = size;
+        chunkLast = last;
+        chunkDiscard = false;
+        SmtpReply refusal = null;
+        if (!state.hasGreeting()) {
+            refusal = Replies.BAD_SEQUENCE_HELO_FIRST;
+        } else if (!state.inTransaction()) {
+            refusal = Replies.BAD_SEQUENCE_MAIL_FIRST;
+        } else if (state.recipients.isEmpty()) {
+            refusal = Replies.BAD_SEQUENCE_RCPT_FIRST;
+        }
+        if (refusal != null) {
+            chunkDiscard = true;
+            pendingChunkReply = refusal;
+        } else if (state.writer == null && !openMessage(ctx, false)) {
+            // openMessage has replied 451; the chunk is still read and dropped.
+            chunkDiscard = true;
+            pendingChunkReply = null;
+        }
+        mode = Mode.CHUNK;
+    }
 
+    /** Reads chunk octets; returns false when more input is needed. */
+    private boolean readChunk(ChannelHandlerContext ctx, ByteBuf in) {
+        if (chunkDiscard) {
+            int skip = (int) Math.min(chunkRemaining, in.readableBytes());
+            in.skipBytes(skip);
+            chunkRemaining -= skip;
+        } else {
+            chunkRemaining -= dataReader.readChunk(in, (int) Math.min(chunkRemaining, Integer.MAX_VALUE));
+        }
+        if (chunkRemaining > 0) {
+            return false;
+        }
+        mode = Mode.COMMAND;
+        if (chunkDiscard) {
+            if (pendingChunkReply != null) {
+                replyError(ctx, pendingChunkReply);
+            }
+            return true;
+        }
+        if (chunkLast) {
+            dataReader.finishChunks();
+            endOfMessage(ctx);
+            return true;
+        }
+        if (dataReader.fault() != DataReader.Fault.NONE) {
+            // Reject now, so the client does not send the remaining chunks for nothing.
+            rejectMessage(ctx, dataReader);
+            return true;
+        }
+        reply(ctx, SmtpReply.of(250, "2.0.0", chunkSize + " octets received"));
+        return true;
+    }
+
+    private void endOfMessage(ChannelHandlerContext ctx) {
+        DataReader reader = dataReader;
+        mode = Mode.COMMAND;
+        if (reader.fault() != DataReader.Fault.NONE) {
+            rejectMessage(ctx, reader);
+            return;
+        }
+        dataReader = null;
         MessageWriter writer = state.writer;
         state.writer = null;
         DraftMessage draft = new DraftMessage(state.reversePath, state.recipients, state.eightBitMime,
@@ -376,6 +550,28 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
         ctx.channel().config().setAutoRead(false);
         context.submission().submit(draft, writer).whenComplete((result, failure) ->
                 ctx.executor().execute(() -> afterSubmission(ctx, result, failure)));
+    }
+
+    private void rejectMessage(ChannelHandlerContext ctx, DataReader reader) {
+        dataReader = null;
+        SmtpReply rejection = switch (reader.fault()) {
+            case BARE_LINE_ENDING -> Replies.MESSAGE_BARE_LINE_ENDING;
+            case LINE_TOO_LONG -> Replies.MESSAGE_LINE_TOO_LONG;
+            case TOO_BIG -> SmtpReply.of(552, "5.3.4", "Message size exceeds fixed maximum of "
+                    + context.listener().maxMessageSize() + " octets");
+            case TOO_MANY_HOPS -> SmtpReply.of(554, "5.4.6", "Too many hops (" + reader.hops()
+                    + " Received headers): mail loop detected");
+            case WRITE_FAILED -> Replies.storageFailure(reader.writeFailure());
+            case NONE -> throw new IllegalStateException("no fault to reject");
+        };
+        if (reader.fault() == DataReader.Fault.WRITE_FAILED) {
+            log.error("session={} peer={} queueId={} spool write failed: {}", sessionId, peer,
+                    state.writer.id(), reader.writeFailure().toString());
+        } else {
+            log.info("session={} peer={} queueId={} message rejected: {}", sessionId, peer, state.writer.id(), rejection);
+        }
+        state.resetTransaction();
+        replyError(ctx, rejection);
     }
 
     private void afterSubmission(ChannelHandlerContext ctx, SubmissionResult result, Throwable failure) {
@@ -391,13 +587,16 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
         } else if (result instanceof SubmissionResult.Rejected rejected) {
             replyError(ctx, parseReply(rejected.reply()));
         }
-        ctx.flush();
-        ctx.channel().config().setAutoRead(true);
-        resumeReading(ctx);
+        resume(ctx);
     }
 
-    /** Processes commands that were pipelined behind DATA and waited in the accumulation buffer. */
-    private void resumeReading(ChannelHandlerContext ctx) {
+    /** Flushes, re-enables reading and processes input that waited in the accumulation buffer. */
+    private void resume(ChannelHandlerContext ctx) {
+        ctx.flush();
+        if (mode == Mode.CLOSED) {
+            return;
+        }
+        ctx.channel().config().setAutoRead(true);
         try {
             channelRead(ctx, Unpooled.EMPTY_BUFFER);
             ctx.flush();
@@ -406,12 +605,77 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
         }
     }
 
+    private void auth(ChannelHandlerContext ctx, String argument) {
+        if (!context.offersAuth()) {
+            replyError(ctx, Replies.NOT_IMPLEMENTED);
+            return;
+        }
+        if (state.tlsProtocol == null) {
+            replyError(ctx, Replies.AUTH_NEEDS_TLS);
+            return;
+        }
+        if (!state.hasGreeting()) {
+            replyError(ctx, Replies.BAD_SEQUENCE_HELO_FIRST);
+            return;
+        }
+        if (state.authenticatedUser != null) {
+            replyError(ctx, Replies.ALREADY_AUTHENTICATED);
+            return;
+        }
+        if (state.inTransaction()) {
+            replyError(ctx, Replies.BAD_SEQUENCE_IN_TRANSACTION);
+            return;
+        }
+        if (argument.isBlank()) {
+            replyError(ctx, SmtpReply.of(501, "5.5.4", "Syntax: AUTH mechanism [initial-response]"));
+            return;
+        }
+        authExchange = new AuthExchange();
+        authStep(ctx, authExchange.start(argument));
+    }
+
+    private void authStep(ChannelHandlerContext ctx, AuthExchange.Step step) {
+        if (step instanceof AuthExchange.Challenge challenge) {
+            mode = Mode.AUTH_RESPONSE;
+            ctx.write(Unpooled.wrappedBuffer(("334 " + challenge.base64Text() + "\r\n").getBytes(StandardCharsets.US_ASCII)));
+            return;
+        }
+        mode = Mode.COMMAND;
+        authExchange = null;
+        if (step instanceof AuthExchange.Failed failed) {
+            replyError(ctx, failed.reply());
+            return;
+        }
+        AuthExchange.Complete complete = (AuthExchange.Complete) step;
+        String user = complete.user();
+        mode = Mode.WAITING;
+        ctx.channel().config().setAutoRead(false);
+        context.authenticator().authenticate(clientInet, user, complete.password()).whenComplete((valid, failure) ->
+                ctx.executor().execute(() -> afterAuthentication(ctx, user, Boolean.TRUE.equals(valid) && failure == null)));
+    }
+
+    private void afterAuthentication(ChannelHandlerContext ctx, String user, boolean valid) {
+        if (mode == Mode.CLOSED) {
+            return;
+        }
+        mode = Mode.COMMAND;
+        if (valid) {
+            state.authenticatedUser = user;
+            log.info("session={} peer={} authenticated as {}", sessionId, peer, user);
+            reply(ctx, Replies.AUTH_OK);
+        } else {
+            replyError(ctx, Replies.AUTH_FAILED);
+        }
+        resume(ctx);
+    }
+
     private void rset(ChannelHandlerContext ctx, String argument) {
         if (!argument.isEmpty()) {
             replyError(ctx, Replies.SYNTAX_NO_ARGUMENT);
             return;
         }
         state.resetTransaction();
+        dataReader = null;
         reply(ctx, Replies.RESET_OK);
     }
 
@@ -445,7 +709,7 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
         }
         // startTls=true lets the 220 below leave in clear text; everything after it is TLS.
         SslHandler tls = new SslHandler(context.sslContext().newEngine(ctx.alloc()), true);
-        ctx.pipeline().addFirst("tls", tls);
+        ctx.pipeline().addBefore(ctx.name(), "tls", tls);
         mode = Mode.WAITING;
         reply(ctx, Replies.START_TLS);
         ctx.flush();
@@ -454,20 +718,7 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event instanceof SslHandshakeCompletionEvent handshake) {
-            if (handshake.isSuccess()) {
-                SSLSession session = ctx.pipeline().get(SslHandler.class).engine().getSession();
-                state.resetAfterTls();
-                state.tlsProtocol = session.getProtocol();
-                state.tlsCipher = session.getCipherSuite();
-                log.info("session={} peer={} TLS established: {} {}", sessionId, peer, state.tlsProtocol,
-                        state.tlsCipher);
-                mode = Mode.COMMAND;
-                resumeReading(ctx);
-            } else {
-                log.info("session={} peer={} TLS handshake failed: {}", sessionId, peer, handshake.cause().toString());
-                mode = Mode.CLOSED;
-                ctx.close();
-            }
+            onHandshake(ctx, handshake);
             return;
         }
         if (event instanceof IdleStateEvent) {
@@ -477,20 +728,41 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
         super.userEventTriggered(ctx, event);
     }
 
-    private void onIdle(ChannelHandlerContext ctx) {
-        if (mode == Mode.CLOSED || (mode == Mode.WAITING && state.tlsProtocol != null)) {
+    private void onHandshake(ChannelHandlerContext ctx, SslHandshakeCompletionEvent handshake) {
+        if (!handshake.isSuccess()) {
+            log.info("session={} peer={} TLS handshake failed: {}", sessionId, peer, handshake.cause().toString());
+            mode = Mode.CLOSED;
+            ctx.close();
             return;
         }
-        boolean inData = mode == Mode.DATA;
+        SSLSession session = ctx.pipeline().get(SslHandler.class).engine().getSession();
+        boolean afterStartTls = mode == Mode.WAITING;
+        if (afterStartTls) {
+            state.resetAfterTls();
+        }
+        state.tlsProtocol = session.getProtocol();
+        state.tlsCipher = session.getCipherSuite();
+        log.info("session={} peer={} TLS established: {} {}", sessionId, peer, state.tlsProtocol, state.tlsCipher);
+        if (afterStartTls) {
+            mode = Mode.COMMAND;
+            resume(ctx);
+        }
+    }
+
+    private void onIdle(ChannelHandlerContext ctx) {
+        if (mode == Mode.CLOSED || mode == Mode.WAITING) {
+            return;
+        }
+        boolean inData = mode == Mode.DATA || mode == Mode.CHUNK;
         long allowedNanos = (inData ? context.listener().dataTimeout() : context.listener().commandTimeout()).toNanos();
-        if (mode == Mode.WAITING || System.nanoTime() - lastReadNanos < allowedNanos) {
+        if (System.nanoTime() - lastReadNanos < allowedNanos) {
             return;
         }
         log.info("session={} peer={} timed out waiting for {}", sessionId, peer, inData ? "data" : "a command");
         closeWith(ctx, inData ? Replies.DATA_TIMEOUT : Replies.COMMAND_TIMEOUT);
     }
 
-    /** Sends 421 and closes; used for timeouts and shutdown. */
+    /** Sends a final reply and closes; used for timeouts, error limits and shutdown. */
     void closeWith(ChannelHandlerContext ctx, SmtpReply reply) {
         if (mode == Mode.CLOSED) {
             return;
@@ -504,7 +776,7 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException) {
+        if (cause instanceof IOException || cause instanceof io.netty.handler.codec.DecoderException) {
             log.debug("session={} peer={} connection error: {}", sessionId, peer, cause.toString());
         } else {
             log.warn("session={} peer={} closing after an error: {}", sessionId, peer, cause.toString());
@@ -523,7 +795,7 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
     private void replyError(ChannelHandlerContext ctx, SmtpReply reply) {
         reply(ctx, reply);
         state.errors++;
-        if (state.errors >= MAX_ERRORS) {
+        if (state.errors >= context.listener().maxErrors()) {
             log.info("session={} peer={} closed after {} errors", sessionId, peer, state.errors);
             closeWith(ctx, Replies.TOO_MANY_ERRORS);
         }
@@ -542,10 +814,5 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
         } catch (IllegalArgumentException e) {
             return SmtpReply.of(554, "5.7.1", "Message rejected by policy");
         }
-    }
-
-    private static String domainOf(String address) {
-        int at = address.lastIndexOf('@');
-        return at < 0 ? "" : address.substring(at + 1);
     }
 }

@@ -1,0 +1,103 @@
+package org.sealrelay.gateway.smtp.inbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sealrelay.gateway.Gateway;
+import org.sealrelay.gateway.testing.Messages;
+import org.sealrelay.gateway.testing.NextHopServer;
+import org.sealrelay.gateway.testing.SmtpTestClient;
+import org.sealrelay.gateway.testing.TestGateways;
+
+/** CHUNKING and BDAT (RFC 3030), as Exchange Online sends them. */
+class SmtpChunkingTest {
+    @TempDir
+    Path directory;
+
+    private NextHopServer nextHop;
+    private Gateway gateway;
+    private SmtpTestClient client;
+
+    @BeforeEach
+    void start() throws Exception {
+        nextHop = NextHopServer.withStartTls();
+        gateway = Gateway.start(TestGateways.relayingTo(directory, nextHop.port(), "encrypt", ""));
+        client = new SmtpTestClient(gateway.listenAddresses().get(0));
+        client.readReply();
+        assertThat(client.command("EHLO exchange.test")).contains("250-CHUNKING\r\n");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        client.close();
+        gateway.close();
+        nextHop.close();
+    }
+
+    @Test
+    void severalChunksMakeOneMessage() throws Exception {
+        String first = "Subject: chunked\r\n\r\n.line with a leading dot\r\n";
+        String second = "second chunk\r\n.\r\nstill the same message\r\n";
+        client.command("MAIL FROM:<a@clinic.example>");
+        client.command("RCPT TO:<b@lab.example>");
+
+        client.sendRaw("BDAT " + first.length() + "\r\n" + first);
+        assertThat(client.readReply()).isEqualTo("250 2.0.0 " + first.length() + " octets received\r\n");
+        client.sendRaw("BDAT " + second.length() + " LAST\r\n" + second);
+        assertThat(client.readReply()).matches("250 2\\.0\\.0 Ok: queued as [0-9A-Z]{20}\r\n");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.received().size() == 1);
+        assertThat(new String(Messages.withoutFirstReceived(nextHop.received().get(0).data()), StandardCharsets.ISO_8859_1))
+                .isEqualTo(first + second);
+    }
+
+    @Test
+    void pipelinedChunksAndEmptyLast() throws Exception {
+        String body = "Subject: pipelined\r\n\r\nbody\r\n";
+        client.sendRaw("MAIL FROM:<a@clinic.example>\r\nRCPT TO:<b@lab.example>\r\nBDAT " + body.length() + "\r\n"
+                + body + "BDAT 0 LAST\r\nNOOP\r\n");
+        assertThat(client.readReply()).startsWith("250 2.1.0");
+        assertThat(client.readReply()).startsWith("250 2.1.5");
+        assertThat(client.readReply()).isEqualTo("250 2.0.0 " + body.length() + " octets received\r\n");
+        assertThat(client.readReply()).startsWith("250 2.0.0 Ok: queued as ");
+        assertThat(client.readReply()).isEqualTo("250 2.0.0 Ok\r\n");
+        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.received().size() == 1);
+    }
+
+    @Test
+    void chunkWithoutTransactionIsReadAndRejected() throws Exception {
+        client.sendRaw("BDAT 14 LAST\r\nQUIT\r\nRSET\r\nab");
+        assertThat(client.readReply()).isEqualTo("503 5.5.1 Send MAIL first\r\n");
+        assertThat(client.command("NOOP")).isEqualTo("250 2.0.0 Ok\r\n");
+    }
+
+    @Test
+    void invalidChunkSizeClosesConnection() throws Exception {
+        client.sendRaw("BDAT 12x\r\n");
+        assertThat(client.readReply()).isEqualTo("501 5.5.4 Syntax: BDAT size [LAST]; closing connection\r\n");
+        assertThat(client.isClosedByServer()).isTrue();
+    }
+
+    @Test
+    void dataAfterBdatIsRejected() throws Exception {
+        client.command("MAIL FROM:<a@clinic.example>");
+        client.command("RCPT TO:<b@lab.example>");
+        client.sendRaw("BDAT 3\r\nab\n");
+        assertThat(client.readReply()).isEqualTo(
+                "550 5.6.0 Message rejected: bare CR or LF in message data; lines must end with CRLF\r\n");
+        client.command("MAIL FROM:<a@clinic.example>");
+        client.command("RCPT TO:<b@lab.example>");
+        client.sendRaw("BDAT 4\r\nab\r\n");
+        assertThat(client.readReply()).startsWith("250 2.0.0 4 octets");
+        assertThat(client.command("DATA")).isEqualTo("503 5.5.1 DATA cannot follow BDAT in one transaction\r\n");
+        assertThat(client.command("RSET")).isEqualTo("250 2.0.0 Reset\r\n");
+        assertThat(gateway.queueManager().size()).isZero();
+    }
+}
