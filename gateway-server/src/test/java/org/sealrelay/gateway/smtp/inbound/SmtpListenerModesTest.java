@@ -163,6 +163,48 @@ class SmtpListenerModesTest {
         assertThat(gateway.queueManager().size()).isZero();
     }
 
+    @Test
+    void idleClientTimesOut() throws Exception {
+        InetSocketAddress address = startWith("relay-networks: [127.0.0.0/8]\n    command-timeout: 1s\n    data-timeout: 2s");
+        try (SmtpTestClient client = new SmtpTestClient(address)) {
+            client.readReply();
+            assertThat(client.readReply()).isEqualTo("421 4.4.2 Timeout waiting for a command, closing connection\r\n");
+            assertThat(client.isClosedByServer()).isTrue();
+        }
+        try (SmtpTestClient client = new SmtpTestClient(address)) {
+            client.readReply();
+            client.command("EHLO client.test");
+            client.command("MAIL FROM:<a@clinic.example>");
+            client.command("RCPT TO:<b@lab.example>");
+            client.command("DATA");
+            client.sendRaw("Subject: slow\r\n");
+            assertThat(client.readReply()).isEqualTo("421 4.4.2 Timeout waiting for message data, closing connection\r\n");
+        }
+        assertThat(gateway.queueManager().size()).isZero();
+    }
+
+    @Test
+    void connectionFloodDoesNotBlockOthers() throws Exception {
+        InetSocketAddress address = startWith("relay-networks: [127.0.0.0/8]\n    max-connections: 5000\n    max-connections-per-client: 5000");
+        List<java.net.Socket> idle = new ArrayList<>();
+        try {
+            for (int i = 0; i < 400; i++) {
+                java.net.Socket socket = new java.net.Socket();
+                socket.connect(address, 5_000);
+                idle.add(socket);
+            }
+            try (SmtpTestClient client = new SmtpTestClient(address)) {
+                assertThat(client.readReply()).startsWith("220 ");
+                assertThat(client.command("EHLO client.test")).startsWith("250-");
+                assertThat(client.command("QUIT")).startsWith("221 ");
+            }
+        } finally {
+            for (java.net.Socket socket : idle) {
+                socket.close();
+            }
+        }
+    }
+
     private static List<String> readReply(InputStream in) throws Exception {
         List<String> lines = new ArrayList<>();
         String line;
