@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class SubmissionService {
     private static final Logger log = LoggerFactory.getLogger(SubmissionService.class);
     private static final String STORAGE_FAILED = "451 4.3.0 Message not accepted: local storage failed, try again later";
+    private static final String DISK_FULL = "452 4.3.1 Insufficient system storage, try again later";
 
     private final Policy policy;
     private final QueueManager queueManager;
@@ -73,12 +74,23 @@ public final class SubmissionService {
                 log.error("queueId={} client={} spool commit failed, replying 451: {}", writer.id(),
                         draft.clientAddress(), failure.toString());
                 writer.abort();
-                return new SubmissionResult.Rejected(STORAGE_FAILED);
+                return new SubmissionResult.Rejected(isDiskFull(failure) ? DISK_FULL : STORAGE_FAILED);
             }
             log.info("queueId={} client={} from={} nrcpt={} size={} queued", envelope.id(), draft.clientAddress(),
                     Redact.address(envelope.reversePath()), recipients.size(), envelope.sizeOctets());
             queueManager.enqueue(envelope);
             return new SubmissionResult.Queued(envelope.id());
         });
+    }
+
+    /** Whether a spool failure was caused by a full disk or quota (ENOSPC, EDQUOT). */
+    static boolean isDiskFull(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            String message = cause.getMessage();
+            if (message != null && (message.contains("No space left on device") || message.contains("Disk quota exceeded"))) {
+                return true;
+            }
+        }
+        return false;
     }
 }
