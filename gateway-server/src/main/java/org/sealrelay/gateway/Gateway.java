@@ -81,7 +81,12 @@ public final class Gateway implements AutoCloseable {
                 authenticator = new Authenticator(CredentialsFile.load(listener.credentialsFile()));
                 authenticators.add(authenticator);
             }
-            SmtpServer server = new SmtpServer(listener, config.hostname(), serverTls, authenticator, spool,
+            SslContext listenerTls = serverTls;
+            if (listener.clientCertificates() != null) {
+                listenerTls = ServerTls.withClientCertificates(config.tls().certificate(), config.tls().privateKey(),
+                        listener.clientCertificates().trustFile());
+            }
+            SmtpServer server = new SmtpServer(listener, config.hostname(), listenerTls, authenticator, spool,
                     submission, clock, bossGroup, workerGroup);
             try {
                 server.start();

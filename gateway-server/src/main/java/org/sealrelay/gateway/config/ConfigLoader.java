@@ -112,7 +112,8 @@ public final class ConfigLoader {
 
     static ListenerConfig defaultListener() {
         return new ListenerConfig("smtp", HostAndPort.parse(DEFAULT_LISTEN, 25), ListenerConfig.TlsMode.STARTTLS,
-                false, List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128")), null, DEFAULT_MAX_MESSAGE_SIZE,
+                false, List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128")), null, null, null, null,
+                DEFAULT_MAX_MESSAGE_SIZE,
                 DEFAULT_MAX_RECIPIENTS, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
                 DEFAULT_MAX_ERRORS, DEFAULT_MAX_HOPS, DEFAULT_INBOUND_COMMAND_TIMEOUT, DEFAULT_INBOUND_DATA_TIMEOUT);
     }
@@ -133,6 +134,9 @@ public final class ConfigLoader {
             ListenerConfig.TlsMode tlsMode = tlsMode(node);
             boolean proxyProtocol = node.bool("proxy-protocol", false);
             String credentials = node.string("credentials-file", null);
+            ListenerConfig.ClientCertificates clientCertificates = clientCertificates(node.child("client-certificates"));
+            ListenerConfig.TenantBinding tenant = tenant(node.child("tenant"));
+            String processedHeader = node.string("processed-header", null);
             long maxSize = node.size("max-message-size", DEFAULT_MAX_MESSAGE_SIZE);
             int maxRecipients = node.integer("max-recipients", DEFAULT_MAX_RECIPIENTS, 1, 100_000);
             int maxConnections = node.integer("max-connections", DEFAULT_MAX_CONNECTIONS, 1, 1_000_000);
@@ -145,13 +149,44 @@ public final class ConfigLoader {
             node.rejectUnknownKeys();
             try {
                 listeners.add(new ListenerConfig(name, address, tlsMode, proxyProtocol, relayNetworks,
-                        credentials == null ? null : Path.of(credentials), maxSize, maxRecipients, maxConnections,
+                        credentials == null ? null : Path.of(credentials), clientCertificates, tenant, processedHeader,
+                        maxSize, maxRecipients, maxConnections,
                         maxPerClient, maxErrors, maxHops, commandTimeout, dataTimeout));
             } catch (IllegalArgumentException e) {
-                throw node.invalid("max-message-size", e.getMessage());
+                throw node.invalid(e.getMessage().startsWith("processed-header") ? "processed-header" : "max-message-size",
+                        e.getMessage());
             }
         }
         return listeners;
+    }
+
+    private static ListenerConfig.ClientCertificates clientCertificates(ConfigNode node) throws ConfigException {
+        if (node == null) {
+            return null;
+        }
+        String trustFile = node.string("trust-file", null);
+        List<String> names = node.strings("allowed-names", List.of());
+        node.rejectUnknownKeys();
+        if (trustFile == null) {
+            throw node.invalid("trust-file", "missing: name the PEM file of CAs that issue client certificates");
+        }
+        if (names.isEmpty()) {
+            throw node.invalid("allowed-names", "missing: list the certificate names that may relay");
+        }
+        return new ListenerConfig.ClientCertificates(Path.of(trustFile), names);
+    }
+
+    private static ListenerConfig.TenantBinding tenant(ConfigNode node) throws ConfigException {
+        if (node == null) {
+            return null;
+        }
+        String header = node.string("header", "X-MS-Exchange-CrossTenant-Id");
+        List<String> ids = node.strings("allowed-ids", List.of());
+        node.rejectUnknownKeys();
+        if (ids.isEmpty()) {
+            throw node.invalid("allowed-ids", "missing: list the tenant ids allowed to relay");
+        }
+        return new ListenerConfig.TenantBinding(header, ids);
     }
 
     private static ListenerConfig.TlsMode tlsMode(ConfigNode node) throws ConfigException {

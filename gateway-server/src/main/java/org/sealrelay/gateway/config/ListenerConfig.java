@@ -16,6 +16,12 @@ import java.util.Objects;
  * @param relayNetworks clients allowed to relay without authenticating; everyone else gets
  *     554 5.7.1 at RCPT unless authenticated
  * @param credentialsFile SMTP AUTH users and password hashes; null offers no AUTH
+ * @param clientCertificates TLS client certificates that grant relay access; null requests none
+ * @param tenant header that must name an allowed tenant before mail relayed by network or
+ *     certificate is accepted; null checks none
+ * @param processedHeader header field added to every accepted message, such as
+ *     {@code X-SealRelay-Processed: yes}, so connector rules of the sending tenant can skip
+ *     mail the gateway hands back; null adds none
  * @param maxMessageSize largest accepted message in octets, advertised with SIZE
  * @param maxRecipients recipients per message before 452 4.5.3
  * @param maxConnections connections open at once on this listener before 421 4.7.0
@@ -34,6 +40,9 @@ public record ListenerConfig(
         boolean proxyProtocol,
         List<Cidr> relayNetworks,
         Path credentialsFile,
+        ClientCertificates clientCertificates,
+        TenantBinding tenant,
+        String processedHeader,
         long maxMessageSize,
         int maxRecipients,
         int maxConnections,
@@ -53,6 +62,42 @@ public record ListenerConfig(
         NONE
     }
 
+    /**
+     * Client certificates that grant relay access.
+     *
+     * @param trustFile PEM CA certificates that issue acceptable client certificates
+     * @param allowedNames subject CN or DNS subject alternative names that grant relay access;
+     *     {@code *.example.com} matches exactly one label in front of example.com
+     */
+    public record ClientCertificates(Path trustFile, List<String> allowedNames) {
+        public ClientCertificates {
+            Objects.requireNonNull(trustFile, "trustFile");
+            allowedNames = List.copyOf(allowedNames);
+            if (allowedNames.isEmpty()) {
+                throw new IllegalArgumentException("client-certificates needs at least one allowed name");
+            }
+        }
+    }
+
+    /**
+     * Binds relay access to a sending tenant. Microsoft 365 and Google Workspace send from
+     * address ranges and with certificates shared by every customer, so a network or certificate
+     * match alone would let any tenant relay; the tenant header (for Microsoft 365,
+     * X-MS-Exchange-CrossTenant-Id) must also name one of the configured tenants.
+     *
+     * @param header header field name, matched case-insensitively
+     * @param allowedValues tenant ids, matched case-insensitively
+     */
+    public record TenantBinding(String header, List<String> allowedValues) {
+        public TenantBinding {
+            Objects.requireNonNull(header, "header");
+            allowedValues = List.copyOf(allowedValues);
+            if (header.isBlank() || allowedValues.isEmpty()) {
+                throw new IllegalArgumentException("tenant binding needs a header name and at least one tenant id");
+            }
+        }
+    }
+
     public ListenerConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(address, "address");
@@ -68,6 +113,10 @@ public record ListenerConfig(
         requireAtLeast("max-connections-per-client", maxConnectionsPerClient, 1);
         requireAtLeast("max-errors", maxErrors, 1);
         requireAtLeast("max-hops", maxHops, 1);
+        if (processedHeader != null && !processedHeader.matches("[!-9;-~]+: ?[ -~]*")) {
+            throw new IllegalArgumentException("processed-header '" + processedHeader
+                    + "' is not a header field: expected Name: value in printable ASCII");
+        }
     }
 
     private static void requireAtLeast(String setting, int value, int minimum) {

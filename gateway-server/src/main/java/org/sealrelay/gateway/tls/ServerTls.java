@@ -1,5 +1,6 @@
 package org.sealrelay.gateway.tls;
 
+import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -55,6 +56,30 @@ public final class ServerTls {
         } catch (SSLException | IllegalArgumentException e) {
             throw new IOException("cannot load TLS certificate " + certificateFile + " with key " + privateKeyFile
                     + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Returns a context like {@link #loadOrCreate} that also asks clients for a certificate and
+     * validates it against the CAs in {@code trustFile}. A client without a certificate still
+     * connects; one whose certificate does not validate fails the handshake.
+     *
+     * @throws IOException naming the file that cannot be read
+     */
+    public static SslContext withClientCertificates(Path certificateFile, Path privateKeyFile, Path trustFile)
+            throws IOException {
+        if (!Files.isReadable(trustFile)) {
+            throw new IOException("client certificate trust file " + trustFile + " not found or not readable");
+        }
+        try {
+            return SslContextBuilder.forServer(certificateFile.toFile(), privateKeyFile.toFile())
+                    .sslProvider(provider())
+                    .protocols(PROTOCOLS)
+                    .trustManager(trustFile.toFile())
+                    .clientAuth(ClientAuth.OPTIONAL)
+                    .build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new IOException("cannot load client certificate trust file " + trustFile + ": " + e.getMessage(), e);
         }
     }
 

@@ -92,8 +92,13 @@ public final class SmtpTestClient implements AutoCloseable {
 
     /** Upgrades the connection to TLS after a 220 reply to STARTTLS, trusting any certificate. */
     public SSLSocket startTls() throws Exception {
+        return startTls(null);
+    }
+
+    /** Like {@link #startTls()}, presenting the client certificate of the given key managers. */
+    public SSLSocket startTls(javax.net.ssl.KeyManager[] keyManagers) throws Exception {
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new TrustAll()}, null);
+        context.init(keyManagers, new TrustManager[] {new TrustAll()}, null);
         SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket,
                 socket.getInetAddress().getHostAddress(), socket.getPort(), true);
         tls.setUseClientMode(true);

@@ -47,7 +47,8 @@ final class DataReader {
     /** RFC 5321 section 4.5.3.1.6: a text line is at most 1000 octets including CRLF. */
     static final int MAX_TEXT_LINE = 1000;
 
-    private static final byte[] RECEIVED = "received:".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /** Values of the captured header field kept at most; more occurrences are themselves suspicious. */
+    private static final int MAX_CAPTURED = 8;
 
     private static final int BUFFER_SIZE = 16 * 1024;
 
@@ -55,7 +56,10 @@ final class DataReader {
     private final long maxSize;
     private final boolean dotStuffed;
     private final int maxHops;
-    private final byte[] linePrefix = new byte[RECEIVED.length];
+    private final String capturedField;
+    private final StringBuilder headerLine = new StringBuilder(128);
+    private final java.util.List<String> capturedValues = new java.util.ArrayList<>();
+    private boolean capturingContinuation;
     private boolean inHeader = true;
     private int hops;
     private final byte[] buffer = new byte[BUFFER_SIZE];
@@ -74,8 +78,11 @@ final class DataReader {
      * @param dotStuffed true for DATA; false for BDAT chunks (RFC 3030), whose content is taken
      *     as it is and whose end is given by the chunk sizes
      * @param maxHops Received header fields the message may already carry (RFC 5321 section 6.3)
+     * @param capturedField name of a header field whose values to keep (unfolded), or null
      */
-    DataReader(MessageWriter writer, long initialSize, long maxSize, boolean dotStuffed, int maxHops) {
+    DataReader(MessageWriter writer, long initialSize, long maxSize, boolean dotStuffed, int maxHops,
+            String capturedField) {
+        this.capturedField = capturedField == null ? null : capturedField.toLowerCase(java.util.Locale.ROOT) + ":";
         this.writer = writer;
         this.size = initialSize;
         this.maxSize = maxSize;
@@ -118,6 +125,11 @@ final class DataReader {
             setFault(Fault.BARE_LINE_ENDING);
         }
         flush();
+    }
+
+    /** Returns the values of the captured header field in order, trimmed and unfolded. */
+    java.util.List<String> capturedValues() {
+        return java.util.List.copyOf(capturedValues);
     }
 
     /** Returns the number of Received header fields counted in the message's header section. */
@@ -186,8 +198,8 @@ final class DataReader {
     }
 
     private boolean inLine(byte b) {
-        if (inHeader && lineLength < linePrefix.length) {
-            linePrefix[lineLength] = b;
+        if (inHeader && headerLine.length() < MAX_TEXT_LINE && b != '\r') {
+            headerLine.append((char) (b & 0xff));
         }
         countLineOctet();
         if (b == '\r') {
@@ -204,30 +216,40 @@ final class DataReader {
         return false;
     }
 
-    /** Counts Received fields until the empty line that ends the header section. */
+    /**
+     * Counts Received fields and keeps the captured field's values until the empty line that
+     * ends the header section.
+     */
     private void endOfLine() {
         if (!inHeader) {
             return;
         }
-        if (lineLength == 2) {
+        String line = headerLine.toString();
+        headerLine.setLength(0);
+        if (line.isEmpty()) {
             inHeader = false;
             return;
         }
-        if (lineLength > RECEIVED.length && startsWithReceived()) {
+        boolean continuation = line.charAt(0) == ' ' || line.charAt(0) == '\t';
+        if (continuation) {
+            if (capturingContinuation) {
+                int last = capturedValues.size() - 1;
+                capturedValues.set(last, (capturedValues.get(last) + " " + line.trim()).trim());
+            }
+            return;
+        }
+        capturingContinuation = false;
+        String lower = line.toLowerCase(java.util.Locale.ROOT);
+        if (lower.startsWith("received:")) {
             hops++;
             if (hops >= maxHops) {
                 setFault(Fault.TOO_MANY_HOPS);
             }
         }
-    }
-
-    private boolean startsWithReceived() {
-        for (int i = 0; i < RECEIVED.length; i++) {
-            if ((linePrefix[i] | 0x20) != RECEIVED[i]) {
-                return false;
-            }
+        if (capturedField != null && lower.startsWith(capturedField) && capturedValues.size() < MAX_CAPTURED) {
+            capturedValues.add(line.substring(capturedField.length()).trim());
+            capturingContinuation = true;
         }
-        return true;
     }
 
     private void countLineOctet() {

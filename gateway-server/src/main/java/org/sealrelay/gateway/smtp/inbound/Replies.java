@@ -52,6 +52,8 @@ final class Replies {
     static final SmtpReply AUTH_NEEDS_TLS = SmtpReply.of(538, "5.7.11",
             "Encryption required for requested authentication mechanism; use STARTTLS first");
     static final SmtpReply DISK_FULL = SmtpReply.of(452, "4.3.1", "Insufficient system storage, try again later");
+    static final SmtpReply TENANT_NOT_ALLOWED = SmtpReply.of(550, "5.7.1",
+            "Message rejected: the sending tenant is not allowed to relay through this gateway");
     static final SmtpReply RELAY_DENIED = SmtpReply.of(554, "5.7.1", "Relay access denied");
     static final SmtpReply ENCRYPTION_REQUIRED = SmtpReply.of(530, "5.7.0", "Must issue a STARTTLS command first");
 

@@ -10,16 +10,27 @@ import org.sealrelay.gateway.spool.MessageWriter;
  * message being written) is cleared by RSET, a new EHLO or HELO, and the end of DATA.
  */
 final class SessionState {
+    /** What allowed a client to relay, weakest last. */
+    enum RelayGrant {
+        AUTHENTICATED,
+        CERTIFICATE,
+        NETWORK
+    }
+
     /** Connection scope. */
     String heloName;
     boolean extended;
     String tlsProtocol;
     String tlsCipher;
     String authenticatedUser;
+    /** Subject or SAN name of a verified client certificate that grants relay access, or null. */
+    String certificateIdentity;
     int errors;
 
     /** Transaction scope. */
     String reversePath;
+    /** Why relay was allowed for this transaction's recipients. */
+    RelayGrant relayGrant;
     boolean eightBitMime;
     final List<String> recipients = new ArrayList<>();
     MessageWriter writer;
@@ -35,6 +46,7 @@ final class SessionState {
     /** Clears the transaction scope, discarding any partly written message. */
     void resetTransaction() {
         reversePath = null;
+        relayGrant = null;
         eightBitMime = false;
         recipients.clear();
         if (writer != null) {
@@ -48,5 +60,7 @@ final class SessionState {
         resetTransaction();
         heloName = null;
         extended = false;
+        authenticatedUser = null;
+        certificateIdentity = null;
     }
 }

@@ -22,8 +22,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.sealrelay.gateway.config.Cidr;
+import org.sealrelay.gateway.config.ListenerConfig;
+import org.sealrelay.gateway.tls.CertificateNames;
 import org.sealrelay.gateway.logging.Redact;
 import org.sealrelay.gateway.spool.MessageWriter;
 import org.sealrelay.gateway.submission.DraftMessage;
@@ -384,25 +389,53 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
             replyError(ctx, Replies.TOO_MANY_RECIPIENTS);
             return;
         }
-        if (!relayAllowed()) {
+        SessionState.RelayGrant grant = relayGrant();
+        if (grant == null) {
             log.info("session={} peer={} relay denied for {}", sessionId, peer, Redact.address(path.address()));
             replyError(ctx, Replies.RELAY_DENIED);
             return;
         }
+        state.relayGrant = grant;
         state.recipients.add(path.address());
         reply(ctx, Replies.RECIPIENT_OK);
     }
 
-    private boolean relayAllowed() {
+    /** Returns the strongest reason this client may relay, or null when it may not. */
+    private SessionState.RelayGrant relayGrant() {
         if (state.authenticatedUser != null) {
-            return true;
+            return SessionState.RelayGrant.AUTHENTICATED;
+        }
+        if (state.certificateIdentity != null) {
+            return SessionState.RelayGrant.CERTIFICATE;
         }
         for (Cidr network : context.listener().relayNetworks()) {
             if (network.contains(clientInet)) {
-                return true;
+                return SessionState.RelayGrant.NETWORK;
             }
         }
-        return false;
+        return null;
+    }
+
+    /**
+     * Checks the tenant header when relay rests on a network or certificate shared by every
+     * tenant of a cloud mail service; returns the rejection, or null when the message may pass.
+     */
+    private SmtpReply checkTenant(DataReader reader) {
+        ListenerConfig.TenantBinding tenant = context.listener().tenant();
+        if (tenant == null || state.relayGrant == SessionState.RelayGrant.AUTHENTICATED) {
+            return null;
+        }
+        List<String> values = reader.capturedValues();
+        boolean allAllowed = !values.isEmpty();
+        for (String value : values) {
+            allAllowed &= tenant.allowedValues().stream().anyMatch(allowed -> allowed.equalsIgnoreCase(value));
+        }
+        if (allAllowed) {
+            return null;
+        }
+        log.warn("session={} peer={} message rejected: {} {} is not an allowed tenant", sessionId, peer,
+                tenant.header(), values.isEmpty() ? "missing" : Redact.text(String.join(",", values)));
+        return Replies.TENANT_NOT_ALLOWED;
     }
 
     private void data(ChannelHandlerContext ctx, String argument) {
@@ -447,14 +480,19 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
                     state.tlsProtocol, state.tlsCipher, state.authenticatedUser != null, writer.id().value(),
                     state.recipients, ZonedDateTime.now(context.clock()));
             writer.write(header, 0, header.length);
+            if (context.listener().processedHeader() != null) {
+                byte[] processed = (context.listener().processedHeader() + "\r\n").getBytes(StandardCharsets.US_ASCII);
+                writer.write(processed, 0, processed.length);
+            }
         } catch (IOException e) {
             log.error("session={} peer={} cannot start a spool file, replying 451: {}", sessionId, peer, e.toString());
             state.resetTransaction();
             replyError(ctx, Replies.storageFailure(e));
             return false;
         }
+        ListenerConfig.TenantBinding tenant = context.listener().tenant();
         dataReader = new DataReader(writer, writer.size(), context.listener().maxMessageSize(), dotStuffed,
-                context.listener().maxHops());
+                context.listener().maxHops(), tenant == null ? null : tenant.header());
         return true;
     }
 
@@ -541,6 +579,12 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
             return;
         }
         dataReader = null;
+        SmtpReply tenantRejection = checkTenant(reader);
+        if (tenantRejection != null) {
+            state.resetTransaction();
+            replyError(ctx, tenantRejection);
+            return;
+        }
         MessageWriter writer = state.writer;
         state.writer = null;
         DraftMessage draft = new DraftMessage(state.reversePath, state.recipients, state.eightBitMime,
@@ -742,10 +786,31 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
         }
         state.tlsProtocol = session.getProtocol();
         state.tlsCipher = session.getCipherSuite();
+        state.certificateIdentity = matchClientCertificate(session);
         log.info("session={} peer={} TLS established: {} {}", sessionId, peer, state.tlsProtocol, state.tlsCipher);
         if (afterStartTls) {
             mode = Mode.COMMAND;
             resume(ctx);
+        }
+    }
+
+    /** Returns the name of a validated client certificate that grants relay, or null. */
+    private String matchClientCertificate(SSLSession session) {
+        ListenerConfig.ClientCertificates accepted = context.listener().clientCertificates();
+        if (accepted == null) {
+            return null;
+        }
+        try {
+            Certificate[] chain = session.getPeerCertificates();
+            if (chain.length == 0 || !(chain[0] instanceof X509Certificate certificate)) {
+                return null;
+            }
+            String name = CertificateNames.firstMatch(certificate, accepted.allowedNames());
+            log.info("session={} peer={} client certificate {} {}", sessionId, peer,
+                    certificate.getSubjectX500Principal().getName(), name == null ? "matches no allowed name" : "accepted as " + name);
+            return name;
+        } catch (SSLPeerUnverifiedException e) {
+            return null;
         }
     }
 

@@ -63,7 +63,7 @@ class DataReaderTest {
     @Test
     void unstuffsLeadingDots() {
         CollectingWriter writer = new CollectingWriter();
-        DataReader reader = new DataReader(writer, 0, MAX, true, 100);
+        DataReader reader = new DataReader(writer, 0, MAX, true, 100, null);
 
         DataReader.Progress progress = reader.read(bytes("Subject: x\r\n\r\n..hidden\r\n.\r\n..\r\n.\r\n"));
 
@@ -75,7 +75,7 @@ class DataReaderTest {
     @Test
     void stopsAtEndOfDataAndLeavesPipelinedBytes() {
         CollectingWriter writer = new CollectingWriter();
-        DataReader reader = new DataReader(writer, 0, MAX, true, 100);
+        DataReader reader = new DataReader(writer, 0, MAX, true, 100, null);
         ByteBuf input = bytes("line\r\n.\r\nQUIT\r\n");
 
         assertThat(reader.read(input)).isEqualTo(DataReader.Progress.COMPLETE);
@@ -86,7 +86,7 @@ class DataReaderTest {
     @Test
     void emptyMessageEndsAtFirstLine() {
         CollectingWriter writer = new CollectingWriter();
-        DataReader reader = new DataReader(writer, 0, MAX, true, 100);
+        DataReader reader = new DataReader(writer, 0, MAX, true, 100, null);
 
         assertThat(reader.read(bytes(".\r\n"))).isEqualTo(DataReader.Progress.COMPLETE);
         assertThat(writer.text()).isEmpty();
@@ -97,7 +97,7 @@ class DataReaderTest {
         String wire = "A: b\r\n\r\n.x\r\nline two\r\n..\r\n.\r\n";
         for (int split = 0; split <= wire.length(); split++) {
             CollectingWriter writer = new CollectingWriter();
-            DataReader reader = new DataReader(writer, 0, MAX, true, 100);
+            DataReader reader = new DataReader(writer, 0, MAX, true, 100, null);
             DataReader.Progress first = reader.read(bytes(wire.substring(0, split)));
             DataReader.Progress second = first == DataReader.Progress.COMPLETE
                     ? first : reader.read(bytes(wire.substring(split)));
@@ -118,7 +118,7 @@ class DataReaderTest {
     })
     void smugglingSequencesDoNotEndData(String wire) {
         CollectingWriter writer = new CollectingWriter();
-        DataReader reader = new DataReader(writer, 0, MAX, true, 100);
+        DataReader reader = new DataReader(writer, 0, MAX, true, 100, null);
         ByteBuf input = bytes(wire);
 
         DataReader.Progress progress = reader.read(input);
@@ -131,7 +131,7 @@ class DataReaderTest {
     @Test
     void lineOfExactlyMaxLengthIsAccepted() {
         CollectingWriter writer = new CollectingWriter();
-        DataReader reader = new DataReader(writer, 0, MAX, true, 100);
+        DataReader reader = new DataReader(writer, 0, MAX, true, 100, null);
         String line = "x".repeat(DataReader.MAX_TEXT_LINE - 2) + "\r\n";
 
         reader.read(bytes(line + ".\r\n"));
@@ -143,7 +143,7 @@ class DataReaderTest {
     @Test
     void lineOverMaxLengthIsRejected() {
         CollectingWriter writer = new CollectingWriter();
-        DataReader reader = new DataReader(writer, 0, MAX, true, 100);
+        DataReader reader = new DataReader(writer, 0, MAX, true, 100, null);
 
         reader.read(bytes("x".repeat(DataReader.MAX_TEXT_LINE - 1) + "\r\n.\r\n"));
 
@@ -153,7 +153,7 @@ class DataReaderTest {
     @Test
     void stuffedDotCountsTowardsLineLength() {
         CollectingWriter writer = new CollectingWriter();
-        DataReader reader = new DataReader(writer, 0, MAX, true, 100);
+        DataReader reader = new DataReader(writer, 0, MAX, true, 100, null);
 
         reader.read(bytes("." + "x".repeat(DataReader.MAX_TEXT_LINE - 2) + "\r\n.\r\n"));
 
@@ -163,7 +163,7 @@ class DataReaderTest {
     @Test
     void oversizedMessageIsReadToEndAndRejected() {
         CollectingWriter writer = new CollectingWriter();
-        DataReader reader = new DataReader(writer, 100, 110, true, 100);
+        DataReader reader = new DataReader(writer, 100, 110, true, 100, null);
         ByteBuf input = bytes("0123456789\r\n.\r\nNOOP\r\n");
 
         assertThat(reader.read(input)).isEqualTo(DataReader.Progress.COMPLETE);
@@ -175,7 +175,7 @@ class DataReaderTest {
     void writeFailureIsReportedAtEnd() {
         CollectingWriter writer = new CollectingWriter();
         writer.failWrites = true;
-        DataReader reader = new DataReader(writer, 0, MAX, true, 100);
+        DataReader reader = new DataReader(writer, 0, MAX, true, 100, null);
 
         assertThat(reader.read(bytes("hello\r\n.\r\n"))).isEqualTo(DataReader.Progress.COMPLETE);
         assertThat(reader.fault()).isEqualTo(DataReader.Fault.WRITE_FAILED);
@@ -185,7 +185,7 @@ class DataReaderTest {
     @Test
     void largeMessageStreamsThroughSmallBuffer() {
         CollectingWriter writer = new CollectingWriter();
-        DataReader reader = new DataReader(writer, 0, 4 << 20, true, 100);
+        DataReader reader = new DataReader(writer, 0, 4 << 20, true, 100, null);
         String line = "y".repeat(76) + "\r\n";
         StringBuilder wire = new StringBuilder();
         for (int i = 0; i < 20_000; i++) {
@@ -202,7 +202,7 @@ class DataReaderTest {
     @Test
     void countsReceivedFieldsOnlyInHeader() {
         CollectingWriter writer = new CollectingWriter();
-        DataReader reader = new DataReader(writer, 0, MAX, true, 3);
+        DataReader reader = new DataReader(writer, 0, MAX, true, 3, null);
 
         reader.read(bytes("Received: a\r\n\tb\r\nRECEIVED: c\r\nSubject: x\r\n\r\nReceived: body\r\n.\r\n"));
 
@@ -213,7 +213,7 @@ class DataReaderTest {
     @Test
     void tooManyReceivedFieldsIsLoop() {
         CollectingWriter writer = new CollectingWriter();
-        DataReader reader = new DataReader(writer, 0, MAX, true, 2);
+        DataReader reader = new DataReader(writer, 0, MAX, true, 2, null);
 
         reader.read(bytes("Received: a\r\nreceived: b\r\n\r\nbody\r\n.\r\n"));
 
@@ -223,7 +223,7 @@ class DataReaderTest {
     @Test
     void chunkModeKeepsDotsAndSpansChunks() {
         CollectingWriter writer = new CollectingWriter();
-        DataReader reader = new DataReader(writer, 0, MAX, false, 100);
+        DataReader reader = new DataReader(writer, 0, MAX, false, 100, null);
         ByteBuf first = bytes(".dot line\r");
         ByteBuf second = bytes("\n.\r\nNOOP\r\n");
 
@@ -239,7 +239,7 @@ class DataReaderTest {
     @Test
     void chunkEndingInCrIsBare() {
         CollectingWriter writer = new CollectingWriter();
-        DataReader reader = new DataReader(writer, 0, MAX, false, 100);
+        DataReader reader = new DataReader(writer, 0, MAX, false, 100, null);
 
         reader.readChunk(bytes("text\r"), 5);
         reader.finishChunks();

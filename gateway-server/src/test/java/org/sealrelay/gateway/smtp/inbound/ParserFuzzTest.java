@@ -37,7 +37,7 @@ class ParserFuzzTest {
      */
     private static void dataReaderMatchesReference(byte[] input, FuzzedDataProvider unused) {
         Collecting writer = new Collecting();
-        DataReader reader = new DataReader(writer, 0, 1 << 20, true, 100);
+        DataReader reader = new DataReader(writer, 0, 1 << 20, true, 100, null);
         ByteBuf buffer = Unpooled.wrappedBuffer(input);
         DataReader.Progress progress = reader.read(buffer);
 
