@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.sealrelay.gateway.config.GatewayConfig;
 import org.sealrelay.gateway.config.ListenerConfig;
 import org.sealrelay.gateway.delivery.SmtpDeliveryAgent;
+import org.sealrelay.gateway.dsn.DsnWriter;
 import org.sealrelay.gateway.queue.QueueManager;
 import org.sealrelay.gateway.smtp.inbound.SmtpServer;
 import org.sealrelay.gateway.spool.FileSpool;
@@ -67,7 +68,10 @@ public final class Gateway implements AutoCloseable {
                 config.hostname());
         spool = FileSpool.open(config.spool());
         deliveryAgent = new SmtpDeliveryAgent(config.delivery(), workerGroup);
-        queueManager = new QueueManager(spool, deliveryAgent, config.queue(), clock);
+        DomainTlsPolicy notificationTls = new DomainTlsPolicy(config.delivery().defaultTlsLevel(),
+                config.delivery().tlsLevels());
+        DsnWriter dsnWriter = new DsnWriter(spool, notificationTls, config.hostname(), clock);
+        queueManager = new QueueManager(spool, deliveryAgent, dsnWriter, config.queue(), clock);
         queueManager.recover(spool.recover());
 
         Policy policy = new DomainTlsPolicy(config.delivery().defaultTlsLevel(), config.delivery().tlsLevels());
