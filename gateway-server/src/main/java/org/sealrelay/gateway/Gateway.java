@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.sealrelay.gateway.admin.AdminServer;
 import org.sealrelay.gateway.config.GatewayConfig;
 import org.sealrelay.gateway.config.ListenerConfig;
 import org.sealrelay.gateway.delivery.SmtpDeliveryAgent;
@@ -39,6 +40,7 @@ public final class Gateway implements AutoCloseable {
     private Spool spool;
     private SmtpDeliveryAgent deliveryAgent;
     private QueueManager queueManager;
+    private AdminServer adminServer;
 
     private Gateway(GatewayConfig config) {
         this.config = config;
@@ -87,6 +89,7 @@ public final class Gateway implements AutoCloseable {
             }
             servers.add(server);
         }
+        adminServer = AdminServer.start(config.admin(), queueManager, spool, clock, bossGroup, workerGroup);
         log.info("SealRelay started: {} listener(s), {} message(s) queued", servers.size(), queueManager.size());
     }
 
@@ -97,6 +100,11 @@ public final class Gateway implements AutoCloseable {
             addresses.add(server.localAddress());
         }
         return addresses;
+    }
+
+    /** Returns the bound address of the admin endpoint. */
+    public InetSocketAddress adminAddress() {
+        return adminServer.localAddress();
     }
 
     /** Returns the queue manager, for flushing and inspection. */
@@ -111,6 +119,10 @@ public final class Gateway implements AutoCloseable {
             server.close();
         }
         servers.clear();
+        if (adminServer != null) {
+            adminServer.close();
+            adminServer = null;
+        }
         if (queueManager != null) {
             queueManager.close();
             queueManager = null;

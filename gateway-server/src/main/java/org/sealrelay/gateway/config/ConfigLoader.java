@@ -42,6 +42,8 @@ public final class ConfigLoader {
     static final Duration DEFAULT_MAX_RETRY = Duration.ofHours(1);
     static final Duration DEFAULT_MAX_LIFETIME = Duration.ofDays(5);
     static final int DEFAULT_CONCURRENT_DELIVERIES = 20;
+    static final String DEFAULT_ADMIN_ADDRESS = "127.0.0.1:2526";
+    static final String DEFAULT_ADMIN_TOKEN_FILE = "var/admin.token";
 
     private ConfigLoader() {
     }
@@ -97,10 +99,11 @@ public final class ConfigLoader {
         SpoolConfig spool = parseSpool(root == null ? null : root.child("spool"));
         DeliveryConfig delivery = parseDelivery(root == null ? null : root.child("delivery"), hostname);
         QueueConfig queue = parseQueue(root == null ? null : root.child("queue"));
+        AdminConfig admin = parseAdmin(root == null ? null : root.child("admin"));
         if (root != null) {
             root.rejectUnknownKeys();
         }
-        return new GatewayConfig(hostname, listeners, tls, spool, delivery, queue);
+        return new GatewayConfig(hostname, listeners, tls, spool, delivery, queue, admin);
     }
 
     static ListenerConfig defaultListener() {
@@ -205,6 +208,25 @@ public final class ConfigLoader {
         }
         node.rejectUnknownKeys();
         return queue;
+    }
+
+    private static AdminConfig parseAdmin(ConfigNode node) throws ConfigException {
+        if (node == null) {
+            return new AdminConfig(HostAndPort.parse(DEFAULT_ADMIN_ADDRESS, 2526), Path.of(DEFAULT_ADMIN_TOKEN_FILE));
+        }
+        HostAndPort address;
+        try {
+            address = HostAndPort.parse(node.string("address", DEFAULT_ADMIN_ADDRESS), 2526);
+        } catch (IllegalArgumentException e) {
+            throw node.invalid("address", e.getMessage());
+        }
+        Path tokenFile = Path.of(node.string("token-file", DEFAULT_ADMIN_TOKEN_FILE));
+        node.rejectUnknownKeys();
+        try {
+            return new AdminConfig(address, tokenFile);
+        } catch (IllegalArgumentException e) {
+            throw node.invalid("address", e.getMessage());
+        }
     }
 
     private static HostAndPort hostAndPort(ConfigNode node, String key, String fallback) throws ConfigException {
