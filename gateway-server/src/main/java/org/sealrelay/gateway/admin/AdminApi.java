@@ -132,6 +132,7 @@ final class AdminApi {
             selection = new QueueSelection(List.of(), null, null, null, true);
         }
         boolean dryRun = request.flag("dry-run");
+
         Instant now = clock.instant();
         List<QueueId> matched = new ArrayList<>();
         for (Envelope envelope : queue.snapshot()) {
@@ -139,6 +140,7 @@ final class AdminApi {
                 matched.add(envelope.id());
             }
         }
+
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("action", action);
         body.put("dryRun", dryRun);

@@ -56,7 +56,7 @@ public final class AdminToken {
     /**
      * Reads the token that a running gateway wrote to {@code file}.
      *
-     * @throws IOException if the file cannot be read, is readable by group or others, or holds no token
+     * @throws IOException if the file cannot be read, is readable by group or others, or contains no token
      */
     public static AdminToken readFrom(Path file) throws IOException {
         Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);

@@ -9,7 +9,8 @@ import org.sealrelay.gateway.spool.EnvelopeRecipient;
 import org.sealrelay.gateway.spool.QueueId;
 
 /**
- * Which queued messages an admin request acts on. Every criterion that is set must match.
+ * The criteria that select queued messages for an admin request. A message must match every
+ * criterion that is set.
  *
  * @param ids explicit queue ids; empty for no id criterion
  * @param domain a recipient domain, matched exactly and case-insensitively; null for none

@@ -43,11 +43,13 @@ abstract class QueueChangeCommand extends QueueSubcommand {
         if (dryRun) {
             query.put("dry-run", List.of("true"));
         }
+
         AdminClient.Response response = client.send("POST", "/v1/queue/" + action(), query);
         if (response.status() != 200) {
             err().println("sealrelay queue: " + response.error());
             return response.status() == 404 ? QueueExitCodes.NOT_FOUND : QueueExitCodes.USAGE;
         }
+
         JsonNode body = response.json();
         int exitCode = QueueExitCodes.OK;
         for (JsonNode result : body.path("results")) {

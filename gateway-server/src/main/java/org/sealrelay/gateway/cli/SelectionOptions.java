@@ -11,7 +11,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Which messages a queue command acts on; every criterion given must match. */
+/** Command-line criteria that select queued messages. A message must match every criterion given. */
 final class SelectionOptions {
     private static final Pattern AGE = Pattern.compile("(\\d{1,9})([smhd])");
 

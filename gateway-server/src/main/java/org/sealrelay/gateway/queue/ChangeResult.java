@@ -1,6 +1,6 @@
 package org.sealrelay.gateway.queue;
 
-/** What an administrative change to one queued message did. */
+/** Outcome of an administrative change to one queued message. */
 public enum ChangeResult {
     /** The change was made and, where it changes the envelope, written to the spool. */
     DONE,

@@ -464,7 +464,7 @@ public final class QueueManager implements AutoCloseable {
                         + "tries again: {}", id, e.toString());
                 return;
             }
-            log.info("queueId={} delivery status notification for {} recipient(s) queued as queueId={}", id,
+            log.info("queueId={} delivery status notification for {} recipient(s) queued as {}", id,
                     failed.size(), notification.id());
             enqueue(notification);
         }
