@@ -77,7 +77,8 @@ abstract class QueueChangeCommand extends QueueSubcommand {
         };
     }
 
-    @Command(name = "flush", description = "Make deferred messages due now, like postqueue -f. "
+    @Command(name = "flush", mixinStandardHelpOptions = true,
+            description = "Make deferred messages due now, like postqueue -f. "
             + "Without a selection, flushes every message that is not on hold.", footer = QueueExitCodes.HELP_FOOTER)
     static final class Flush extends QueueChangeCommand {
         @Override
@@ -91,7 +92,8 @@ abstract class QueueChangeCommand extends QueueSubcommand {
         }
     }
 
-    @Command(name = "hold", description = "Put messages on hold: no delivery attempt until released, like postsuper -h.",
+    @Command(name = "hold", mixinStandardHelpOptions = true,
+            description = "Put messages on hold: no delivery attempt until released, like postsuper -h.",
             footer = QueueExitCodes.HELP_FOOTER)
     static final class Hold extends QueueChangeCommand {
         @Override
@@ -100,7 +102,8 @@ abstract class QueueChangeCommand extends QueueSubcommand {
         }
     }
 
-    @Command(name = "release", description = "Release held messages and make them due now, like postsuper -H.",
+    @Command(name = "release", mixinStandardHelpOptions = true,
+            description = "Release held messages and make them due now, like postsuper -H.",
             footer = QueueExitCodes.HELP_FOOTER)
     static final class Release extends QueueChangeCommand {
         @Override
@@ -109,7 +112,8 @@ abstract class QueueChangeCommand extends QueueSubcommand {
         }
     }
 
-    @Command(name = "delete", description = "Delete messages without notifying the sender, like postsuper -d.",
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = "Delete messages without notifying the sender, like postsuper -d.",
             footer = QueueExitCodes.HELP_FOOTER)
     static final class Delete extends QueueChangeCommand {
         @Override
@@ -118,7 +122,8 @@ abstract class QueueChangeCommand extends QueueSubcommand {
         }
     }
 
-    @Command(name = "bounce", description = "Fail every pending recipient now and send the sender a delivery "
+    @Command(name = "bounce", mixinStandardHelpOptions = true,
+            description = "Fail every pending recipient now and send the sender a delivery "
             + "status notification.", footer = QueueExitCodes.HELP_FOOTER)
     static final class Bounce extends QueueChangeCommand {
         @Override

@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code sealrelay queue}: queue administration through the running gateway's admin endpoint. */
-@Command(name = "queue",
+@Command(name = "queue", mixinStandardHelpOptions = true,
         description = "Inspect and change the queue of a running gateway, through its admin endpoint on "
                 + "admin.address with the token from admin.token-file.",
         subcommands = {QueueListCommand.class, QueueShowCommand.class, QueueChangeCommand.Flush.class,

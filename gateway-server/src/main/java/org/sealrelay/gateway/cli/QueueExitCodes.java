@@ -27,7 +27,7 @@ final class QueueExitCodes {
               69  the gateway is not running or its admin endpoint is unreachable
               70  unexpected response from the gateway
               74  the admin token file cannot be read
-              77  the gateway rejected the admin token (restarted since? check admin.token-file)
+              77  the gateway rejected the admin token in admin.token-file
               78  invalid configuration file""";
 
     private QueueExitCodes() {

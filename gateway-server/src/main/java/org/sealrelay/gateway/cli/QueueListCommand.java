@@ -10,7 +10,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sealrelay queue list}: one line per queued message, like {@code postqueue -p}. */
-@Command(name = "list", description = "List queued messages: id, arrival, size, sender domain, "
+@Command(name = "list", mixinStandardHelpOptions = true,
+        description = "List queued messages: id, arrival, size, sender domain, "
         + "recipient count, state (incoming, active, deferred, hold) and last reply.",
         footer = QueueExitCodes.HELP_FOOTER)
 final class QueueListCommand extends QueueSubcommand {

@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code sealrelay queue show ID}: one message's envelope and recipients, or its content. */
-@Command(name = "show", description = "Show one queued message with the state of each recipient.",
+@Command(name = "show", mixinStandardHelpOptions = true,
+        description = "Show one queued message with the state of each recipient.",
         footer = QueueExitCodes.HELP_FOOTER)
 final class QueueShowCommand extends QueueSubcommand {
     @Parameters(paramLabel = "ID", description = "Queue id, as 'sealrelay queue list' shows it.")

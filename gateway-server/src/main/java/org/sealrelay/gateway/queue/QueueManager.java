@@ -237,7 +237,9 @@ public final class QueueManager implements AutoCloseable {
             }
             for (EnvelopeRecipient recipient : entry.envelope.recipients()) {
                 if (recipient.status() == RecipientStatus.PENDING) {
-                    entry.envelope = entry.envelope.withRecipient(recipient.failedWith(ADMIN_BOUNCE_REASON));
+                    String reason = recipient.lastReply().isEmpty() ? ADMIN_BOUNCE_REASON
+                            : ADMIN_BOUNCE_REASON + "; last error: " + recipient.lastReply();
+                    entry.envelope = entry.envelope.withRecipient(recipient.failedWith(reason));
                 }
             }
             entry.envelope = entry.envelope.withHeld(false);
