@@ -202,7 +202,8 @@ public final class ConfigLoader {
             queue = new QueueConfig(node.duration("initial-retry-delay", DEFAULT_INITIAL_RETRY),
                     node.duration("max-retry-delay", DEFAULT_MAX_RETRY),
                     node.duration("max-lifetime", DEFAULT_MAX_LIFETIME),
-                    node.integer("max-concurrent-deliveries", DEFAULT_CONCURRENT_DELIVERIES, 1, 10_000));
+                    node.integer("max-concurrent-deliveries", DEFAULT_CONCURRENT_DELIVERIES, 1, 10_000),
+                    node.duration("delay-warning-time", Duration.ZERO));
         } catch (IllegalArgumentException e) {
             throw node.invalid("max-retry-delay", e.getMessage());
         }

@@ -17,7 +17,7 @@ import org.sealrelay.policy.DeliveryPlan;
 import org.sealrelay.policy.DomainTlsPolicy;
 
 /**
- * Writes delivery status notifications into the spool as messages of their own, sent with the
+ * Writes delivery status notifications (failures and delay notices) into the spool as messages of their own, sent with the
  * null reverse-path (RFC 5321 section 4.5.5) to the failed message's reverse-path. The
  * notification's TLS level is the one the domain policy sets for the sender's domain, because
  * the report names recipients and quotes their servers' replies.
@@ -45,12 +45,26 @@ public final class DsnWriter implements FailureNotifier {
 
     @Override
     public Envelope notifyFailure(Envelope original, List<EnvelopeRecipient> failed) throws IOException {
-        byte[] headers;
-        try (InputStream content = spool.openContent(original.id())) {
-            headers = OriginalHeaders.read(content);
-        }
         Instant now = clock.instant();
-        byte[] report = composer.compose(original, failed, headers, now);
+        byte[] report = composer.compose(original, failed, readHeaders(original), now);
+        return commit(original, report, now);
+    }
+
+    @Override
+    public Envelope notifyDelay(Envelope original, List<EnvelopeRecipient> pending, Instant retryUntil)
+            throws IOException {
+        Instant now = clock.instant();
+        byte[] notice = composer.composeDelay(original, pending, readHeaders(original), now, retryUntil);
+        return commit(original, notice, now);
+    }
+
+    private byte[] readHeaders(Envelope original) throws IOException {
+        try (InputStream content = spool.openContent(original.id())) {
+            return OriginalHeaders.read(content);
+        }
+    }
+
+    private Envelope commit(Envelope original, byte[] report, Instant now) throws IOException {
         String sender = original.reversePath();
         DeliveryPlan plan = DeliveryPlan.relay(tlsPolicy.levelFor(domainOf(sender)));
         MessageWriter writer = spool.newMessage();

@@ -31,6 +31,16 @@ final class StatusCode {
         return "5.0.0";
     }
 
+    /**
+     * Returns the enhanced status code of a reply for a delay notice. The failure is not
+     * permanent yet, so the class is 4 (RFC 3463 "persistent transient failure"), and
+     * {@code 4.0.0} is returned when the reply has no class 4 code.
+     */
+    static String transientCode(String reply) {
+        String code = enhanced(reply);
+        return code.startsWith("4.") ? code : "4.0.0";
+    }
+
     /** Returns whether the text starts with a three-digit SMTP reply code, so it came from a next hop. */
     static boolean isSmtpReply(String reply) {
         return REPLY_CODE.matcher(reply).find();

@@ -422,6 +422,7 @@ public final class QueueManager implements AutoCloseable {
             entries.remove(id);
             return;
         }
+
         try {
             spool.update(entry.envelope);
         } catch (IOException e) {
@@ -433,6 +434,8 @@ public final class QueueManager implements AutoCloseable {
                     entry.envelope.pendingCount());
             return;
         }
+
+        warnOfDelay(entry);
         entry.deferrals++;
         Duration delay = retrySchedule.delayAfter(entry.deferrals);
         log.info("queueId={} {} recipient(s) deferred, next attempt in {} s", id, entry.envelope.pendingCount(),
@@ -473,6 +476,32 @@ public final class QueueManager implements AutoCloseable {
         for (EnvelopeRecipient recipient : failed) {
             entry.envelope = entry.envelope.withRecipient(recipient.asNotified());
         }
+    }
+
+    /**
+     * Sends the sender one delay notice once the message has been queued for
+     * {@link QueueConfig#delayWarning()}, then records it in the envelope. A crash in between
+     * sends the notice again after the restart. Holds the entry lock.
+     */
+    private void warnOfDelay(Entry entry) {
+        Envelope envelope = entry.envelope;
+        if (config.delayWarning().isZero() || envelope.delayNotified() || envelope.reversePath().isEmpty()
+                || envelope.pendingCount() == 0
+                || clock.instant().isBefore(envelope.receivedAt().plus(config.delayWarning()))) {
+            return;
+        }
+        Envelope notice;
+        try {
+            notice = notifier.notifyDelay(envelope, envelope.pending(), envelope.receivedAt().plus(config.maxLifetime()));
+        } catch (IOException | RuntimeException e) {
+            log.error("queueId={} writing the delay notice failed; the next deferral tries again: {}", envelope.id(),
+                    e.toString());
+            return;
+        }
+        log.info("queueId={} delay notice for {} recipient(s) queued as {}", envelope.id(), envelope.pendingCount(),
+                notice.id());
+        enqueue(notice);
+        persist(entry, envelope.asDelayNotified(), "delay notice flag");
     }
 
     /** Fails pending recipients of a message past its lifetime; returns whether any expired. */

@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param sizeOctets content size in octets, including the added Received header
  * @param held whether an administrator put the message on hold; the queue manager makes no
  *     delivery attempt for a held message until it is released
+ * @param delayNotified whether the sender was sent a delay notice for this message
  */
 public record Envelope(
         QueueId id,
@@ -29,7 +30,8 @@ public record Envelope(
         String clientHelo,
         Instant receivedAt,
         long sizeOctets,
-        boolean held) {
+        boolean held,
+        boolean delayNotified) {
     public Envelope {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(reversePath, "reversePath");
@@ -45,7 +47,8 @@ public record Envelope(
     /** Creates an envelope that is not on hold, as every newly received message is. */
     public Envelope(QueueId id, String reversePath, List<EnvelopeRecipient> recipients, boolean eightBitMime,
             String clientAddress, String clientHelo, Instant receivedAt, long sizeOctets) {
-        this(id, reversePath, recipients, eightBitMime, clientAddress, clientHelo, receivedAt, sizeOctets, false);
+        this(id, reversePath, recipients, eightBitMime, clientAddress, clientHelo, receivedAt, sizeOctets, false,
+                false);
     }
 
     /** Returns a copy with one recipient replaced by address. */
@@ -64,13 +67,30 @@ public record Envelope(
             throw new IllegalArgumentException("envelope " + id + " has no recipient " + updated.address());
         }
         return new Envelope(id, reversePath, copy, eightBitMime, clientAddress, clientHelo, receivedAt, sizeOctets,
-                held);
+                held, delayNotified);
     }
 
     /** Returns a copy with the hold state set. */
     public Envelope withHeld(boolean newHeld) {
         return new Envelope(id, reversePath, recipients, eightBitMime, clientAddress, clientHelo, receivedAt,
-                sizeOctets, newHeld);
+                sizeOctets, newHeld, delayNotified);
+    }
+
+    /** Returns a copy marked as having had its delay notice. */
+    public Envelope asDelayNotified() {
+        return new Envelope(id, reversePath, recipients, eightBitMime, clientAddress, clientHelo, receivedAt,
+                sizeOctets, held, true);
+    }
+
+    /** Returns the recipients still waiting for delivery. */
+    public List<EnvelopeRecipient> pending() {
+        List<EnvelopeRecipient> pending = new ArrayList<>();
+        for (EnvelopeRecipient recipient : recipients) {
+            if (recipient.status() == RecipientStatus.PENDING) {
+                pending.add(recipient);
+            }
+        }
+        return pending;
     }
 
     /** Returns the recipients that failed for good and have no delivery status notification yet. */

@@ -27,10 +27,10 @@ import org.sealrelay.policy.TlsLevel;
  * {@link TlsLevel} configuration name, status name, attempts (4) and last reply. Decoding rejects
  * trailing octets.
  *
- * <p>Version 2 is version 1 with three additions: a held flag (1 octet) after the size, and per
- * recipient, after the last reply, the remote MTA (string) and a notified flag (1 octet). Version
- * 1 envelopes still decode, as not held, with no remote MTA and not notified. Encoding always
- * writes version 2.
+ * <p>Version 2 is version 1 with these additions: a held flag and a delay-notified flag (1 octet
+ * each) after the size, and per recipient, after the last reply, the remote MTA (string) and a
+ * notified flag (1 octet). Version 1 envelopes still decode, as not held, not delay-notified,
+ * with no remote MTA and not notified. Encoding always writes version 2.
  */
 final class EnvelopeCodec {
     static final int VERSION_1 = 1;
@@ -52,6 +52,7 @@ final class EnvelopeCodec {
             out.writeInt(envelope.receivedAt().getNano());
             out.writeLong(envelope.sizeOctets());
             out.writeBoolean(envelope.held());
+            out.writeBoolean(envelope.delayNotified());
             out.writeInt(envelope.recipients().size());
             for (EnvelopeRecipient recipient : envelope.recipients()) {
                 writeRecipient(out, recipient);
@@ -86,6 +87,7 @@ final class EnvelopeCodec {
             Instant receivedAt = Instant.ofEpochSecond(in.readLong(), in.readInt());
             long sizeOctets = in.readLong();
             boolean held = version >= 2 && in.readBoolean();
+            boolean delayNotified = version >= 2 && in.readBoolean();
             int count = in.readInt();
             if (count < 1 || count > octets.length) {
                 throw invalid(expectedId, "recipient count " + count + " is out of range");
@@ -98,7 +100,7 @@ final class EnvelopeCodec {
                 throw invalid(expectedId, in.available() + " trailing octets");
             }
             return new Envelope(expectedId, reversePath, recipients, eightBitMime, clientAddress, clientHelo,
-                    receivedAt, sizeOctets, held);
+                    receivedAt, sizeOctets, held, delayNotified);
         } catch (EOFException e) {
             throw invalid(expectedId, "it ends early");
         } catch (IllegalArgumentException | DateTimeException e) {

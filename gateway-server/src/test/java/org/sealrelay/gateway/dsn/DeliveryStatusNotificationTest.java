@@ -101,11 +101,39 @@ class DeliveryStatusNotificationTest {
     }
 
     @Test
+    void delayNoticeSaysDelayedWithRetryTime() throws Exception {
+        EnvelopeRecipient pending = new EnvelopeRecipient("slow@lab.example", DeliveryPlan.relay(TlsLevel.ENCRYPT),
+                RecipientStatus.PENDING, 3, "451 4.3.0 try again later", "mx.lab.example[192.0.2.7]:25", false);
+        Envelope original = new Envelope(QueueId.generate(), "front-desk@clinic.example", List.of(pending), false,
+                "192.0.2.1", "client.test", RECEIVED, ORIGINAL.length());
+        byte[] headers = OriginalHeaders.read(new ByteArrayInputStream(ORIGINAL.getBytes(StandardCharsets.UTF_8)));
+
+        MimeMessage notice = parse(composer.composeDelay(original, List.of(pending), headers, NOW,
+                Instant.parse("2026-12-09T10:15:30Z")));
+
+        assertThat(notice.getSubject()).isEqualTo("Delayed Mail (still being retried)");
+        String status = partText(notice, 1);
+        assertThat(status).contains("Final-Recipient: rfc822; slow@lab.example\r\n"
+                + "Action: delayed\r\n"
+                + "Status: 4.3.0\r\n"
+                + "Remote-MTA: dns; mx.lab.example\r\n"
+                + "Diagnostic-Code: smtp; 451 4.3.0 try again later\r\n"
+                + "Last-Attempt-Date: Fri, 4 Dec 2026 10:20:00 GMT\r\n"
+                + "Will-Retry-Until: Wed, 9 Dec 2026 10:15:30 GMT\r\n");
+        assertThat(partText(notice, 0)).contains("will be retried until Wed, 9 Dec 2026 10:15:30 GMT");
+        assertThat(new String(composer.composeDelay(original, List.of(pending), headers, NOW, NOW),
+                StandardCharsets.UTF_8)).doesNotContain("123-45-6789");
+    }
+
+    @Test
     void statusCodeFallsBackToReplyClass() {
         assertThat(StatusCode.enhanced("550 mailbox unavailable")).isEqualTo("5.0.0");
         assertThat(StatusCode.enhanced("554-5.7.1 rejected by policy")).isEqualTo("5.7.1");
         assertThat(StatusCode.enhanced("5.3.4 message size exceeds the limit")).isEqualTo("5.3.4");
         assertThat(StatusCode.enhanced("")).isEqualTo("5.0.0");
+        assertThat(StatusCode.transientCode("4.7.5 STARTTLS not offered")).isEqualTo("4.7.5");
+        assertThat(StatusCode.transientCode("421 closing")).isEqualTo("4.0.0");
+        assertThat(StatusCode.transientCode("connection refused")).isEqualTo("4.0.0");
     }
 
     @Test

@@ -44,32 +44,49 @@ class QueueManagerNotificationTest {
     private QueueManager queue;
     private final AtomicInteger failuresLeft = new AtomicInteger();
     private final List<QueueId> notified = new CopyOnWriteArrayList<>();
+    private final List<QueueId> delayNotices = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws IOException {
         spool = FileSpool.open(new SpoolConfig(directory.resolve("spool"), directory.resolve("spool.keys")));
         spool.recover();
-        DeliveryAgent bouncingAgent = new DeliveryAgent() {
+        queue = newQueue(RecipientOutcome.Result.BOUNCED, Duration.ZERO);
+    }
+
+    private QueueManager newQueue(RecipientOutcome.Result result, Duration delayWarning) {
+        DeliveryAgent agent = new DeliveryAgent() {
             @Override
             public CompletableFuture<DeliveryOutcome> deliver(DeliveryRequest request) {
-                return CompletableFuture.completedFuture(DeliveryOutcome.all(request.recipients(),
-                        RecipientOutcome.Result.BOUNCED, "550 5.1.1 unknown user", "mx.lab.example[192.0.2.7]:25"));
+                String reply = result == RecipientOutcome.Result.BOUNCED ? "550 5.1.1 unknown user"
+                        : "451 4.3.0 try again later";
+                return CompletableFuture.completedFuture(DeliveryOutcome.all(request.recipients(), result, reply,
+                        "mx.lab.example[192.0.2.7]:25"));
             }
 
             @Override
             public void close() {
             }
         };
-        FailureNotifier flakyNotifier = (original, failed) -> {
-            if (failuresLeft.getAndDecrement() > 0) {
-                throw new IOException("disk full");
+        FailureNotifier flakyNotifier = new FailureNotifier() {
+            @Override
+            public Envelope notifyFailure(Envelope original, List<EnvelopeRecipient> failed) throws IOException {
+                if (failuresLeft.getAndDecrement() > 0) {
+                    throw new IOException("disk full");
+                }
+                notified.add(original.id());
+                // Stands in for the notification: any committed message for the null reverse-path.
+                return commit("", "front-desk@clinic.example");
             }
-            notified.add(original.id());
-            // Stands in for the notification: any committed message for the null reverse-path.
-            return commit("", "front-desk@clinic.example");
+
+            @Override
+            public Envelope notifyDelay(Envelope original, List<EnvelopeRecipient> pending, Instant retryUntil)
+                    throws IOException {
+                delayNotices.add(original.id());
+                return commit("", "front-desk@clinic.example");
+            }
         };
-        queue = new QueueManager(spool, bouncingAgent, flakyNotifier, new QueueConfig(Duration.ofMillis(200),
-                Duration.ofMillis(400), Duration.ofDays(1), 4), Clock.systemUTC());
+        return new QueueManager(spool, agent, flakyNotifier, new QueueConfig(Duration.ofMillis(200),
+                Duration.ofMillis(400), Duration.ofDays(1), 4, delayWarning), Clock.systemUTC());
     }
 
     @AfterEach
@@ -119,6 +136,37 @@ class QueueManagerNotificationTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> queue.find(original.id()) == null);
         assertThat(notified).isEmpty();
+    }
+
+    @Test
+    void delayNoticeIsSentOnce() throws Exception {
+        queue.close();
+        queue = newQueue(RecipientOutcome.Result.DEFERRED, Duration.ofMillis(1));
+        Envelope original = commit("front-desk@clinic.example", "slow@lab.example");
+
+        queue.enqueue(original);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> attempts(original.id()) >= 4);
+        assertThat(delayNotices).containsExactly(original.id());
+        assertThat(queue.find(original.id()).delayNotified()).isTrue();
+        assertThat(notified).isEmpty();
+    }
+
+    @Test
+    void noDelayNoticeWhenDisabled() throws Exception {
+        queue.close();
+        queue = newQueue(RecipientOutcome.Result.DEFERRED, Duration.ZERO);
+        Envelope original = commit("front-desk@clinic.example", "slow@lab.example");
+
+        queue.enqueue(original);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> attempts(original.id()) >= 3);
+        assertThat(delayNotices).isEmpty();
+    }
+
+    private int attempts(QueueId id) {
+        Envelope envelope = queue.find(id);
+        return envelope == null ? -1 : envelope.recipients().get(0).attempts();
     }
 
     private Envelope commit(String sender, String recipient) throws IOException {

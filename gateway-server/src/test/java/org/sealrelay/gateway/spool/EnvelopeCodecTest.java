@@ -70,17 +70,18 @@ class EnvelopeCodecTest {
     }
 
     @Test
-    void roundTripKeepsHoldRemoteMtaAndNotified() throws IOException {
+    void roundTripKeepsVersionTwoFields() throws IOException {
         QueueId id = QueueId.generate();
         EnvelopeRecipient failed = new EnvelopeRecipient("gone@lab.example", DeliveryPlan.relay(TlsLevel.VERIFY),
                 RecipientStatus.FAILED, 3, "550 5.1.1 unknown user", "mx.lab.example[192.0.2.7]:25", true);
         Envelope envelope = new Envelope(id, "a@clinic.example", List.of(failed), false, "192.0.2.1", "client.test",
-                Instant.parse("2026-12-04T10:15:30Z"), 42, true);
+                Instant.parse("2026-12-04T10:15:30Z"), 42, true, true);
 
         Envelope decoded = EnvelopeCodec.decode(EnvelopeCodec.encode(envelope), id);
 
         assertThat(decoded).isEqualTo(envelope);
         assertThat(decoded.held()).isTrue();
+        assertThat(decoded.delayNotified()).isTrue();
         assertThat(decoded.recipients().get(0).remoteMta()).isEqualTo("mx.lab.example[192.0.2.7]:25");
         assertThat(decoded.recipients().get(0).notified()).isTrue();
     }
@@ -112,6 +113,7 @@ class EnvelopeCodecTest {
         Envelope decoded = EnvelopeCodec.decode(buffer.toByteArray(), id);
 
         assertThat(decoded.held()).isFalse();
+        assertThat(decoded.delayNotified()).isFalse();
         assertThat(decoded.sizeOctets()).isEqualTo(1234);
         EnvelopeRecipient recipient = decoded.recipients().get(0);
         assertThat(recipient.status()).isEqualTo(RecipientStatus.FAILED);
