@@ -117,8 +117,10 @@ final class AdminClient {
         try {
             return AdminToken.readFrom(config.tokenFile());
         } catch (NoSuchFileException e) {
-            throw new AdminClientException(QueueExitCodes.UNAVAILABLE, "admin token file " + config.tokenFile()
-                    + " not found: is the gateway running? start it with scripts/run", e);
+            throw new AdminClientException(QueueExitCodes.UNAVAILABLE, "admin token file "
+                    + config.tokenFile().toAbsolutePath() + " not found: is the gateway running? start it with "
+                    + "scripts/run. A relative admin.token-file resolves against the current directory, so run "
+                    + "this command where the gateway runs or set an absolute path", e);
         } catch (IOException e) {
             throw new AdminClientException(QueueExitCodes.IO, "cannot read the admin token: " + e.getMessage(), e);
         }
