@@ -8,9 +8,11 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.sealrelay.gateway.admin.AdminServer;
 import org.sealrelay.gateway.config.GatewayConfig;
 import org.sealrelay.gateway.config.ListenerConfig;
 import org.sealrelay.gateway.delivery.SmtpDeliveryAgent;
+import org.sealrelay.gateway.dsn.DsnWriter;
 import org.sealrelay.gateway.queue.QueueManager;
 import org.sealrelay.gateway.smtp.auth.Authenticator;
 import org.sealrelay.gateway.smtp.auth.CredentialsFile;
@@ -41,6 +43,7 @@ public final class Gateway implements AutoCloseable {
     private Spool spool;
     private SmtpDeliveryAgent deliveryAgent;
     private QueueManager queueManager;
+    private AdminServer adminServer;
 
     private Gateway(GatewayConfig config) {
         this.config = config;
@@ -70,7 +73,10 @@ public final class Gateway implements AutoCloseable {
                 config.hostname());
         spool = FileSpool.open(config.spool());
         deliveryAgent = new SmtpDeliveryAgent(config.delivery(), workerGroup);
-        queueManager = new QueueManager(spool, deliveryAgent, config.queue(), clock);
+        DomainTlsPolicy notificationTls = new DomainTlsPolicy(config.delivery().defaultTlsLevel(),
+                config.delivery().tlsLevels());
+        DsnWriter dsnWriter = new DsnWriter(spool, notificationTls, config.hostname(), clock);
+        queueManager = new QueueManager(spool, deliveryAgent, dsnWriter, config.queue(), clock);
         queueManager.recover(spool.recover());
 
         Policy policy = new DomainTlsPolicy(config.delivery().defaultTlsLevel(), config.delivery().tlsLevels());
@@ -96,6 +102,7 @@ public final class Gateway implements AutoCloseable {
             }
             servers.add(server);
         }
+        adminServer = AdminServer.start(config.admin(), queueManager, spool, clock, bossGroup, workerGroup);
         log.info("SealRelay started: {} listener(s), {} message(s) queued", servers.size(), queueManager.size());
     }
 
@@ -106,6 +113,11 @@ public final class Gateway implements AutoCloseable {
             addresses.add(server.localAddress());
         }
         return addresses;
+    }
+
+    /** Returns the bound address of the admin endpoint. */
+    public InetSocketAddress adminAddress() {
+        return adminServer.localAddress();
     }
 
     /** Returns the queue manager, for flushing and inspection. */
@@ -122,6 +134,10 @@ public final class Gateway implements AutoCloseable {
         servers.clear();
         authenticators.forEach(Authenticator::close);
         authenticators.clear();
+        if (adminServer != null) {
+            adminServer.close();
+            adminServer = null;
+        }
         if (queueManager != null) {
             queueManager.close();
             queueManager = null;

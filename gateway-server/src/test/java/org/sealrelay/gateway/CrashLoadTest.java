@@ -40,6 +40,8 @@ import org.sealrelay.gateway.testing.TestGateways;
 class CrashLoadTest {
     private static final int CLIENTS = 4;
     private static final int KILLS = 3;
+    private static final java.util.concurrent.atomic.AtomicReference<String> LAST_CLIENT_ERROR =
+            new java.util.concurrent.atomic.AtomicReference<>("none");
     private static final Pattern MARKER = Pattern.compile("X-Load-Id: (\\d+)");
 
     @TempDir
@@ -87,7 +89,8 @@ class CrashLoadTest {
                 assertThat(clients.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
             }
 
-            assertThat(acknowledged).as("messages acknowledged with 250").hasSizeGreaterThan(20);
+            assertThat(acknowledged).as("messages acknowledged with 250; last client error: %s", LAST_CLIENT_ERROR.get())
+                    .hasSizeGreaterThan(20);
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
                     receivedIds(nextHop).keySet().containsAll(acknowledged));
             Map<Integer, Integer> counts = receivedIds(nextHop);
@@ -106,12 +109,13 @@ class CrashLoadTest {
                 client.command("MAIL FROM:<load@clinic.example>");
                 client.command("RCPT TO:<sink@lab.example>");
                 client.command("DATA");
-                client.sendRaw("X-Load-Id: " + id + "\r\nSubject: load " + id + "\r\n\r\n" + "z".repeat(2000) + "\r\n.\r\n");
+                client.sendRaw("X-Load-Id: " + id + "\r\nSubject: load " + id + "\r\n\r\n" + ("z".repeat(78) + "\r\n").repeat(25) + ".\r\n");
                 if (client.readReply().startsWith("250 ")) {
                     acknowledged.add(id);
                 }
             } catch (IOException e) {
                 // The gateway was killed during this transaction: no 250, so nothing was promised.
+                LAST_CLIENT_ERROR.set(e.toString());
                 pause();
             }
         }

@@ -49,6 +49,8 @@ public final class ConfigLoader {
     static final Duration DEFAULT_MAX_RETRY = Duration.ofHours(1);
     static final Duration DEFAULT_MAX_LIFETIME = Duration.ofDays(5);
     static final int DEFAULT_CONCURRENT_DELIVERIES = 20;
+    static final String DEFAULT_ADMIN_ADDRESS = "127.0.0.1:2526";
+    static final String DEFAULT_ADMIN_TOKEN_FILE = "var/admin.token";
 
     private ConfigLoader() {
     }
@@ -104,10 +106,11 @@ public final class ConfigLoader {
         SpoolConfig spool = parseSpool(root == null ? null : root.child("spool"));
         DeliveryConfig delivery = parseDelivery(root == null ? null : root.child("delivery"), hostname);
         QueueConfig queue = parseQueue(root == null ? null : root.child("queue"));
+        AdminConfig admin = parseAdmin(root == null ? null : root.child("admin"));
         if (root != null) {
             root.rejectUnknownKeys();
         }
-        return new GatewayConfig(hostname, listeners, tls, spool, delivery, queue);
+        return new GatewayConfig(hostname, listeners, tls, spool, delivery, queue, admin);
     }
 
     static ListenerConfig defaultListener() {
@@ -260,12 +263,32 @@ public final class ConfigLoader {
             queue = new QueueConfig(node.duration("initial-retry-delay", DEFAULT_INITIAL_RETRY),
                     node.duration("max-retry-delay", DEFAULT_MAX_RETRY),
                     node.duration("max-lifetime", DEFAULT_MAX_LIFETIME),
-                    node.integer("max-concurrent-deliveries", DEFAULT_CONCURRENT_DELIVERIES, 1, 10_000));
+                    node.integer("max-concurrent-deliveries", DEFAULT_CONCURRENT_DELIVERIES, 1, 10_000),
+                    node.duration("delay-warning-time", Duration.ZERO));
         } catch (IllegalArgumentException e) {
             throw node.invalid("max-retry-delay", e.getMessage());
         }
         node.rejectUnknownKeys();
         return queue;
+    }
+
+    private static AdminConfig parseAdmin(ConfigNode node) throws ConfigException {
+        if (node == null) {
+            return new AdminConfig(HostAndPort.parse(DEFAULT_ADMIN_ADDRESS, 2526), Path.of(DEFAULT_ADMIN_TOKEN_FILE));
+        }
+        HostAndPort address;
+        try {
+            address = HostAndPort.parse(node.string("address", DEFAULT_ADMIN_ADDRESS), 2526);
+        } catch (IllegalArgumentException e) {
+            throw node.invalid("address", e.getMessage());
+        }
+        Path tokenFile = Path.of(node.string("token-file", DEFAULT_ADMIN_TOKEN_FILE));
+        node.rejectUnknownKeys();
+        try {
+            return new AdminConfig(address, tokenFile);
+        } catch (IllegalArgumentException e) {
+            throw node.invalid("address", e.getMessage());
+        }
     }
 
     private static HostAndPort hostAndPort(ConfigNode node, String key, String fallback) throws ConfigException {

@@ -10,12 +10,15 @@ import java.util.Objects;
  * @param maxRetryDelay cap on the doubled delay
  * @param maxLifetime how long a message may stay queued before its pending recipients bounce
  * @param maxConcurrentDeliveries delivery attempts in flight at once, over all destinations
+ * @param delayWarning time in the queue after which the sender gets one delay notice; zero
+ *     sends none
  */
 public record QueueConfig(
         Duration initialRetryDelay,
         Duration maxRetryDelay,
         Duration maxLifetime,
-        int maxConcurrentDeliveries) {
+        int maxConcurrentDeliveries,
+        Duration delayWarning) {
     public QueueConfig {
         Objects.requireNonNull(initialRetryDelay, "initialRetryDelay");
         Objects.requireNonNull(maxRetryDelay, "maxRetryDelay");
@@ -27,8 +30,18 @@ public record QueueConfig(
             throw new IllegalArgumentException("max retry delay " + maxRetryDelay
                     + " is shorter than the initial retry delay " + initialRetryDelay);
         }
+        Objects.requireNonNull(delayWarning, "delayWarning");
+        if (delayWarning.isNegative()) {
+            throw new IllegalArgumentException("delay warning time must not be negative, got " + delayWarning);
+        }
         if (maxConcurrentDeliveries < 1) {
             throw new IllegalArgumentException("max concurrent deliveries must be at least 1, got " + maxConcurrentDeliveries);
         }
+    }
+
+    /** Creates settings without delay notices. */
+    public QueueConfig(Duration initialRetryDelay, Duration maxRetryDelay, Duration maxLifetime,
+            int maxConcurrentDeliveries) {
+        this(initialRetryDelay, maxRetryDelay, maxLifetime, maxConcurrentDeliveries, Duration.ZERO);
     }
 }

@@ -45,14 +45,24 @@ import org.slf4j.LoggerFactory;
  * good. If an envelope update fails, the message stays in the spool with its older state, so
  * after a restart some recipients may receive it twice: a duplicate is preferred to a loss.
  *
- * <p>NOTE: recipients that fail for good are logged and dropped from the queue, but no
- * delivery status notification is sent to the reverse-path yet.
+ * <p>Recipients that fail for good (5xx, lifetime expiry, or an administrator's bounce) get one
+ * delivery status notification per attempt through the {@link FailureNotifier}. The order is:
+ * notification durable in the spool, then the failed recipients marked as notified in the
+ * envelope, then the envelope updated or the message removed. A crash between the first and the
+ * last step leaves the original with its failures not marked, so the next start sends a second
+ * notification rather than none. Failures of a message with the null reverse-path are marked
+ * without a notification.
+ *
+ * <p>A message on hold ({@link Envelope#held()}) gets no delivery attempt and no retry until
+ * it is released. An attempt already in flight when the hold is set finishes normally.
  */
 public final class QueueManager implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QueueManager.class);
+    static final String ADMIN_BOUNCE_REASON = "5.0.0 message returned to the sender by the mail administrator";
 
     private final Spool spool;
     private final DeliveryAgent agent;
+    private final FailureNotifier notifier;
     private final QueueConfig config;
     private final Clock clock;
     private final RetrySchedule retrySchedule;
@@ -62,9 +72,11 @@ public final class QueueManager implements AutoCloseable {
     private final ExecutorService io;
     private volatile boolean closed;
 
-    public QueueManager(Spool spool, DeliveryAgent agent, QueueConfig config, Clock clock) {
+    public QueueManager(Spool spool, DeliveryAgent agent, FailureNotifier notifier, QueueConfig config,
+            Clock clock) {
         this.spool = spool;
         this.agent = agent;
+        this.notifier = notifier;
         this.config = config;
         this.clock = clock;
         this.retrySchedule = new RetrySchedule(config);
@@ -84,30 +96,193 @@ public final class QueueManager implements AutoCloseable {
 
     /**
      * Queues messages found in the spool at start-up. Messages whose recipients are all final
-     * were finished before the stop but not yet removed, so they are removed now.
+     * and notified were finished before the stop but not yet removed, so they are removed now.
+     * Messages on hold are queued but stay on hold.
      */
     public void recover(List<Envelope> envelopes) {
         for (Envelope envelope : envelopes) {
-            if (envelope.isComplete()) {
+            if (envelope.isComplete() && envelope.failedUnnotified().isEmpty()) {
                 removeFromSpool(envelope.id());
                 continue;
             }
-            log.info("queueId={} recovered from the spool with {} pending recipient(s)", envelope.id(),
-                    countPending(envelope));
+            log.info("queueId={} recovered from the spool with {} pending recipient(s){}", envelope.id(),
+                    envelope.pendingCount(), envelope.held() ? ", on hold" : "");
             enqueue(envelope);
         }
     }
 
-    /** Makes every queued message that is waiting for a retry due now, like {@code postqueue -f}. */
+    /** Makes every queued message that is waiting for a retry due now, like {@code postqueue -f}; skips held ones. */
     public void flush() {
         for (Entry entry : entries.values()) {
-            synchronized (entry) {
-                if (entry.retry != null && entry.retry.cancel(false)) {
-                    entry.retry = null;
-                    submitAttempt(entry.envelope.id());
+            flush(entry.id());
+        }
+    }
+
+    /**
+     * Makes one message that waits for a retry due now.
+     *
+     * @return DONE, UNCHANGED when it is on hold or an attempt is in flight, or NOT_FOUND
+     */
+    public ChangeResult flush(QueueId id) {
+        Entry entry = entries.get(id);
+        if (entry == null) {
+            return ChangeResult.NOT_FOUND;
+        }
+        synchronized (entry) {
+            if (entry.envelope.held() || entry.active || entry.retry == null || !entry.retry.cancel(false)) {
+                return ChangeResult.UNCHANGED;
+            }
+            entry.retry = null;
+            submitAttempt(id);
+            return ChangeResult.DONE;
+        }
+    }
+
+    /**
+     * Puts a message on hold and writes the hold to its envelope, like {@code postsuper -h}. A
+     * delivery attempt in flight finishes, but no further attempt is scheduled.
+     */
+    public ChangeResult hold(QueueId id) {
+        Entry entry = entries.get(id);
+        if (entry == null) {
+            return ChangeResult.NOT_FOUND;
+        }
+        synchronized (entry) {
+            if (entry.envelope.held()) {
+                return ChangeResult.UNCHANGED;
+            }
+            if (!persist(entry, entry.envelope.withHeld(true), "hold")) {
+                return ChangeResult.FAILED;
+            }
+            if (entry.retry != null) {
+                entry.retry.cancel(false);
+                entry.retry = null;
+            }
+            log.info("queueId={} put on hold by the administrator", id);
+            return ChangeResult.DONE;
+        }
+    }
+
+    /** Releases a held message, like {@code postsuper -H}, and makes it due now. */
+    public ChangeResult release(QueueId id) {
+        Entry entry = entries.get(id);
+        if (entry == null) {
+            return ChangeResult.NOT_FOUND;
+        }
+        synchronized (entry) {
+            if (!entry.envelope.held()) {
+                return ChangeResult.UNCHANGED;
+            }
+            if (!persist(entry, entry.envelope.withHeld(false), "release")) {
+                return ChangeResult.FAILED;
+            }
+            log.info("queueId={} released from hold by the administrator", id);
+            if (!entry.active) {
+                submitAttempt(id);
+            }
+            return ChangeResult.DONE;
+        }
+    }
+
+    /**
+     * Removes a message from the queue and the spool without notifying anyone, like
+     * {@code postsuper -d}. An attempt in flight may still deliver to its recipients, but its
+     * outcome is not recorded.
+     */
+    public ChangeResult delete(QueueId id) {
+        Entry entry = entries.get(id);
+        if (entry == null) {
+            return ChangeResult.NOT_FOUND;
+        }
+        synchronized (entry) {
+            try {
+                spool.remove(id);
+            } catch (IOException e) {
+                log.error("queueId={} delete failed; the message stays queued: {}", id, e.toString());
+                return ChangeResult.FAILED;
+            }
+            entry.deleted = true;
+            if (entry.retry != null) {
+                entry.retry.cancel(false);
+                entry.retry = null;
+            }
+            entries.remove(id);
+            log.info("queueId={} deleted by the administrator with {} pending recipient(s)", id,
+                    entry.envelope.pendingCount());
+            return ChangeResult.DONE;
+        }
+    }
+
+    /**
+     * Fails every pending recipient of a message now, sends the sender a delivery status
+     * notification and removes the message, also when it is on hold.
+     *
+     * @return BUSY while an attempt is in flight, because its outcome would overwrite the bounce
+     */
+    public ChangeResult bounce(QueueId id) {
+        Entry entry = entries.get(id);
+        if (entry == null) {
+            return ChangeResult.NOT_FOUND;
+        }
+        synchronized (entry) {
+            if (entry.active) {
+                return ChangeResult.BUSY;
+            }
+            if (entry.envelope.pendingCount() == 0) {
+                return ChangeResult.UNCHANGED;
+            }
+            if (entry.retry != null) {
+                entry.retry.cancel(false);
+                entry.retry = null;
+            }
+            for (EnvelopeRecipient recipient : entry.envelope.recipients()) {
+                if (recipient.status() == RecipientStatus.PENDING) {
+                    String reason = recipient.lastReply().isEmpty() ? ADMIN_BOUNCE_REASON
+                            : ADMIN_BOUNCE_REASON + "; last error: " + recipient.lastReply();
+                    entry.envelope = entry.envelope.withRecipient(recipient.failedWith(reason));
                 }
             }
+            entry.envelope = entry.envelope.withHeld(false);
+            log.info("queueId={} bounced by the administrator", id);
+            finishAttempt(entry);
+            return ChangeResult.DONE;
         }
+    }
+
+    /** Returns snapshots of every queued message's envelope in queue id order, which is arrival order. */
+    public List<Envelope> snapshot() {
+        List<Envelope> envelopes = new ArrayList<>(entries.size());
+        for (Entry entry : entries.values()) {
+            synchronized (entry) {
+                envelopes.add(entry.envelope);
+            }
+        }
+        envelopes.sort(java.util.Comparator.comparing(Envelope::id));
+        return envelopes;
+    }
+
+    /** Returns whether a delivery attempt for the message is in flight. */
+    public boolean isActive(QueueId id) {
+        Entry entry = entries.get(id);
+        if (entry == null) {
+            return false;
+        }
+        synchronized (entry) {
+            return entry.active;
+        }
+    }
+
+    /** Replaces the entry's envelope with {@code updated} after writing it to the spool; holds the entry lock. */
+    private boolean persist(Entry entry, Envelope updated, String change) {
+        try {
+            spool.update(updated);
+        } catch (IOException e) {
+            log.error("queueId={} {} not written to the spool; the message keeps its earlier state: {}",
+                    updated.id(), change, e.toString());
+            return false;
+        }
+        entry.envelope = updated;
+        return true;
     }
 
     /** Returns the number of messages in the queue, active or waiting. */
@@ -146,15 +321,17 @@ public final class QueueManager implements AutoCloseable {
         Envelope envelope;
         synchronized (entry) {
             entry.retry = null;
-            if (entry.active) {
+            if (entry.active || entry.deleted || entry.envelope.held()) {
                 return;
             }
-            if (expirePending(entry)) {
+            expirePending(entry);
+            envelope = entry.envelope;
+            groups = groupPending(envelope);
+            if (groups.isEmpty()) {
+                // Nothing to deliver: every recipient is final, but a notification may still be due.
                 finishAttempt(entry);
                 return;
             }
-            envelope = entry.envelope;
-            groups = groupPending(envelope);
             entry.active = true;
             entry.groupsInFlight = groups.size();
         }
@@ -215,7 +392,7 @@ public final class QueueManager implements AutoCloseable {
                     case DEFERRED -> RecipientStatus.PENDING;
                 };
                 String reply = result.getValue().reply();
-                entry.envelope = entry.envelope.withRecipient(recipient.afterAttempt(status, reply));
+                entry.envelope = entry.envelope.withRecipient(recipient.afterAttempt(status, reply, outcome.nextHop()));
                 logRecipient(entry.envelope.id(), recipient, status, outcome, reply);
             }
             entry.groupsInFlight--;
@@ -226,30 +403,105 @@ public final class QueueManager implements AutoCloseable {
         }
     }
 
-    /** Persists the attempt's results, then removes the message or schedules its retry. Holds the entry lock. */
+    /**
+     * Notifies failures, persists the attempt's results, then removes the message or schedules
+     * its retry. Holds the entry lock.
+     */
     private void finishAttempt(Entry entry) {
         QueueId id = entry.envelope.id();
+        if (entry.deleted) {
+            log.info("queueId={} attempt ended after the message was deleted; its outcome is discarded", id);
+            return;
+        }
         if (!entry.envelope.isComplete()) {
             expirePending(entry);
         }
-        if (entry.envelope.isComplete()) {
+        notifyFailures(entry);
+        if (entry.envelope.isComplete() && entry.envelope.failedUnnotified().isEmpty()) {
             removeFromSpool(id);
             entries.remove(id);
             return;
         }
+
         try {
             spool.update(entry.envelope);
         } catch (IOException e) {
             log.error("queueId={} envelope update failed; the spool keeps the earlier recipient states: {}", id,
                     e.toString());
         }
+        if (entry.envelope.held()) {
+            log.info("queueId={} on hold with {} pending recipient(s); no retry until released", id,
+                    entry.envelope.pendingCount());
+            return;
+        }
+
+        warnOfDelay(entry);
         entry.deferrals++;
         Duration delay = retrySchedule.delayAfter(entry.deferrals);
-        log.info("queueId={} {} recipient(s) deferred, next attempt in {} s", id, countPending(entry.envelope),
+        log.info("queueId={} {} recipient(s) deferred, next attempt in {} s", id, entry.envelope.pendingCount(),
                 delay.toSeconds());
         if (!closed) {
             entry.retry = scheduler.schedule(() -> submitAttempt(id), delay.toMillis(), TimeUnit.MILLISECONDS);
         }
+    }
+
+    /**
+     * Writes one notification for the recipients that failed and are not yet notified, and marks
+     * them notified once it is durable. On a write failure they stay unmarked, so the next attempt
+     * tries again. Holds the entry lock.
+     */
+    private void notifyFailures(Entry entry) {
+        List<EnvelopeRecipient> failed = entry.envelope.failedUnnotified();
+        if (failed.isEmpty()) {
+            return;
+        }
+        QueueId id = entry.envelope.id();
+        if (entry.envelope.reversePath().isEmpty()) {
+            // RFC 5321 section 4.5.5: never a notification for a message with the null reverse-path.
+            log.info("queueId={} {} recipient(s) failed; no notification for the null reverse-path", id,
+                    failed.size());
+        } else {
+            Envelope notification;
+            try {
+                notification = notifier.notifyFailure(entry.envelope, failed);
+            } catch (IOException | RuntimeException e) {
+                log.error("queueId={} writing the delivery status notification failed; the next attempt "
+                        + "tries again: {}", id, e.toString());
+                return;
+            }
+            log.info("queueId={} delivery status notification for {} recipient(s) queued as {}", id,
+                    failed.size(), notification.id());
+            enqueue(notification);
+        }
+        for (EnvelopeRecipient recipient : failed) {
+            entry.envelope = entry.envelope.withRecipient(recipient.asNotified());
+        }
+    }
+
+    /**
+     * Sends the sender one delay notice once the message has been queued for
+     * {@link QueueConfig#delayWarning()}, then records it in the envelope. A crash in between
+     * sends the notice again after the restart. Holds the entry lock.
+     */
+    private void warnOfDelay(Entry entry) {
+        Envelope envelope = entry.envelope;
+        if (config.delayWarning().isZero() || envelope.delayNotified() || envelope.reversePath().isEmpty()
+                || envelope.pendingCount() == 0
+                || clock.instant().isBefore(envelope.receivedAt().plus(config.delayWarning()))) {
+            return;
+        }
+        Envelope notice;
+        try {
+            notice = notifier.notifyDelay(envelope, envelope.pending(), envelope.receivedAt().plus(config.maxLifetime()));
+        } catch (IOException | RuntimeException e) {
+            log.error("queueId={} writing the delay notice failed; the next deferral tries again: {}", envelope.id(),
+                    e.toString());
+            return;
+        }
+        log.info("queueId={} delay notice for {} recipient(s) queued as {}", envelope.id(), envelope.pendingCount(),
+                notice.id());
+        enqueue(notice);
+        persist(entry, envelope.asDelayNotified(), "delay notice flag");
     }
 
     /** Fails pending recipients of a message past its lifetime; returns whether any expired. */
@@ -264,9 +516,7 @@ public final class QueueManager implements AutoCloseable {
             if (recipient.status() == RecipientStatus.PENDING) {
                 String reason = "4.4.7 message expired after " + config.maxLifetime().toHours()
                         + " h in the queue; last error: " + recipient.lastReply();
-                entry.envelope = entry.envelope.withRecipient(
-                        new EnvelopeRecipient(recipient.address(), recipient.plan(), RecipientStatus.FAILED,
-                                recipient.attempts(), reason));
+                entry.envelope = entry.envelope.withRecipient(recipient.failedWith(reason));
                 log.info("queueId={} recipient domain={} expired after {} attempt(s)", envelope.id(),
                         recipient.domain(), recipient.attempts());
                 expired = true;
@@ -318,10 +568,6 @@ public final class QueueManager implements AutoCloseable {
         return null;
     }
 
-    private static long countPending(Envelope envelope) {
-        return envelope.recipients().stream().filter(r -> r.status() == RecipientStatus.PENDING).count();
-    }
-
     /** Stops scheduling; attempts in flight are abandoned and their messages stay in the spool. */
     @Override
     public void close() {
@@ -356,10 +602,15 @@ public final class QueueManager implements AutoCloseable {
         boolean active;
         int groupsInFlight;
         int deferrals;
+        boolean deleted;
         java.util.concurrent.ScheduledFuture<?> retry;
 
         Entry(Envelope envelope) {
             this.envelope = envelope;
+        }
+
+        QueueId id() {
+            return envelope.id();
         }
     }
 }

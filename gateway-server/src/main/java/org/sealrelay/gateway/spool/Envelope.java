@@ -17,6 +17,9 @@ import java.util.Objects;
  * @param clientHelo EHLO or HELO argument
  * @param receivedAt when the end of data was received
  * @param sizeOctets content size in octets, including the added Received header
+ * @param held whether an administrator put the message on hold; the queue manager makes no
+ *     delivery attempt for a held message until it is released
+ * @param delayNotified whether the sender was sent a delay notice for this message
  */
 public record Envelope(
         QueueId id,
@@ -26,7 +29,9 @@ public record Envelope(
         String clientAddress,
         String clientHelo,
         Instant receivedAt,
-        long sizeOctets) {
+        long sizeOctets,
+        boolean held,
+        boolean delayNotified) {
     public Envelope {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(reversePath, "reversePath");
@@ -37,6 +42,13 @@ public record Envelope(
         if (recipients.isEmpty()) {
             throw new IllegalArgumentException("envelope " + id + " has no recipients");
         }
+    }
+
+    /** Creates an envelope that is not on hold, as every newly received message is. */
+    public Envelope(QueueId id, String reversePath, List<EnvelopeRecipient> recipients, boolean eightBitMime,
+            String clientAddress, String clientHelo, Instant receivedAt, long sizeOctets) {
+        this(id, reversePath, recipients, eightBitMime, clientAddress, clientHelo, receivedAt, sizeOctets, false,
+                false);
     }
 
     /** Returns a copy with one recipient replaced by address. */
@@ -54,7 +66,53 @@ public record Envelope(
         if (!found) {
             throw new IllegalArgumentException("envelope " + id + " has no recipient " + updated.address());
         }
-        return new Envelope(id, reversePath, copy, eightBitMime, clientAddress, clientHelo, receivedAt, sizeOctets);
+        return new Envelope(id, reversePath, copy, eightBitMime, clientAddress, clientHelo, receivedAt, sizeOctets,
+                held, delayNotified);
+    }
+
+    /** Returns a copy with the hold state set. */
+    public Envelope withHeld(boolean newHeld) {
+        return new Envelope(id, reversePath, recipients, eightBitMime, clientAddress, clientHelo, receivedAt,
+                sizeOctets, newHeld, delayNotified);
+    }
+
+    /** Returns a copy marked as having had its delay notice. */
+    public Envelope asDelayNotified() {
+        return new Envelope(id, reversePath, recipients, eightBitMime, clientAddress, clientHelo, receivedAt,
+                sizeOctets, held, true);
+    }
+
+    /** Returns the recipients still waiting for delivery. */
+    public List<EnvelopeRecipient> pending() {
+        List<EnvelopeRecipient> pending = new ArrayList<>();
+        for (EnvelopeRecipient recipient : recipients) {
+            if (recipient.status() == RecipientStatus.PENDING) {
+                pending.add(recipient);
+            }
+        }
+        return pending;
+    }
+
+    /** Returns the recipients that failed for good and have no delivery status notification yet. */
+    public List<EnvelopeRecipient> failedUnnotified() {
+        List<EnvelopeRecipient> failed = new ArrayList<>();
+        for (EnvelopeRecipient recipient : recipients) {
+            if (recipient.status() == RecipientStatus.FAILED && !recipient.notified()) {
+                failed.add(recipient);
+            }
+        }
+        return failed;
+    }
+
+    /** Returns the number of recipients still waiting for delivery. */
+    public int pendingCount() {
+        int count = 0;
+        for (EnvelopeRecipient recipient : recipients) {
+            if (recipient.status() == RecipientStatus.PENDING) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /** Whether every recipient has reached a final state. */

@@ -26,9 +26,15 @@ import org.sealrelay.policy.TlsLevel;
  * per recipient: address, plan step count (4), per step the {@link DeliveryMethod} name and the
  * {@link TlsLevel} configuration name, status name, attempts (4) and last reply. Decoding rejects
  * trailing octets.
+ *
+ * <p>Version 2 is version 1 with these additions: a held flag and a delay-notified flag (1 octet
+ * each) after the size, and per recipient, after the last reply, the remote MTA (string) and a
+ * notified flag (1 octet). Version 1 envelopes still decode, as not held, not delay-notified,
+ * with no remote MTA and not notified. Encoding always writes version 2.
  */
 final class EnvelopeCodec {
-    private static final int VERSION = 1;
+    static final int VERSION_1 = 1;
+    static final int VERSION = 2;
     private static final int MAX_STRING_OCTETS = 1 << 20;
 
     private EnvelopeCodec() {}
@@ -45,6 +51,8 @@ final class EnvelopeCodec {
             out.writeLong(envelope.receivedAt().getEpochSecond());
             out.writeInt(envelope.receivedAt().getNano());
             out.writeLong(envelope.sizeOctets());
+            out.writeBoolean(envelope.held());
+            out.writeBoolean(envelope.delayNotified());
             out.writeInt(envelope.recipients().size());
             for (EnvelopeRecipient recipient : envelope.recipients()) {
                 writeRecipient(out, recipient);
@@ -58,14 +66,15 @@ final class EnvelopeCodec {
     /**
      * Decodes an envelope and checks that it belongs to {@code expectedId}.
      *
-     * @throws IOException if the octets are not a valid version 1 envelope of that id
+     * @throws IOException if the octets are not a valid version 1 or 2 envelope of that id
      */
     static Envelope decode(byte[] octets, QueueId expectedId) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(octets));
         try {
             int version = in.readUnsignedByte();
-            if (version != VERSION) {
-                throw invalid(expectedId, "unsupported version " + version + "; expected " + VERSION);
+            if (version != VERSION_1 && version != VERSION) {
+                throw invalid(expectedId, "unsupported version " + version + "; expected " + VERSION_1 + " or "
+                        + VERSION);
             }
             String id = readString(in);
             if (!id.equals(expectedId.value())) {
@@ -77,19 +86,21 @@ final class EnvelopeCodec {
             String clientHelo = readString(in);
             Instant receivedAt = Instant.ofEpochSecond(in.readLong(), in.readInt());
             long sizeOctets = in.readLong();
+            boolean held = version >= 2 && in.readBoolean();
+            boolean delayNotified = version >= 2 && in.readBoolean();
             int count = in.readInt();
             if (count < 1 || count > octets.length) {
                 throw invalid(expectedId, "recipient count " + count + " is out of range");
             }
             List<EnvelopeRecipient> recipients = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
-                recipients.add(readRecipient(in, octets.length));
+                recipients.add(readRecipient(in, octets.length, version));
             }
             if (in.available() > 0) {
                 throw invalid(expectedId, in.available() + " trailing octets");
             }
             return new Envelope(expectedId, reversePath, recipients, eightBitMime, clientAddress, clientHelo,
-                    receivedAt, sizeOctets);
+                    receivedAt, sizeOctets, held, delayNotified);
         } catch (EOFException e) {
             throw invalid(expectedId, "it ends early");
         } catch (IllegalArgumentException | DateTimeException e) {
@@ -108,9 +119,12 @@ final class EnvelopeCodec {
         writeString(out, recipient.status().name());
         out.writeInt(recipient.attempts());
         writeString(out, recipient.lastReply());
+        writeString(out, recipient.remoteMta());
+        out.writeBoolean(recipient.notified());
     }
 
-    private static EnvelopeRecipient readRecipient(DataInputStream in, int maxCount) throws IOException {
+    private static EnvelopeRecipient readRecipient(DataInputStream in, int maxCount, int version)
+            throws IOException {
         String address = readString(in);
         int stepCount = in.readInt();
         if (stepCount < 1 || stepCount > maxCount) {
@@ -125,7 +139,10 @@ final class EnvelopeCodec {
         RecipientStatus status = RecipientStatus.valueOf(readString(in));
         int attempts = in.readInt();
         String lastReply = readString(in);
-        return new EnvelopeRecipient(address, new DeliveryPlan(steps), status, attempts, lastReply);
+        String remoteMta = version >= 2 ? readString(in) : "";
+        boolean notified = version >= 2 && in.readBoolean();
+        return new EnvelopeRecipient(address, new DeliveryPlan(steps), status, attempts, lastReply, remoteMta,
+                notified);
     }
 
     private static void writeString(DataOutputStream out, String value) throws IOException {

@@ -11,14 +11,26 @@ import org.sealrelay.policy.DeliveryPlan;
  * @param status delivery state
  * @param attempts delivery attempts made so far
  * @param lastReply the last reply or failure reason, for queue listings and bounces; may be empty
+ * @param remoteMta the next hop of the last attempt, such as {@code mx.example.net[192.0.2.1]:25};
+ *     empty when no connection was made
+ * @param notified whether the delivery status notification for this recipient's failure is
+ *     durable in the spool, or none is due (null reverse-path); meaningful only when FAILED
  */
 public record EnvelopeRecipient(
-        String address, DeliveryPlan plan, RecipientStatus status, int attempts, String lastReply) {
+        String address, DeliveryPlan plan, RecipientStatus status, int attempts, String lastReply,
+        String remoteMta, boolean notified) {
     public EnvelopeRecipient {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(plan, "plan");
         Objects.requireNonNull(status, "status");
         lastReply = lastReply == null ? "" : lastReply;
+        remoteMta = remoteMta == null ? "" : remoteMta;
+    }
+
+    /** Creates a recipient without a known next hop and without a notification. */
+    public EnvelopeRecipient(String address, DeliveryPlan plan, RecipientStatus status, int attempts,
+            String lastReply) {
+        this(address, plan, status, attempts, lastReply, "", false);
     }
 
     /** Returns a recipient that has not been tried yet. */
@@ -26,9 +38,24 @@ public record EnvelopeRecipient(
         return new EnvelopeRecipient(address, plan, RecipientStatus.PENDING, 0, "");
     }
 
-    /** Returns this recipient after an attempt with the given outcome. */
+    /** Returns this recipient after an attempt with the given outcome and next hop. */
+    public EnvelopeRecipient afterAttempt(RecipientStatus newStatus, String reply, String nextHop) {
+        return new EnvelopeRecipient(address, plan, newStatus, attempts + 1, reply, nextHop, false);
+    }
+
+    /** Returns this recipient after an attempt with the given outcome, without a next hop. */
     public EnvelopeRecipient afterAttempt(RecipientStatus newStatus, String reply) {
-        return new EnvelopeRecipient(address, plan, newStatus, attempts + 1, reply);
+        return afterAttempt(newStatus, reply, "");
+    }
+
+    /** Returns this recipient failed for good without a new attempt, such as after expiry or an administrator's bounce. */
+    public EnvelopeRecipient failedWith(String reason) {
+        return new EnvelopeRecipient(address, plan, RecipientStatus.FAILED, attempts, reason, remoteMta, false);
+    }
+
+    /** Returns this recipient marked as covered by a durable delivery status notification. */
+    public EnvelopeRecipient asNotified() {
+        return new EnvelopeRecipient(address, plan, status, attempts, lastReply, remoteMta, true);
     }
 
     /** Returns the domain part of the address, lower-cased. */

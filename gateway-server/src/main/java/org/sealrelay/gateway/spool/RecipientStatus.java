@@ -6,7 +6,10 @@ public enum RecipientStatus {
     PENDING,
     /** The next hop accepted it with a 2xx reply. */
     DELIVERED,
-    /** Permanently failed (5xx, or the queue lifetime ran out); a bounce is due. */
+    /**
+     * Permanently failed (5xx, the queue lifetime ran out, or an administrator bounced it). A
+     * delivery status notification is due until {@link EnvelopeRecipient#notified()} is set.
+     */
     FAILED;
 
     /** Whether no further delivery attempt will be made. */

@@ -3,9 +3,16 @@ package org.sealrelay.gateway.spool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.sealrelay.policy.DeliveryPlan;
+import org.sealrelay.policy.TlsLevel;
 
 class EnvelopeCodecTest {
     @Test
@@ -60,5 +67,65 @@ class EnvelopeCodecTest {
         assertThatThrownBy(() -> EnvelopeCodec.decode(encoded, id))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("unsupported version 9");
+    }
+
+    @Test
+    void roundTripKeepsVersionTwoFields() throws IOException {
+        QueueId id = QueueId.generate();
+        EnvelopeRecipient failed = new EnvelopeRecipient("gone@lab.example", DeliveryPlan.relay(TlsLevel.VERIFY),
+                RecipientStatus.FAILED, 3, "550 5.1.1 unknown user", "mx.lab.example[192.0.2.7]:25", true);
+        Envelope envelope = new Envelope(id, "a@clinic.example", List.of(failed), false, "192.0.2.1", "client.test",
+                Instant.parse("2026-12-04T10:15:30Z"), 42, true, true);
+
+        Envelope decoded = EnvelopeCodec.decode(EnvelopeCodec.encode(envelope), id);
+
+        assertThat(decoded).isEqualTo(envelope);
+        assertThat(decoded.held()).isTrue();
+        assertThat(decoded.delayNotified()).isTrue();
+        assertThat(decoded.recipients().get(0).remoteMta()).isEqualTo("mx.lab.example[192.0.2.7]:25");
+        assertThat(decoded.recipients().get(0).notified()).isTrue();
+    }
+
+    @Test
+    void versionOneStillDecodes() throws IOException {
+        QueueId id = QueueId.generate();
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(buffer)) {
+            out.writeByte(1);
+            writeString(out, id.value());
+            writeString(out, "a@clinic.example");
+            out.writeBoolean(true);
+            writeString(out, "192.0.2.1");
+            writeString(out, "client.test");
+            out.writeLong(1_780_000_000L);
+            out.writeInt(5);
+            out.writeLong(1234);
+            out.writeInt(1);
+            writeString(out, "b@lab.example");
+            out.writeInt(1);
+            writeString(out, "TLS");
+            writeString(out, "encrypt");
+            writeString(out, "FAILED");
+            out.writeInt(2);
+            writeString(out, "550 5.1.1 unknown user");
+        }
+
+        Envelope decoded = EnvelopeCodec.decode(buffer.toByteArray(), id);
+
+        assertThat(decoded.held()).isFalse();
+        assertThat(decoded.delayNotified()).isFalse();
+        assertThat(decoded.sizeOctets()).isEqualTo(1234);
+        EnvelopeRecipient recipient = decoded.recipients().get(0);
+        assertThat(recipient.status()).isEqualTo(RecipientStatus.FAILED);
+        assertThat(recipient.lastReply()).isEqualTo("550 5.1.1 unknown user");
+        assertThat(recipient.remoteMta()).isEmpty();
+        assertThat(recipient.notified()).as("a version 1 failure still needs its notification").isFalse();
+        assertThat(decoded.failedUnnotified()).containsExactly(recipient);
+    }
+
+    private static void writeString(DataOutputStream out, String value) throws IOException {
+        byte[] octets = value.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(octets.length);
+        out.write(octets);
     }
 }

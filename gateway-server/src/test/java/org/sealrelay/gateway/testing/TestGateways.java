@@ -12,7 +12,8 @@ public final class TestGateways {
 
     /**
      * Returns a configuration that relays to {@code 127.0.0.1:nextHopPort} at the given TLS
-     * level, with a one-second initial retry delay so deferral tests stay short.
+     * level, with a one-second initial retry delay so deferral tests stay short, and the admin
+     * endpoint on a free port with its token file in {@code directory}.
      *
      * @param extraYaml more top-level settings (or an empty string)
      */
@@ -44,7 +45,11 @@ public final class TestGateways {
                 queue:
                   initial-retry-delay: 1s
                   max-retry-delay: 2s
+                admin:
+                  address: 127.0.0.1:0
+                  token-file: %s
                 """.formatted(listenPort, directory.resolve("tls/server.crt"), directory.resolve("tls/server.key"),
-                directory.resolve("spool"), directory.resolve("spool.keys"), nextHopPort, tlsLevel);
+                directory.resolve("spool"), directory.resolve("spool.keys"), nextHopPort, tlsLevel,
+                directory.resolve("admin.token"));
     }
 }
