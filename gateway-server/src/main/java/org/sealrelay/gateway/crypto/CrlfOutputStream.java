@@ -26,8 +26,18 @@ public final class CrlfOutputStream extends FilterOutputStream {
 
     @Override
     public void write(byte[] bytes, int offset, int length) throws IOException {
-        for (int i = offset; i < offset + length; i++) {
-            write(bytes[i] & 0xff);
+        int runStart = offset;
+        int end = offset + length;
+        for (int i = offset; i < end; i++) {
+            if (bytes[i] == '\n' && (i > offset ? bytes[i - 1] : previous) != '\r') {
+                out.write(bytes, runStart, i - runStart);
+                out.write('\r');
+                runStart = i;
+            }
+        }
+        out.write(bytes, runStart, end - runStart);
+        if (length > 0) {
+            previous = bytes[end - 1];
         }
     }
 
