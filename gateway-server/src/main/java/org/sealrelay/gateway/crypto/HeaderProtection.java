@@ -24,8 +24,11 @@ import java.util.regex.Pattern;
  * {@code HP-Outer} field per outer field so that a receiver can tell what was changed.
  */
 public final class HeaderProtection {
-    /** Subject shown on the outside of an encrypted message unless configured otherwise. */
-    public static final String DEFAULT_SUBJECT_PLACEHOLDER = "...";
+    /**
+     * Subject shown on the outside of an encrypted message unless configured otherwise: the
+     * value that RFC 9788's baseline header confidentiality policy (hcp_baseline) uses.
+     */
+    public static final String DEFAULT_SUBJECT_PLACEHOLDER = "[...]";
 
     private static final Set<String> OUTER_FIELDS = Set.of(
             "from", "to", "cc", "date", "message-id", "in-reply-to", "references", "received");

@@ -14,8 +14,9 @@ public final class MimeOutput {
     }
 
     /**
-     * Returns a fresh multipart boundary. The "=_" prefix cannot occur in base64 or ASCII
-     * armor lines, so the boundary cannot collide with encoded content.
+     * Returns a fresh multipart boundary. The base64 alphabet has no '-' or '_', and the only
+     * armor lines that start with '-' are the BEGIN and END lines, so no line of encoded
+     * content can start with "--=_sealrelay_".
      */
     public static String newBoundary() {
         byte[] bytes = new byte[18];

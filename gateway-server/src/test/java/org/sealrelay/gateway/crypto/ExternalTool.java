@@ -56,7 +56,7 @@ public final class ExternalTool {
         try (OutputStream in = process.getOutputStream()) {
             in.write(stdin);
         } catch (IOException e) {
-            // The tool may exit before reading all input; its exit code and stderr say why.
+            // The tool may exit before reading all input. Its exit code and stderr report the cause.
         }
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();

@@ -16,7 +16,7 @@ class HeaderProtectionTest {
         InputStream in = new BufferedInputStream(new ByteArrayInputStream(message.getBytes(StandardCharsets.UTF_8)));
         HeaderSection section = HeaderSection.read(in, HeaderSection.DEFAULT_MAX_BYTES);
         rest[0] = in;
-        return HeaderProtection.plan(section, "...");
+        return HeaderProtection.plan(section, HeaderProtection.DEFAULT_SUBJECT_PLACEHOLDER);
     }
 
     private static String payloadHeader(HeaderProtection protection) throws Exception {
@@ -43,7 +43,7 @@ class HeaderProtectionTest {
                 + "From: a@clinic.example\r\n"
                 + "Subject: Hello\r\n"
                 + "HP-Outer: From: a@clinic.example\r\n"
-                + "HP-Outer: Subject: ...\r\n"
+                + "HP-Outer: Subject: [...]\r\n"
                 + "\r\n");
         assertThat(new String(rest[0].readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("body\r\n");
     }
@@ -54,7 +54,7 @@ class HeaderProtectionTest {
         HeaderProtection protection = plan("To: b@lab.example\r\nSubject: Befund f\u00fcr\r\n Frau M\u00fcller\r\n"
                 + "Reply-To: desk@clinic.example\r\n\r\n", rest);
 
-        assertThat(outer(protection)).isEqualTo("To: b@lab.example\r\nSubject: ...\r\n");
+        assertThat(outer(protection)).isEqualTo("To: b@lab.example\r\nSubject: [...]\r\n");
         assertThat(payloadHeader(protection))
                 .contains("Subject: Befund f\u00fcr\r\n Frau M\u00fcller\r\n")
                 .contains("Reply-To: desk@clinic.example\r\n")

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -93,7 +94,15 @@ public final class KeyDirectory {
         Instant now = clock.instant();
 
         List<ImportedKey> planned = new ArrayList<>();
+        Set<String> claimed = new HashSet<>();
         for (RecipientKey key : keys) {
+            for (String address : key.addresses()) {
+                // Pinning allows one key of each kind per address, so a file cannot bring two.
+                if (!claimed.add(key.kind().label() + " " + address)) {
+                    throw new KeyDirectoryException(file + ": contains more than one " + key.kind().label() + " key for "
+                            + Redact.address(address) + "; import them one at a time");
+                }
+            }
             planned.add(plan(key, replace, source, now));
         }
         for (ImportedKey imported : planned) {
@@ -108,12 +117,14 @@ public final class KeyDirectory {
         if (key.addresses().isEmpty()) {
             throw new KeyDirectoryException(name + " names no mail address; nothing to index it by");
         }
+
         KeyEntry existing = entries.get(id(key.kind(), key.fingerprint()));
         RecipientKey merged = existing == null ? key : merge(existing.key(), key);
         KeyCheck check = merged.check(now);
         if (existing == null && !check.isUsable()) {
             throw new KeyDirectoryException(name + " rejected (" + check.status() + "): " + check.detail());
         }
+
         Set<String> addresses = new LinkedHashSet<>();
         if (existing != null) {
             addresses.addAll(existing.addresses());
@@ -131,6 +142,7 @@ public final class KeyDirectory {
             }
             addresses.add(address);
         }
+
         Instant importedAt = existing == null ? now : existing.importedAt();
         // An update keeps the source of the first import, which is where the pin came from.
         String recordedSource = existing == null ? source : existing.source();

@@ -1,6 +1,6 @@
 package org.sealrelay.gateway.crypto.keys;
 
-/** A key file could not be imported, or a directory operation failed; the message says why. */
+/** A key file could not be imported or a directory operation failed. The message gives the reason. */
 public final class KeyDirectoryException extends Exception {
     public KeyDirectoryException(String message) {
         super(message);

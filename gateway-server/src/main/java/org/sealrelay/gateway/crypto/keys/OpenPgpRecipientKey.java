@@ -150,7 +150,10 @@ public final class OpenPgpRecipientKey implements RecipientKey {
     private record SubkeySelection(PGPPublicKey key, KeyStatus status, String reason) {
     }
 
-    /** A missing key flags subpacket allows any use the algorithm supports (RFC 4880 section 5.2.3.21). */
+    /**
+     * Returns true if the binding's key flags allow encryption. A missing key flags subpacket
+     * allows any use the algorithm supports (RFC 4880 section 5.2.3.21).
+     */
     private static boolean allowsEncryption(PGPSignatureSubpacketVector hashed) {
         if (hashed == null || hashed.getKeyFlags() == 0) {
             return true;

@@ -20,10 +20,9 @@ import org.bouncycastle.operator.jcajce.JcaAlgorithmParametersConverter;
 import org.sealrelay.gateway.crypto.EncryptionException;
 
 /**
- * Builds the RecipientInfo for one certificate, chosen by its key type: RSAES-OAEP with
- * SHA-256 and MGF1-SHA-256 for RSA (RFC 8551 section 2.3, RFC 4055) unless PKCS#1 v1.5 is
- * requested, and ephemeral-static ECDH with the SHA-256 X9.63 KDF and AES-256 key wrap for
- * EC (RFC 5753).
+ * Builds the RecipientInfo for one certificate, chosen by its key type. An RSA key gets
+ * RSAES-OAEP with SHA-256 and MGF1-SHA-256 (RFC 4055), unless PKCS#1 v1.5 is requested. An EC
+ * key gets ephemeral-static ECDH with the SHA-256 X9.63 KDF and AES-256 key wrap (RFC 5753).
  */
 final class RecipientInfos {
     private RecipientInfos() {

@@ -1,6 +1,6 @@
 package org.sealrelay.gateway.crypto.smime;
 
-/** How the content key is encrypted to an RSA recipient certificate. */
+/** Key transport algorithm for recipients with an RSA certificate. */
 public enum RsaKeyTransport {
     /** RSAES-OAEP with SHA-256 and MGF1-SHA-256 (RFC 4055). The default. */
     OAEP_SHA256,

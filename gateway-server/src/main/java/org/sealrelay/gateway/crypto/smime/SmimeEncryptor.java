@@ -39,9 +39,9 @@ import org.sealrelay.gateway.crypto.UnclosableOutputStream;
  * <p>Memory: only the header section and the detached signature are buffered; the body
  * streams through the CMS stream generators. Instances are immutable and may be shared.
  *
- * <p>NOTE: 8-bit payload text is signed as it arrived. RFC 8551 section 3.1.2 asks for 7-bit
- * content under a signature so that relays cannot re-encode it, which matters less here
- * because the signed part travels encrypted.
+ * <p>NOTE: 8-bit payload text is signed as it arrived, without conversion to a 7-bit transfer
+ * encoding. A relay that re-encodes a signed 8-bit part breaks the signature, but here the
+ * signed part travels encrypted, where relays cannot change it.
  */
 public final class SmimeEncryptor {
     static final BouncyCastleProvider PROVIDER = new BouncyCastleProvider();

@@ -288,6 +288,20 @@ class KeyDirectoryTest {
     }
 
     @Test
+    void twoCertificatesForOneAddressAreRejected() throws Exception {
+        KeyDirectory keyDirectory = KeyDirectory.open(directory, Clock.systemUTC());
+        TestCertificates.Issued first = pki.issue("twice@lab.example", TestCertificates.ecP256(), KeyUsage.keyAgreement);
+        TestCertificates.Issued second = pki.issue("twice@lab.example", TestCertificates.ecP256(), KeyUsage.keyAgreement);
+        Path file = write(directory.resolveSibling(directory.getFileName() + "-twice.pem"),
+                TestCertificates.pem(first.certificate()) + TestCertificates.pem(second.certificate()));
+
+        assertThatThrownBy(() -> keyDirectory.importFile(file, false))
+                .isInstanceOf(KeyDirectoryException.class)
+                .hasMessage(file + ": contains more than one x509 key for ***@lab.example; import them one at a time");
+        assertThat(keyDirectory.list()).isEmpty();
+    }
+
+    @Test
     void secretKeyFileIsRejected() throws Exception {
         KeyDirectory keyDirectory = KeyDirectory.open(directory, Clock.systemUTC());
         Path file = write("jane-secret.asc", gpg.exportSecret(JANE));

@@ -75,7 +75,7 @@ class PgpMimeEncryptorTest {
         assertThat(payloadHeader).contains("Content-Type: multipart/mixed;\r\n\tboundary=\"outer-boundary\";\r\n hp=\"cipher\"\r\n");
         assertThat(payloadHeader).contains("Subject: " + SampleMessage.SUBJECT + "\r\n");
         assertThat(payloadHeader).contains("X-Patient-Id: 4711\r\n");
-        assertThat(payloadHeader).contains("HP-Outer: Subject: ...\r\n");
+        assertThat(payloadHeader).contains("HP-Outer: Subject: [...]\r\n");
         assertThat(payloadHeader).contains("HP-Outer: To: Jane Patient <jane@lab.example>\r\n");
     }
 
