@@ -6,8 +6,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,8 +59,8 @@ class KeysCommandTest {
     }
 
     private static String fingerprint(TestCertificates.Issued issued) throws Exception {
-        return java.util.HexFormat.of().withUpperCase().formatHex(
-                java.security.MessageDigest.getInstance("SHA-256").digest(issued.certificate().getEncoded()));
+        return HexFormat.of().withUpperCase().formatHex(
+                MessageDigest.getInstance("SHA-256").digest(issued.certificate().getEncoded()));
     }
 
     @Test

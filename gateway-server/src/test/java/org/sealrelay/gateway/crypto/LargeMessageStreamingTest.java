@@ -2,10 +2,14 @@ package org.sealrelay.gateway.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedInputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -79,7 +83,7 @@ class LargeMessageStreamingTest {
 
     private static void extractArmor(Path message, Path armored) throws Exception {
         // The generated body compresses well, so the armored block is a few MB.
-        String text = Files.readString(message, java.nio.charset.StandardCharsets.US_ASCII);
+        String text = Files.readString(message, StandardCharsets.US_ASCII);
         int start = text.indexOf("-----BEGIN PGP MESSAGE-----");
         String end = "-----END PGP MESSAGE-----";
         Files.writeString(armored, text.substring(start, text.indexOf(end) + end.length()));
@@ -88,7 +92,7 @@ class LargeMessageStreamingTest {
     /** Hashes everything after the first empty line of a decrypted payload. */
     private static String bodyDigest(Path payload) throws Exception {
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(payload))) {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(payload))) {
             int matched = 0;
             byte[] separator = {'\r', '\n', '\r', '\n'};
             while (matched < 4) {
@@ -96,7 +100,7 @@ class LargeMessageStreamingTest {
                 assertThat(b).as("end of payload before the empty line").isNotNegative();
                 matched = b == separator[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
             }
-            in.transferTo(new java.security.DigestOutputStream(java.io.OutputStream.nullOutputStream(), digest));
+            in.transferTo(new DigestOutputStream(OutputStream.nullOutputStream(), digest));
         }
         return HexFormat.of().formatHex(digest.digest());
     }
@@ -104,7 +108,7 @@ class LargeMessageStreamingTest {
     private static String expectedBodyDigest() throws Exception {
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
         try (InputStream in = new DigestInputStream(new GeneratedMessage(BODY_BYTES, false), digest)) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
+            in.transferTo(OutputStream.nullOutputStream());
         }
         return HexFormat.of().formatHex(digest.digest());
     }

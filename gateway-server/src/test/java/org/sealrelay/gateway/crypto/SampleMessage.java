@@ -1,6 +1,7 @@
 package org.sealrelay.gateway.crypto;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * A test message with the cases that break naive encoders: lines starting with '.', 8-bit
@@ -57,8 +58,8 @@ public final class SampleMessage {
     public static byte[][] splitEntity(byte[] entity) {
         for (int i = 0; i + 3 < entity.length; i++) {
             if (entity[i] == '\r' && entity[i + 1] == '\n' && entity[i + 2] == '\r' && entity[i + 3] == '\n') {
-                byte[] header = java.util.Arrays.copyOfRange(entity, 0, i + 2);
-                byte[] body = java.util.Arrays.copyOfRange(entity, i + 4, entity.length);
+                byte[] header = Arrays.copyOfRange(entity, 0, i + 2);
+                byte[] body = Arrays.copyOfRange(entity, i + 4, entity.length);
                 return new byte[][] {header, body};
             }
         }

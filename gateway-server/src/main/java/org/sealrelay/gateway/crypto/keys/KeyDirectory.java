@@ -39,8 +39,10 @@ import org.sealrelay.gateway.logging.Redact;
  * key is no longer usable. Lookup results are cached for {@link #LOOKUP_CACHE_TTL}, so an
  * expiry is noticed up to that much later; import and remove clear the cache.
  *
- * <p>Thread safety: all methods may be called concurrently. One process should own a
- * directory; two processes importing at once can lose a record.
+ * <p>Thread safety: all methods may be called concurrently. Changes run under this object's
+ * lock and then publish an immutable snapshot, which lookups read without the lock, so a
+ * cache load never waits for an import that is clearing the cache. One process should own a
+ * directory, because two processes importing at once can lose a record.
  */
 public final class KeyDirectory {
     /** How long a lookup result is reused. */
@@ -51,7 +53,9 @@ public final class KeyDirectory {
 
     private final KeyStore store;
     private final Clock clock;
+    /** Guarded by this object's lock; {@link #snapshot} is a copy for lock-free readers. */
     private final Map<String, KeyEntry> entries = new LinkedHashMap<>();
+    private volatile Map<String, KeyEntry> snapshot = Map.of();
     private final Cache<String, RecipientKeys> lookups;
 
     private KeyDirectory(KeyStore store, Clock clock) {
@@ -78,6 +82,7 @@ public final class KeyDirectory {
         for (KeyEntry entry : keys.store.loadAll()) {
             keys.entries.put(id(entry.kind(), entry.fingerprint()), entry);
         }
+        keys.publish();
         return keys;
     }
 
@@ -105,10 +110,13 @@ public final class KeyDirectory {
             }
             planned.add(plan(key, replace, source, now));
         }
-        for (ImportedKey imported : planned) {
-            commit(imported);
+        try {
+            for (ImportedKey imported : planned) {
+                commit(imported);
+            }
+        } finally {
+            publish();
         }
-        lookups.invalidateAll();
         return planned;
     }
 
@@ -131,7 +139,7 @@ public final class KeyDirectory {
         }
         List<String> replaced = new ArrayList<>();
         for (String address : key.addresses()) {
-            Optional<KeyEntry> pinned = pinnedEntry(key.kind(), address);
+            Optional<KeyEntry> pinned = pinnedEntry(entries, key.kind(), address);
             if (pinned.isPresent() && !pinned.get().fingerprint().equals(key.fingerprint())) {
                 if (!replace) {
                     throw new KeyDirectoryException("address " + Redact.address(address) + " is pinned to "
@@ -201,11 +209,14 @@ public final class KeyDirectory {
                 }
             }
         }
-        for (KeyEntry entry : matches) {
-            store.delete(entry);
-            entries.remove(id(entry.kind(), entry.fingerprint()));
+        try {
+            for (KeyEntry entry : matches) {
+                store.delete(entry);
+                entries.remove(id(entry.kind(), entry.fingerprint()));
+            }
+        } finally {
+            publish();
         }
-        lookups.invalidateAll();
         return matches;
     }
 
@@ -219,11 +230,12 @@ public final class KeyDirectory {
         return lookups.get(normalized, this::resolve);
     }
 
-    private synchronized RecipientKeys resolve(String address) {
+    private RecipientKeys resolve(String address) {
         Instant now = clock.instant();
-        Optional<KeyCandidate> openPgp = pinnedEntry(KeyKind.OPENPGP, address)
+        Map<String, KeyEntry> current = snapshot;
+        Optional<KeyCandidate> openPgp = pinnedEntry(current, KeyKind.OPENPGP, address)
                 .map(entry -> new KeyCandidate(entry, entry.key().check(now)));
-        Optional<KeyCandidate> smime = pinnedEntry(KeyKind.X509, address)
+        Optional<KeyCandidate> smime = pinnedEntry(current, KeyKind.X509, address)
                 .map(entry -> new KeyCandidate(entry, entry.key().check(now)));
         Optional<PGPPublicKey> encryptionKey = openPgp
                 .filter(candidate -> candidate.check().isUsable())
@@ -234,7 +246,13 @@ public final class KeyDirectory {
         return new RecipientKeys(address, openPgp, smime, encryptionKey, certificate);
     }
 
-    private Optional<KeyEntry> pinnedEntry(KeyKind kind, String address) {
+    /** Publishes the entries to lookups and drops cached results; call with the lock held. */
+    private void publish() {
+        snapshot = Map.copyOf(entries);
+        lookups.invalidateAll();
+    }
+
+    private static Optional<KeyEntry> pinnedEntry(Map<String, KeyEntry> entries, KeyKind kind, String address) {
         for (KeyEntry entry : entries.values()) {
             if (entry.kind() == kind && entry.addresses().contains(address)) {
                 return Optional.of(entry);

@@ -10,7 +10,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -299,6 +305,42 @@ class KeyDirectoryTest {
                 .isInstanceOf(KeyDirectoryException.class)
                 .hasMessage(file + ": contains more than one x509 key for ***@lab.example; import them one at a time");
         assertThat(keyDirectory.list()).isEmpty();
+    }
+
+    @Test
+    void lookupsRunDuringImportAndRemove() throws Exception {
+        KeyDirectory keyDirectory = KeyDirectory.open(directory, Clock.systemUTC());
+        TestCertificates.Issued issued = pki.issue("busy@lab.example", TestCertificates.ecP256(), KeyUsage.keyAgreement);
+        Path file = write(directory.resolveSibling(directory.getFileName() + "-busy.pem"), TestCertificates.pem(issued.certificate()));
+        ExecutorService readers = Executors.newFixedThreadPool(4);
+        AtomicBoolean running = new AtomicBoolean(true);
+        try {
+            List<Future<Integer>> lookups = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                lookups.add(readers.submit(() -> {
+                    int count = 0;
+                    while (running.get()) {
+                        keyDirectory.lookup("busy@lab.example");
+                        count++;
+                    }
+                    return count;
+                }));
+            }
+            for (int round = 0; round < 20; round++) {
+                keyDirectory.importFile(file, false);
+                keyDirectory.remove("busy@lab.example");
+            }
+            keyDirectory.importFile(file, false);
+            running.set(false);
+            for (Future<Integer> lookup : lookups) {
+                assertThat(lookup.get(30, TimeUnit.SECONDS)).isPositive();
+            }
+        } finally {
+            running.set(false);
+            readers.shutdownNow();
+        }
+
+        assertThat(keyDirectory.lookup("busy@lab.example").smimeCertificate()).contains(issued.certificate());
     }
 
     @Test
