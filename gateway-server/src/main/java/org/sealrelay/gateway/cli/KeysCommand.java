@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code sealrelay keys}: manages the recipient key directory used for OpenPGP and S/MIME. */
 @Command(
         name = "keys",
+        mixinStandardHelpOptions = true,
         description = "Manage recipient OpenPGP keys and S/MIME certificates.",
         subcommands = {KeysImportCommand.class, KeysListCommand.class, KeysRemoveCommand.class, KeysLookupCommand.class})
 final class KeysCommand implements Runnable {

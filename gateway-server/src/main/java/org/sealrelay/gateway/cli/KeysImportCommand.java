@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code sealrelay keys import FILE [--replace]}. */
-@Command(name = "import", description = {
+@Command(name = "import", mixinStandardHelpOptions = true, description = {
         "Import OpenPGP public keys (armored or binary) or X.509 certificates (PEM or DER) from FILE.",
         "A new key must be valid, unrevoked and able to encrypt. An address already pinned to another key",
         "keeps that key unless --replace is given."})

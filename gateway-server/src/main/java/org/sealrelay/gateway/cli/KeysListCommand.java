@@ -10,7 +10,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code sealrelay keys list}: one line per key with its status now. */
-@Command(name = "list", description = "List every key: kind, fingerprint, status now, addresses, source.")
+@Command(name = "list", mixinStandardHelpOptions = true, description = "List every key: kind, fingerprint, status now, addresses, source.")
 final class KeysListCommand implements Callable<Integer> {
     @CommandLine.Mixin
     KeysDirectoryOption keysDirectory;

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code sealrelay keys lookup ADDRESS}: the pinned keys of an address and whether they are usable. */
-@Command(name = "lookup", description = {
+@Command(name = "lookup", mixinStandardHelpOptions = true, description = {
         "Show the pinned OpenPGP key and S/MIME certificate of ADDRESS and whether each can be used now.",
         "Exits with 1 when neither is usable."})
 final class KeysLookupCommand implements Callable<Integer> {

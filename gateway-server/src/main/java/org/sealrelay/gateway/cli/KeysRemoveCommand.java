@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code sealrelay keys remove ADDRESS|FINGERPRINT}. */
-@Command(name = "remove", description = {
+@Command(name = "remove", mixinStandardHelpOptions = true, description = {
         "Remove every key pinned for ADDRESS, or the key with FINGERPRINT.",
         "Exits with 1 when nothing matched."})
 final class KeysRemoveCommand implements Callable<Integer> {

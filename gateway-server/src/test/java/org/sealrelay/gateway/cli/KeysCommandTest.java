@@ -132,6 +132,14 @@ class KeysCommandTest {
     }
 
     @Test
+    void importHelpNamesOptions() {
+        Run help = run("keys", "import", "--help");
+
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("--replace").contains("--keys-dir=DIR");
+    }
+
+    @Test
     void removeWithoutMatchExitsWithOne() {
         Run removed = run("keys", "remove", "nobody@lab.example", "--keys-dir", keysDir());
 
