@@ -143,6 +143,25 @@ class KeyDirectoryTest {
     }
 
     @Test
+    void expiredEncryptionSubkeyIsRejected() throws Exception {
+        String userId = "Stale Subkey <stale@lab.example>";
+        // A primary key without expiry and a cv25519 encryption subkey that expired 30 days
+        // after both were made in 2020.
+        gpg.generateKey(userId, "ed25519", "sign", "never", "--faked-system-time", "20200101T000000!");
+        gpg.gpg(new byte[0], "--faked-system-time", "20200101T000000!",
+                "--quick-add-key", gpg.fingerprint(userId), "cv25519", "encr", "30d");
+        Path file = write("stale.asc", gpg.exportPublic(userId));
+        String fingerprint = gpg.fingerprint(userId);
+        KeyDirectory keyDirectory = KeyDirectory.open(directory, Clock.systemUTC());
+
+        assertThatThrownBy(() -> keyDirectory.importFile(file, false))
+                .isInstanceOf(KeyDirectoryException.class)
+                .hasMessageStartingWith("openpgp key " + fingerprint + " rejected (EXPIRED): key " + fingerprint
+                        + " has only expired encryption subkeys (0x")
+                .hasMessageEndingWith(" expired on 2020-01-31T00:00:00Z)");
+    }
+
+    @Test
     void signOnlyKeyIsRejected() throws Exception {
         KeyDirectory keyDirectory = KeyDirectory.open(directory, Clock.systemUTC());
         String fingerprint = gpg.fingerprint(SIGN_ONLY);

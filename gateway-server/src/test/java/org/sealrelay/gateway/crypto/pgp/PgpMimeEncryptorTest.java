@@ -9,6 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Properties;
+import jakarta.mail.Session;
+import jakarta.mail.internet.ContentType;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
 import org.bouncycastle.openpgp.PGPPublicKey;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -96,6 +101,25 @@ class PgpMimeEncryptorTest {
         assertThat(outerHeader).doesNotContain("Jos\u00e9");
         assertThat(outerHeader).doesNotContain("X-Patient-Id");
         assertThat(outerHeader).doesNotContain("multipart/mixed");
+    }
+
+    @Test
+    void mimeParserSeesTwoParts() throws Exception {
+        byte[] output = encrypt(PgpMimeEncryptor.builder().recipient(janeKey).build(), SampleMessage.bytes());
+
+        MimeMessage parsed = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(output));
+        MimeMultipart multipart = (MimeMultipart) parsed.getContent();
+        ContentType type = new ContentType(parsed.getContentType());
+
+        assertThat(type.getBaseType()).isEqualTo("multipart/encrypted");
+        assertThat(type.getParameter("protocol")).isEqualTo("application/pgp-encrypted");
+        assertThat(parsed.getSubject()).isEqualTo("[...]");
+        assertThat(multipart.getCount()).isEqualTo(2);
+        assertThat(new ContentType(multipart.getBodyPart(0).getContentType()).getBaseType()).isEqualTo("application/pgp-encrypted");
+        assertThat(new String(multipart.getBodyPart(0).getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("Version: 1\r\n");
+        assertThat(new ContentType(multipart.getBodyPart(1).getContentType()).getBaseType()).isEqualTo("application/octet-stream");
+        assertThat(new String(multipart.getBodyPart(1).getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+                .startsWith("-----BEGIN PGP MESSAGE-----\r\n");
     }
 
     @Test
