@@ -48,7 +48,10 @@ public final class KeyDirectory {
     /** How long a lookup result is reused. */
     public static final Duration LOOKUP_CACHE_TTL = Duration.ofMinutes(5);
     private static final long LOOKUP_CACHE_SIZE = 10_000;
-    /** Key files above this size are rejected; a large published OpenPGP key is around 100 KiB. */
+    /**
+     * Key files above this size are rejected, which bounds the memory an import needs. Public
+     * keys with many third-party certifications can reach hundreds of KiB (an estimate).
+     */
     static final long MAX_KEY_FILE_BYTES = 4L << 20;
 
     private final KeyStore store;
@@ -87,7 +90,9 @@ public final class KeyDirectory {
     }
 
     /**
-     * Imports every key in a file. Either all keys of the file are imported or none.
+     * Imports every key in a file. All keys are checked before any is stored, so a rejected key
+     * leaves the directory unchanged. An I/O error while storing can leave part of the file
+     * imported.
      *
      * @param replace let the file's keys take over addresses pinned to other keys
      * @throws KeyDirectoryException naming the key and the reason: unreadable file, no
