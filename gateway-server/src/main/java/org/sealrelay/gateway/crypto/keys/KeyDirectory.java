@@ -1,0 +1,299 @@
+package org.sealrelay.gateway.crypto.keys;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.bouncycastle.openpgp.PGPException;
+import org.bouncycastle.openpgp.PGPPublicKey;
+import org.bouncycastle.openpgp.PGPPublicKeyRing;
+import org.sealrelay.gateway.logging.Redact;
+
+/**
+ * Recipient keys on disk, indexed by mail address, with pinning.
+ *
+ * <p>Pinning: each address has at most one key of each {@link KeyKind}. Importing a key with
+ * another fingerprint for a pinned address fails unless {@code replace} is set, so a changed
+ * key, which may be an attacker's, is never used silently. Importing a key that is already in
+ * the directory merges the new material into it (OpenPGP) or rewrites it (X.509), so refreshed
+ * subkeys and revocations take effect.
+ *
+ * <p>Checks: a new key must be usable at import time (not expired, not revoked, able to
+ * encrypt). Lookups check again, because keys expire, and return the reason when the pinned
+ * key is no longer usable. Lookup results are cached for {@link #LOOKUP_CACHE_TTL}, so an
+ * expiry is noticed up to that much later; import and remove clear the cache.
+ *
+ * <p>Thread safety: all methods may be called concurrently. Changes run under this object's
+ * lock and then publish an immutable snapshot, which lookups read without the lock, so a
+ * cache load never waits for an import that is clearing the cache. One process should own a
+ * directory, because two processes importing at once can lose a record.
+ */
+public final class KeyDirectory {
+    /** How long a lookup result is reused. */
+    public static final Duration LOOKUP_CACHE_TTL = Duration.ofMinutes(5);
+    private static final long LOOKUP_CACHE_SIZE = 10_000;
+    /**
+     * Key files above this size are rejected, which bounds the memory an import needs. Public
+     * keys with many third-party certifications can reach hundreds of KiB (an estimate).
+     */
+    static final long MAX_KEY_FILE_BYTES = 4L << 20;
+
+    private final KeyStore store;
+    private final Clock clock;
+    /** Guarded by this object's lock; {@link #snapshot} is a copy for lock-free readers. */
+    private final Map<String, KeyEntry> entries = new LinkedHashMap<>();
+    private volatile Map<String, KeyEntry> snapshot = Map.of();
+    private final Cache<String, RecipientKeys> lookups;
+
+    private KeyDirectory(KeyStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+        this.lookups = Caffeine.newBuilder()
+                .expireAfterWrite(LOOKUP_CACHE_TTL)
+                .maximumSize(LOOKUP_CACHE_SIZE)
+                .build();
+    }
+
+    /**
+     * Opens the directory, creating it if missing, and loads every key record.
+     *
+     * @throws KeyDirectoryException if the directory cannot be created or a record is broken
+     */
+    public static KeyDirectory open(Path directory, Clock clock) throws KeyDirectoryException {
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new KeyDirectoryException("cannot create key directory " + directory + ": " + e.getMessage(), e);
+        }
+        KeyDirectory keys = new KeyDirectory(new KeyStore(directory), clock);
+        for (KeyEntry entry : keys.store.loadAll()) {
+            keys.entries.put(id(entry.kind(), entry.fingerprint()), entry);
+        }
+        keys.publish();
+        return keys;
+    }
+
+    /**
+     * Imports every key in a file. All keys are checked before any is stored, so a rejected key
+     * leaves the directory unchanged. An I/O error while storing can leave part of the file
+     * imported.
+     *
+     * @param replace let the file's keys take over addresses pinned to other keys
+     * @throws KeyDirectoryException naming the key and the reason: unreadable file, no
+     *     address, not usable, or an address pinned to another key
+     */
+    public synchronized List<ImportedKey> importFile(Path file, boolean replace) throws KeyDirectoryException {
+        List<RecipientKey> keys = KeyFileParser.parse(readKeyFile(file));
+        String source = "file:" + file.toAbsolutePath().normalize();
+        Instant now = clock.instant();
+
+        List<ImportedKey> planned = new ArrayList<>();
+        Set<String> claimed = new HashSet<>();
+        for (RecipientKey key : keys) {
+            for (String address : key.addresses()) {
+                // Pinning allows one key of each kind per address, so a file cannot bring two.
+                if (!claimed.add(key.kind().label() + " " + address)) {
+                    throw new KeyDirectoryException(file + ": contains more than one " + key.kind().label() + " key for "
+                            + Redact.address(address) + "; import them one at a time");
+                }
+            }
+            planned.add(plan(key, replace, source, now));
+        }
+        try {
+            for (ImportedKey imported : planned) {
+                commit(imported);
+            }
+        } finally {
+            publish();
+        }
+        return planned;
+    }
+
+    private ImportedKey plan(RecipientKey key, boolean replace, String source, Instant now) throws KeyDirectoryException {
+        String name = key.kind().label() + " key " + key.fingerprint();
+        if (key.addresses().isEmpty()) {
+            throw new KeyDirectoryException(name + " names no mail address; nothing to index it by");
+        }
+
+        KeyEntry existing = entries.get(id(key.kind(), key.fingerprint()));
+        RecipientKey merged = existing == null ? key : merge(existing.key(), key);
+        KeyCheck check = merged.check(now);
+        if (existing == null && !check.isUsable()) {
+            throw new KeyDirectoryException(name + " rejected (" + check.status() + "): " + check.detail());
+        }
+
+        Set<String> addresses = new LinkedHashSet<>();
+        if (existing != null) {
+            addresses.addAll(existing.addresses());
+        }
+        List<String> replaced = new ArrayList<>();
+        for (String address : key.addresses()) {
+            Optional<KeyEntry> pinned = pinnedEntry(entries, key.kind(), address);
+            if (pinned.isPresent() && !pinned.get().fingerprint().equals(key.fingerprint())) {
+                if (!replace) {
+                    throw new KeyDirectoryException("address " + Redact.address(address) + " is pinned to "
+                            + key.kind().label() + " key " + pinned.get().fingerprint()
+                            + "; import with --replace to pin it to " + key.fingerprint() + " instead");
+                }
+                replaced.add(pinned.get().fingerprint());
+            }
+            addresses.add(address);
+        }
+
+        Instant importedAt = existing == null ? now : existing.importedAt();
+        // An update keeps the source of the first import, which is where the pin came from.
+        String recordedSource = existing == null ? source : existing.source();
+        KeyEntry entry = new KeyEntry(merged, addresses, recordedSource, importedAt);
+        return new ImportedKey(entry, existing != null, check, replaced);
+    }
+
+    private void commit(ImportedKey imported) throws KeyDirectoryException {
+        KeyEntry entry = imported.entry();
+        for (String fingerprint : imported.replacedFingerprints()) {
+            KeyEntry previous = entries.get(id(entry.kind(), fingerprint));
+            if (previous == null) {
+                continue;
+            }
+            Set<String> remaining = new LinkedHashSet<>(previous.addresses());
+            remaining.removeAll(entry.addresses());
+            if (remaining.isEmpty()) {
+                store.delete(previous);
+                entries.remove(id(previous.kind(), fingerprint));
+            } else {
+                KeyEntry reduced = new KeyEntry(previous.key(), remaining, previous.source(), previous.importedAt());
+                store.save(reduced);
+                entries.put(id(reduced.kind(), fingerprint), reduced);
+            }
+        }
+        store.save(entry);
+        entries.put(id(entry.kind(), entry.fingerprint()), entry);
+    }
+
+    /** Returns every entry, OpenPGP first, then by fingerprint. */
+    public synchronized List<KeyEntry> list() {
+        List<KeyEntry> result = new ArrayList<>(entries.values());
+        result.sort(Comparator.comparing(KeyEntry::kind).thenComparing(KeyEntry::fingerprint));
+        return result;
+    }
+
+    /**
+     * Removes every key pinned for an address, or the keys with a fingerprint (either kind).
+     *
+     * @return the removed entries, empty when nothing matched
+     */
+    public synchronized List<KeyEntry> remove(String addressOrFingerprint) throws KeyDirectoryException {
+        List<KeyEntry> matches = new ArrayList<>();
+        if (Addresses.isAddress(addressOrFingerprint)) {
+            String address = Addresses.normalize(addressOrFingerprint);
+            for (KeyEntry entry : entries.values()) {
+                if (entry.addresses().contains(address)) {
+                    matches.add(entry);
+                }
+            }
+        } else {
+            String fingerprint = addressOrFingerprint.replace(" ", "").toUpperCase(Locale.ROOT);
+            for (KeyEntry entry : entries.values()) {
+                if (entry.fingerprint().equals(fingerprint)) {
+                    matches.add(entry);
+                }
+            }
+        }
+        try {
+            for (KeyEntry entry : matches) {
+                store.delete(entry);
+                entries.remove(id(entry.kind(), entry.fingerprint()));
+            }
+        } finally {
+            publish();
+        }
+        return matches;
+    }
+
+    /**
+     * Looks up the pinned keys of an address and checks them now.
+     *
+     * @throws IllegalArgumentException if the text is not a mail address
+     */
+    public RecipientKeys lookup(String address) {
+        String normalized = Addresses.normalize(address);
+        return lookups.get(normalized, this::resolve);
+    }
+
+    private RecipientKeys resolve(String address) {
+        Instant now = clock.instant();
+        Map<String, KeyEntry> current = snapshot;
+        Optional<KeyCandidate> openPgp = pinnedEntry(current, KeyKind.OPENPGP, address)
+                .map(entry -> new KeyCandidate(entry, entry.key().check(now)));
+        Optional<KeyCandidate> smime = pinnedEntry(current, KeyKind.X509, address)
+                .map(entry -> new KeyCandidate(entry, entry.key().check(now)));
+        Optional<PGPPublicKey> encryptionKey = openPgp
+                .filter(candidate -> candidate.check().isUsable())
+                .map(candidate -> ((OpenPgpRecipientKey) candidate.entry().key()).encryptionKey(now));
+        Optional<X509Certificate> certificate = smime
+                .filter(candidate -> candidate.check().isUsable())
+                .map(candidate -> ((X509RecipientKey) candidate.entry().key()).certificate());
+        return new RecipientKeys(address, openPgp, smime, encryptionKey, certificate);
+    }
+
+    /** Publishes the entries to lookups and drops cached results; call with the lock held. */
+    private void publish() {
+        snapshot = Map.copyOf(entries);
+        lookups.invalidateAll();
+    }
+
+    private static Optional<KeyEntry> pinnedEntry(Map<String, KeyEntry> entries, KeyKind kind, String address) {
+        for (KeyEntry entry : entries.values()) {
+            if (entry.kind() == kind && entry.addresses().contains(address)) {
+                return Optional.of(entry);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static RecipientKey merge(RecipientKey stored, RecipientKey imported) throws KeyDirectoryException {
+        if (stored instanceof OpenPgpRecipientKey storedKey && imported instanceof OpenPgpRecipientKey importedKey) {
+            try {
+                PGPPublicKeyRing joined = PGPPublicKeyRing.join(storedKey.ring(), importedKey.ring());
+                return new OpenPgpRecipientKey(joined);
+            } catch (PGPException | IllegalArgumentException e) {
+                throw new KeyDirectoryException("cannot merge the update of key " + stored.fingerprint() + ": " + e.getMessage(), e);
+            }
+        }
+        // The same certificate fingerprint means the same DER bytes: nothing to merge.
+        return stored;
+    }
+
+    private static byte[] readKeyFile(Path file) throws KeyDirectoryException {
+        try {
+            long size = Files.size(file);
+            if (size > MAX_KEY_FILE_BYTES) {
+                throw new KeyDirectoryException(file + ": key file is " + size + " bytes; the maximum is " + MAX_KEY_FILE_BYTES);
+            }
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new KeyDirectoryException(file + ": key file not found", e);
+        } catch (IOException e) {
+            throw new KeyDirectoryException(file + ": cannot read key file: " + e.getMessage(), e);
+        }
+    }
+
+    private static String id(KeyKind kind, String fingerprint) {
+        return kind.label() + "-" + fingerprint;
+    }
+}
