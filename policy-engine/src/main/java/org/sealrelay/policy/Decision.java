@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param rule name of the rule that decided
  * @param explanation one line for logs and the audit trail, free of PHI
  * @param evidence what matched, such as {@code detector ssn=2}; free of PHI
- * @param edits header and subject changes the rule asks for
+ * @param edits header and subject changes the rule requests
  */
 public record Decision(Verdict verdict, DeliveryPlan plan, String reply, String rule, String explanation,
         List<String> evidence, MessageEdits edits) {

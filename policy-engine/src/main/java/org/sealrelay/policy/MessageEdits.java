@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Changes a rule asks for before delivery: header fields to add and a tag to put in front of
+ * Changes a rule requests before delivery: header fields to add and a tag to put in front of
  * the subject.
  *
  * @param addHeaders header fields to add, in order

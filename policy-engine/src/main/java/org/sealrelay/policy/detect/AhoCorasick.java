@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Multi-keyword matcher (Aho and Corasick, "Efficient string matching", CACM 18(6), 1975): one
+ * Multi-keyword matcher after Aho and Corasick's automaton: one
  * pass over the text finds every occurrence of every keyword, whatever the number of keywords.
  * Matching is case-insensitive by lower-casing both sides with {@link Locale#ROOT}, char by
  * char, so keywords whose lower case changes length (rare outside Turkish and German ß) may

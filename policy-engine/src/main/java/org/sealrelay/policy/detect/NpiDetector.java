@@ -5,8 +5,7 @@ import java.util.regex.Pattern;
 
 /**
  * US National Provider Identifiers: ten digits starting with 1 or 2 whose last digit is the
- * Luhn check digit computed with the card issuer prefix 80840 in front (45 CFR 162.406, CMS
- * "NPI check digit" note).
+ * Luhn check digit of the first nine with the health-industry issuer prefix 80840 in front.
  */
 public final class NpiDetector implements Detector {
     private static final Pattern CANDIDATE = Pattern.compile("(?<![\\d-])[12]\\d{9}(?![\\d-])");

@@ -36,12 +36,12 @@ final class ActionParser {
             String key = entry.getKey();
             if (VERDICT_KEYS.contains(key)) {
                 if (verdictKey != null) {
-                    throw entry.getValue().error(owner.path() + ": both '" + verdictKey + "' and '" + key
+                    throw entry.getValue().keyError(owner.path() + ": both '" + verdictKey + "' and '" + key
                             + "' are set; a rule takes exactly one of deliver, reject, defer or hold");
                 }
                 verdictKey = key;
             } else if (!otherKeys.contains(key) && !key.equals("add-header") && !key.equals("subject-tag")) {
-                throw entry.getValue().error("unknown setting '" + entry.getValue().path()
+                throw entry.getValue().keyError("unknown setting '" + entry.getValue().path()
                         + "'; expected " + (otherKeys.isEmpty() ? "" : "name, when, ")
                         + "deliver, reject, defer, hold, add-header or subject-tag");
             }
@@ -92,7 +92,7 @@ final class ActionParser {
         Map<String, YamlNode> entries = node.entries();
         for (Map.Entry<String, YamlNode> entry : entries.entrySet()) {
             if (!Set.of("code", "enhanced-code", "text").contains(entry.getKey())) {
-                throw entry.getValue().error("unknown setting '" + entry.getValue().path()
+                throw entry.getValue().keyError("unknown setting '" + entry.getValue().path()
                         + "'; expected code, enhanced-code or text");
             }
         }

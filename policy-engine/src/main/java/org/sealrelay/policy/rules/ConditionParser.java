@@ -66,7 +66,7 @@ final class ConditionParser {
             case "detector" -> detector(value);
             case "unreadable-parts" -> new ContentConditions.UnreadableParts(value.bool());
             case "text-truncated" -> new ContentConditions.TextTruncated(value.bool());
-            default -> throw value.error(value.path() + ": unknown condition '" + key + "'; expected one of "
+            default -> throw value.keyError(value.path() + ": unknown condition '" + key + "'; expected one of "
                     + String.join(", ", KEYS));
         };
     }
@@ -171,7 +171,7 @@ final class ConditionParser {
             }
             for (String key : entries.keySet()) {
                 if (!key.equals("name") && !key.equals("min")) {
-                    throw entries.get(key).error("unknown setting '" + entries.get(key).path()
+                    throw entries.get(key).keyError("unknown setting '" + entries.get(key).path()
                             + "'; expected name or min");
                 }
             }

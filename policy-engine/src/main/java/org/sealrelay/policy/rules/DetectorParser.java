@@ -25,10 +25,10 @@ final class DetectorParser {
             String name = entry.getKey();
             YamlNode node = entry.getValue();
             if (!name.matches("[a-z0-9][a-z0-9-]{0,63}")) {
-                throw node.error(node.path() + ": invalid detector name: expected lower-case letters, digits and '-'");
+                throw node.keyError(node.path() + ": invalid detector name: expected lower-case letters, digits and '-'");
             }
             if (builtInNames.contains(name) && !name.equals("mrn")) {
-                throw node.error(node.path() + ": detector '" + name
+                throw node.keyError(node.path() + ": detector '" + name
                         + "' is built in and cannot be redefined; choose another name");
             }
             detectors.add(parseDetector(name, node));

@@ -53,7 +53,7 @@ public final class RulesParser {
         Map<String, YamlNode> entries = root.entries();
         for (Map.Entry<String, YamlNode> entry : entries.entrySet()) {
             if (!TOP_LEVEL_KEYS.contains(entry.getKey())) {
-                throw entry.getValue().error("unknown setting '" + entry.getKey()
+                throw entry.getValue().keyError("unknown setting '" + entry.getKey()
                         + "'; expected detectors, rules or default");
             }
         }

@@ -18,11 +18,17 @@ final class YamlNode {
     private final String source;
     private final String path;
     private final Node node;
+    private final Node keyNode;
 
     YamlNode(String source, String path, Node node) {
+        this(source, path, node, null);
+    }
+
+    private YamlNode(String source, String path, Node node, Node keyNode) {
         this.source = source;
         this.path = path;
         this.node = node;
+        this.keyNode = keyNode;
     }
 
     String path() {
@@ -51,7 +57,7 @@ final class YamlNode {
             if (!(tuple.getKeyNode() instanceof ScalarNode key)) {
                 throw new YamlNode(source, path, tuple.getKeyNode()).error(path + ": keys must be plain names");
             }
-            YamlNode value = new YamlNode(source, child(key.getValue()), tuple.getValueNode());
+            YamlNode value = new YamlNode(source, child(key.getValue()), tuple.getValueNode(), key);
             if (result.putIfAbsent(key.getValue(), value) != null) {
                 throw new YamlNode(source, path, key).error(child(key.getValue()) + ": key appears twice");
             }
@@ -120,7 +126,16 @@ final class YamlNode {
 
     /** Returns an error positioned at this node: {@code file:line:column: message}. */
     PolicyFileException error(String message) {
-        String where = node.getStartMark()
+        return errorAt(node, message);
+    }
+
+    /** Returns an error positioned at the key of this mapping entry, for unknown or misplaced keys. */
+    PolicyFileException keyError(String message) {
+        return errorAt(keyNode == null ? node : keyNode, message);
+    }
+
+    private PolicyFileException errorAt(Node at, String message) {
+        String where = at.getStartMark()
                 .map(mark -> source + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1) + ": ")
                 .orElse(source + ": ");
         return new PolicyFileException(where + message);
