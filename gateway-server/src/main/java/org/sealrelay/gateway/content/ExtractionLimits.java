@@ -1,0 +1,29 @@
+package org.sealrelay.gateway.content;
+
+/**
+ * Caps on what the extractor keeps in memory for one message. Text past a cap is dropped and
+ * the facts say so; the rest of the part is still read, to count attachment sizes.
+ *
+ * @param maxTextPerPart characters of text kept from one part
+ * @param maxTextTotal characters of text kept from the whole message
+ * @param maxHeaderFields top-level header fields kept
+ */
+public record ExtractionLimits(int maxTextPerPart, int maxTextTotal, int maxHeaderFields) {
+    /** 512 Ki characters per part: the text of a long clinical letter is well under this. */
+    public static final int DEFAULT_MAX_TEXT_PER_PART = 512 * 1024;
+    /** 2 Mi characters (about 4 MiB of heap) per message being inspected. */
+    public static final int DEFAULT_MAX_TEXT_TOTAL = 2 * 1024 * 1024;
+    public static final int DEFAULT_MAX_HEADER_FIELDS = 500;
+    public static final ExtractionLimits DEFAULTS =
+            new ExtractionLimits(DEFAULT_MAX_TEXT_PER_PART, DEFAULT_MAX_TEXT_TOTAL, DEFAULT_MAX_HEADER_FIELDS);
+
+    public ExtractionLimits {
+        if (maxTextPerPart < 1 || maxTextTotal < maxTextPerPart) {
+            throw new IllegalArgumentException("invalid text limits: per part " + maxTextPerPart + ", total "
+                    + maxTextTotal + "; expected 1 <= per part <= total");
+        }
+        if (maxHeaderFields < 1) {
+            throw new IllegalArgumentException("invalid header field limit " + maxHeaderFields + "; expected at least 1");
+        }
+    }
+}
