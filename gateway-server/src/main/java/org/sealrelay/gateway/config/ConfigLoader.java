@@ -42,6 +42,10 @@ public final class ConfigLoader {
     static final Duration DEFAULT_MAX_RETRY = Duration.ofHours(1);
     static final Duration DEFAULT_MAX_LIFETIME = Duration.ofDays(5);
     static final int DEFAULT_CONCURRENT_DELIVERIES = 20;
+    /** Characters of text per MIME part that rules and detectors see; see ExtractionLimits. */
+    static final int DEFAULT_MAX_TEXT_PER_PART = 512 * 1024;
+    /** Characters of text per message that rules and detectors see, about 4 MiB of heap. */
+    static final int DEFAULT_MAX_TEXT_TOTAL = 2 * 1024 * 1024;
 
     private ConfigLoader() {
     }
@@ -97,10 +101,11 @@ public final class ConfigLoader {
         SpoolConfig spool = parseSpool(root == null ? null : root.child("spool"));
         DeliveryConfig delivery = parseDelivery(root == null ? null : root.child("delivery"), hostname);
         QueueConfig queue = parseQueue(root == null ? null : root.child("queue"));
+        PolicyConfig policy = parsePolicy(root == null ? null : root.child("policy"));
         if (root != null) {
             root.rejectUnknownKeys();
         }
-        return new GatewayConfig(hostname, listeners, tls, spool, delivery, queue);
+        return new GatewayConfig(hostname, listeners, tls, spool, delivery, queue, policy);
     }
 
     static ListenerConfig defaultListener() {
@@ -205,6 +210,23 @@ public final class ConfigLoader {
         }
         node.rejectUnknownKeys();
         return queue;
+    }
+
+    private static PolicyConfig parsePolicy(ConfigNode node) throws ConfigException {
+        if (node == null) {
+            return new PolicyConfig(Optional.empty(), DEFAULT_MAX_TEXT_PER_PART, DEFAULT_MAX_TEXT_TOTAL);
+        }
+        String file = node.string("file", null);
+        int perPart = node.integer("max-text-per-part", DEFAULT_MAX_TEXT_PER_PART, 1, Integer.MAX_VALUE);
+        int total = node.integer("max-text-total", DEFAULT_MAX_TEXT_TOTAL, 1, Integer.MAX_VALUE);
+        PolicyConfig policy;
+        try {
+            policy = new PolicyConfig(Optional.ofNullable(file).map(Path::of), perPart, total);
+        } catch (IllegalArgumentException e) {
+            throw node.invalid("max-text-total", e.getMessage());
+        }
+        node.rejectUnknownKeys();
+        return policy;
     }
 
     private static HostAndPort hostAndPort(ConfigNode node, String key, String fallback) throws ConfigException {

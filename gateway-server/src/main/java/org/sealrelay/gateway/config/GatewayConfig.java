@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param spool spool location and keys
  * @param delivery outbound delivery
  * @param queue retry schedule and limits
+ * @param policy rules file and content extraction limits
  */
 public record GatewayConfig(
         String hostname,
@@ -19,7 +20,8 @@ public record GatewayConfig(
         TlsConfig tls,
         SpoolConfig spool,
         DeliveryConfig delivery,
-        QueueConfig queue) {
+        QueueConfig queue,
+        PolicyConfig policy) {
     public GatewayConfig {
         Objects.requireNonNull(hostname, "hostname");
         listeners = List.copyOf(listeners);
@@ -30,10 +32,11 @@ public record GatewayConfig(
         Objects.requireNonNull(spool, "spool");
         Objects.requireNonNull(delivery, "delivery");
         Objects.requireNonNull(queue, "queue");
+        Objects.requireNonNull(policy, "policy");
     }
 
     /** Returns a copy with the given listeners, for tests and tools that bind other ports. */
     public GatewayConfig withListeners(List<ListenerConfig> replacement) {
-        return new GatewayConfig(hostname, replacement, tls, spool, delivery, queue);
+        return new GatewayConfig(hostname, replacement, tls, spool, delivery, queue, policy);
     }
 }
