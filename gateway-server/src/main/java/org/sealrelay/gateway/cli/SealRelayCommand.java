@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "Secure SMTP gateway for mail that carries protected health information.",
-        subcommands = {RunCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, PolicyCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class SealRelayCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -62,8 +62,13 @@ public final class RulesPolicy implements Policy {
         return decisions;
     }
 
-    private Map<String, Integer> scan(MessageFacts message) {
+    /** Returns every detector's count for the subject and body text of a message, in scan order. */
+    public Map<String, Integer> detectorCounts(MessageFacts message) {
         return detectors.scan(Evaluation.scannedText(message));
+    }
+
+    private Map<String, Integer> scan(MessageFacts message) {
+        return detectorCounts(message);
     }
 
     private Decision decide(MessageFacts message, String recipient, Map<String, Integer> counts) {
