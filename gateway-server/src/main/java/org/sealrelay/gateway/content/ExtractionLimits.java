@@ -2,7 +2,8 @@ package org.sealrelay.gateway.content;
 
 /**
  * Caps on what the extractor keeps in memory for one message. Text past a cap is dropped and
- * the facts say so; the rest of the part is still read, to count attachment sizes.
+ * {@link org.sealrelay.policy.content.ContentFacts#textTruncated()} is set. The rest of the part
+ * is still read, so that attachment sizes are counted.
  *
  * @param maxTextPerPart characters of text kept from one part
  * @param maxTextTotal characters of text kept from the whole message

@@ -23,8 +23,8 @@ import org.sealrelay.policy.content.ContentFacts;
 
 /**
  * Receives mime4j parse events and collects the facts of one message. Text parts (text/plain and
- * text/html) contribute text up to the limits; any part with a file name or an attachment
- * disposition, or with another media type, is listed as an attachment with its decoded size.
+ * text/html) contribute text up to the limits. A part with a file name, an attachment
+ * disposition or another media type is listed as an attachment with its decoded size.
  *
  * <p>NOTE: PDF, Office and TNEF attachments are listed but their text is not extracted, so
  * detectors do not see PHI inside them.
