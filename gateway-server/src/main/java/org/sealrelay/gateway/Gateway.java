@@ -82,7 +82,8 @@ public final class Gateway implements AutoCloseable {
         Policy policy = createPolicy();
         inspectionExecutor = newInspectionExecutor();
         ContentExtractor extractor = new ContentExtractor(new ExtractionLimits(config.policy().maxTextPerPart(),
-                config.policy().maxTextTotal(), ExtractionLimits.DEFAULT_MAX_HEADER_FIELDS));
+                config.policy().maxTextTotal(), ExtractionLimits.DEFAULT_MAX_HEADER_FIELDS,
+                config.policy().maxDocumentSize()));
         SubmissionService submission = new SubmissionService(policy, extractor, queueManager, clock,
                 inspectionExecutor);
         for (ListenerConfig listener : config.listeners()) {

@@ -46,6 +46,9 @@ public final class ConfigLoader {
     static final int DEFAULT_MAX_TEXT_PER_PART = 512 * 1024;
     /** Characters of text per message that rules and detectors see, about 4 MiB of heap. */
     static final int DEFAULT_MAX_TEXT_TOTAL = 2 * 1024 * 1024;
+    /** PDF, Office and TNEF attachments are read whole into memory up to this size; see ExtractionLimits. */
+    static final int DEFAULT_MAX_DOCUMENT_SIZE = 10 << 20;
+    static final int MAX_DOCUMENT_SIZE = 1 << 30;
 
     private ConfigLoader() {
     }
@@ -214,14 +217,20 @@ public final class ConfigLoader {
 
     private static PolicyConfig parsePolicy(ConfigNode node) throws ConfigException {
         if (node == null) {
-            return new PolicyConfig(Optional.empty(), DEFAULT_MAX_TEXT_PER_PART, DEFAULT_MAX_TEXT_TOTAL);
+            return new PolicyConfig(Optional.empty(), DEFAULT_MAX_TEXT_PER_PART, DEFAULT_MAX_TEXT_TOTAL,
+                    DEFAULT_MAX_DOCUMENT_SIZE);
         }
         String file = node.string("file", null);
         int perPart = node.integer("max-text-per-part", DEFAULT_MAX_TEXT_PER_PART, 1, Integer.MAX_VALUE);
         int total = node.integer("max-text-total", DEFAULT_MAX_TEXT_TOTAL, 1, Integer.MAX_VALUE);
+        long documentSize = node.size("max-document-size", DEFAULT_MAX_DOCUMENT_SIZE);
+        if (documentSize > MAX_DOCUMENT_SIZE) {
+            throw node.invalid("max-document-size", "invalid size " + documentSize + ": expected at most "
+                    + MAX_DOCUMENT_SIZE + " octets (1 GiB)");
+        }
         PolicyConfig policy;
         try {
-            policy = new PolicyConfig(Optional.ofNullable(file).map(Path::of), perPart, total);
+            policy = new PolicyConfig(Optional.ofNullable(file).map(Path::of), perPart, total, (int) documentSize);
         } catch (IllegalArgumentException e) {
             throw node.invalid("max-text-total", e.getMessage());
         }

@@ -26,8 +26,9 @@ import org.sealrelay.policy.content.ContentFacts;
  * text/html) contribute text up to the limits. A part with a file name, an attachment
  * disposition or another media type is listed as an attachment with its decoded size.
  *
- * <p>NOTE: PDF, Office and TNEF attachments are listed but their text is not extracted, so
- * detectors do not see PHI inside them.
+ * <p>PDF, Office and TNEF attachments up to {@link ExtractionLimits#maxDocumentOctets()} are
+ * read for text by {@link DocumentText}. One that is larger, encrypted or malformed counts as
+ * an unreadable part, because detectors cannot see inside it.
  */
 final class FactsCollector extends AbstractContentHandler {
     private final ExtractionLimits limits;
@@ -75,13 +76,45 @@ final class FactsCollector extends AbstractContentHandler {
         String mimeType = descriptor.getMimeType() == null ? "text/plain" : descriptor.getMimeType().toLowerCase(Locale.ROOT);
         String filename = filenameOf(descriptor);
         boolean isText = mimeType.equals("text/plain") || mimeType.equals("text/html");
+        DocumentText.Kind documentKind = DocumentText.kindOf(mimeType, filename);
         if (isText) {
             appendText(readText(counted, descriptor.getCharset(), mimeType));
+        } else if (documentKind != DocumentText.Kind.NONE) {
+            readDocument(counted, documentKind);
         }
         counted.skipRest();
         if (!isText || !filename.isEmpty() || isAttachmentDisposition(descriptor)) {
             attachments.add(new ContentFacts.Attachment(filename, mimeType, counted.count()));
         }
+    }
+
+    private void readDocument(InputStream in, DocumentText.Kind kind) throws IOException {
+        byte[] octets = in.readNBytes(limits.maxDocumentOctets());
+        if (in.read() >= 0) {
+            unreadableParts++;
+            return;
+        }
+        DocumentText.Result result;
+        try {
+            result = DocumentText.extract(kind, octets);
+        } catch (IOException e) {
+            unreadableParts++;
+            return;
+        }
+        appendText(cut(result.text()));
+        for (DocumentText.Embedded embedded : result.embedded()) {
+            attachments.add(new ContentFacts.Attachment(embedded.filename(), "application/octet-stream",
+                    embedded.sizeOctets()));
+            appendText(cut(embedded.text()));
+        }
+    }
+
+    private String cut(String documentText) {
+        if (documentText.length() <= limits.maxTextPerPart()) {
+            return documentText;
+        }
+        truncated = true;
+        return documentText.substring(0, limits.maxTextPerPart());
     }
 
     /** Records that the parser failed; the facts keep what was read up to that point. */

@@ -15,16 +15,19 @@ class PolicyConfigTest {
         assertThat(config.policy().file()).isEmpty();
         assertThat(config.policy().maxTextPerPart()).isEqualTo(512 * 1024);
         assertThat(config.policy().maxTextTotal()).isEqualTo(2 * 1024 * 1024);
+        assertThat(config.policy().maxDocumentSize()).isEqualTo(10 * 1024 * 1024);
     }
 
     @Test
     void readsEveryPolicySetting() throws Exception {
         GatewayConfig config = ConfigLoader.parse("c.yaml",
-                "policy:\n  file: config/policy.yaml\n  max-text-per-part: 1000\n  max-text-total: 5000\n");
+                "policy:\n  file: config/policy.yaml\n  max-text-per-part: 1000\n  max-text-total: 5000\n"
+                        + "  max-document-size: 2MiB\n");
 
         assertThat(config.policy().file()).isEqualTo(Optional.of(Path.of("config/policy.yaml")));
         assertThat(config.policy().maxTextPerPart()).isEqualTo(1000);
         assertThat(config.policy().maxTextTotal()).isEqualTo(5000);
+        assertThat(config.policy().maxDocumentSize()).isEqualTo(2 * 1024 * 1024);
     }
 
     @Test

@@ -66,7 +66,7 @@ class ContentExtractorTest {
 
     @Test
     void textIsCutAtPartLimit() throws IOException {
-        ContentExtractor small = new ContentExtractor(new ExtractionLimits(10, 15, 50));
+        ContentExtractor small = new ContentExtractor(new ExtractionLimits(10, 15, 50, 1000));
         String message = "Subject: x\r\n\r\n0123456789ABCDEFGHIJ\r\n";
 
         ContentFacts facts = small.extract(new ByteArrayInputStream(message.getBytes(StandardCharsets.US_ASCII)));
@@ -77,7 +77,7 @@ class ContentExtractorTest {
 
     @Test
     void headerFieldsAreCapped() throws IOException {
-        ContentExtractor small = new ContentExtractor(new ExtractionLimits(10, 10, 2));
+        ContentExtractor small = new ContentExtractor(new ExtractionLimits(10, 10, 2, 1000));
         String message = "A: 1\r\nB: 2\r\nC: 3\r\n\r\nbody\r\n";
 
         ContentFacts facts = small.extract(new ByteArrayInputStream(message.getBytes(StandardCharsets.US_ASCII)));
