@@ -29,36 +29,65 @@ final class ContextWords {
 
     /** Finds every context word once, so that candidates can be checked without rescanning. */
     Index index(CharSequence text) {
-        List<int[]> spans = new ArrayList<>();
+        List<Integer> starts = new ArrayList<>();
+        List<Integer> ends = new ArrayList<>();
         Matcher matcher = words.matcher(text);
         while (matcher.find()) {
-            spans.add(new int[] {matcher.start(), matcher.end()});
+            starts.add(matcher.start());
+            ends.add(matcher.end());
         }
-        return new Index(spans);
+        return new Index(starts.stream().mapToInt(Integer::intValue).toArray(),
+                ends.stream().mapToInt(Integer::intValue).toArray());
     }
 
-    /** The positions of the context words in one text. */
+    /**
+     * The positions of the context words in one text. Matches do not overlap, so starts and ends
+     * are both ascending and a binary search finds the nearest word on each side of a candidate.
+     * That keeps the check logarithmic on hostile text full of candidates and context words.
+     */
     final class Index {
-        private final List<int[]> spans;
+        private final int[] starts;
+        private final int[] ends;
 
-        private Index(List<int[]> spans) {
-            this.spans = spans;
+        private Index(int[] starts, int[] ends) {
+            this.starts = starts;
+            this.ends = ends;
         }
 
         boolean isEmpty() {
-            return spans.isEmpty();
+            return starts.length == 0;
         }
 
         /** Whether a context word lies within the window around {@code [start, end)}. */
         boolean near(int start, int end) {
-            for (int[] span : spans) {
-                boolean precedes = span[1] <= start && start - span[1] <= before;
-                boolean follows = span[0] >= end && span[0] - end <= after && after > 0;
-                if (precedes || follows) {
-                    return true;
+            int before = lastAtMost(ends, start);
+            if (before >= 0 && start - ends[before] <= ContextWords.this.before) {
+                return true;
+            }
+            if (after == 0) {
+                return false;
+            }
+            int following = before + 1;
+            while (following < starts.length && starts[following] < end) {
+                following++;
+            }
+            return following < starts.length && starts[following] - end <= after;
+        }
+
+        private static int lastAtMost(int[] sorted, int value) {
+            int low = 0;
+            int high = sorted.length - 1;
+            int found = -1;
+            while (low <= high) {
+                int middle = (low + high) >>> 1;
+                if (sorted[middle] <= value) {
+                    found = middle;
+                    low = middle + 1;
+                } else {
+                    high = middle - 1;
                 }
             }
-            return false;
+            return found;
         }
     }
 }

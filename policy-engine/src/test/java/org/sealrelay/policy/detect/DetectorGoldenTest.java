@@ -1,6 +1,10 @@
 package org.sealrelay.policy.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.regex.Pattern;
@@ -76,5 +80,16 @@ class DetectorGoldenTest {
             """)
     void countsValidOccurrencesOnly(String name, String text, int expected) {
         assertThat(detector(name).count(text)).isEqualTo(expected);
+    }
+
+    @Test
+    void manyCandidatesAndContextWordsStayFast() {
+        String text = "dx E11 DOB 1/2/1990 ".repeat(100_000);
+
+        int[] counts = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> new int[] {detector("icd10").count(text), detector("dob").count(text)});
+
+        assertThat(counts[0]).isEqualTo(100_000);
+        assertThat(counts[1]).isEqualTo(100_000);
     }
 }
