@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code sealrelay policy check FILE}: validates a rules file without starting the gateway. */
-@Command(name = "check", description = "Validate a rules file. Exits 0 when it is valid, 1 otherwise.")
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = "Validate a rules file. Exits 0 when it is valid, 1 otherwise.")
 final class PolicyCheckCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "Rules file to validate.")
     Path file;

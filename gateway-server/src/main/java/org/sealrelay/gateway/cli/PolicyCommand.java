@@ -4,7 +4,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code sealrelay policy}: groups the commands that check and try out a rules file. */
-@Command(name = "policy", description = "Check a rules file or show the decision it makes for a message.",
+@Command(name = "policy", mixinStandardHelpOptions = true,
+        description = "Check a rules file or show the decision it makes for a message.",
         subcommands = {PolicyCheckCommand.class, PolicyTestCommand.class})
 final class PolicyCommand implements Runnable {
     @CommandLine.Spec

@@ -32,7 +32,8 @@ import picocli.CommandLine.Parameters;
  * {@code sealrelay policy test MESSAGE.eml}: shows the decision per recipient for a message file
  * as the gateway would make it at the end of DATA, with the rule and evidence that produced it.
  */
-@Command(name = "test", description = "Show the policy decision per recipient for a message file.")
+@Command(name = "test", mixinStandardHelpOptions = true,
+        description = "Show the policy decision per recipient for a message file.")
 final class PolicyTestCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MESSAGE", description = "Message file in RFC 5322 format (.eml).")
     Path message;
