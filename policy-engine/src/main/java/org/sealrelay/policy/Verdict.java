@@ -11,7 +11,7 @@ public enum Verdict {
     /**
      * Keep the message for a person to review before delivery by the decision's plan.
      *
-     * <p>NOTE: the spool has no hold state yet, so the submission path answers a hold with the
+     * <p>NOTE: the spool has no hold state yet, so the submission path replies to a hold with the
      * decision's 4xx reply, and the client keeps the message and retries.
      */
     HOLD

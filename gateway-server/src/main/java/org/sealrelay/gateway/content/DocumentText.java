@@ -129,8 +129,8 @@ final class DocumentText {
 
     /**
      * Decodes attBody. MS-OXTNEF stores it in the sender's 8-bit code page, but POI 5.5.1 reads it
-     * as UTF-16LE, so the octets are decoded here: as UTF-16LE when most odd octets are zero, else
-     * as ISO-8859-1, which keeps ASCII digits and letters intact whatever the code page.
+     * as UTF-16LE, so the octets are decoded here. They are read as UTF-16LE when most odd octets
+     * are zero, else as ISO-8859-1, which keeps ASCII digits and letters intact in any code page.
      */
     static String decodeBodyAttribute(byte[] data) {
         int oddOctets = data.length / 2;

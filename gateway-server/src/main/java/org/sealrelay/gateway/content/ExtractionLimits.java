@@ -9,7 +9,7 @@ package org.sealrelay.gateway.content;
  * @param maxTextTotal characters of text kept from the whole message
  * @param maxHeaderFields top-level header fields kept
  * @param maxDocumentOctets decoded size up to which a PDF, Office or TNEF attachment is loaded
- *     into memory to read its text; a larger one counts as an unreadable part
+ *     into memory to read its text. A larger one counts as an unreadable part.
  */
 public record ExtractionLimits(int maxTextPerPart, int maxTextTotal, int maxHeaderFields, int maxDocumentOctets) {
     /** 512 Ki characters per part: the text of a long clinical letter is well under this. */

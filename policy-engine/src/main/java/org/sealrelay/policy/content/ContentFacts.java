@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * What the gateway extracted from a message's content for the policy: top-level header fields
+ * Facts the gateway extracted from a message's content for the policy: top-level header fields
  * with encoded words decoded, the text of the text parts (HTML reduced to text), and the
  * attachments. The gateway caps the text it keeps, so {@link #text()} may be a prefix.
  *

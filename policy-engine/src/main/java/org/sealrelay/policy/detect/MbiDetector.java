@@ -5,8 +5,8 @@ import java.util.regex.Pattern;
 
 /**
  * Medicare Beneficiary Identifiers in the CMS format: 11 characters, optionally printed as
- * {@code 1EG4-TE5-MK73}. Positions 1, 4, 7, 10 and 11 are digits (position 1 not zero),
- * positions 2, 5, 8 and 9 are letters, positions 3 and 6 are letters or digits, and the letters
+ * {@code 1EG4-TE5-MK73}. Positions 1, 4, 7, 10 and 11 are digits, and position 1 is not zero.
+ * Positions 2, 5, 8 and 9 are letters, and positions 3 and 6 are letters or digits. The letters
  * S, L, O, I, B and Z are never used. The format has no check digit.
  */
 public final class MbiDetector implements Detector {

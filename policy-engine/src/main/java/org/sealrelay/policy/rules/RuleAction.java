@@ -6,7 +6,7 @@ import org.sealrelay.policy.MessageEdits;
 import org.sealrelay.policy.Verdict;
 
 /**
- * What a matching rule does.
+ * The action of a rule whose condition is true.
  *
  * @param verdict accept (deliver), reject, defer or hold
  * @param plan delivery plan for accept and hold; null otherwise

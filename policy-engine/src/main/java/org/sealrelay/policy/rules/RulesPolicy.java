@@ -9,8 +9,8 @@ import org.sealrelay.policy.Policy;
 import org.sealrelay.policy.detect.DetectorSet;
 
 /**
- * A policy from a rules file: for each recipient the first rule whose condition holds decides,
- * and the default action decides when none does. Detectors run once per message over the
+ * A policy from a rules file. For each recipient the first rule whose condition is true decides,
+ * and the default action decides when no condition is true. Detectors run once per message over the
  * subject and body text.
  */
 public final class RulesPolicy implements Policy {
