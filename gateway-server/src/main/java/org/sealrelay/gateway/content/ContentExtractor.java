@@ -9,6 +9,8 @@ import org.apache.james.mime4j.message.DefaultBodyDescriptorBuilder;
 import org.apache.james.mime4j.parser.MimeStreamParser;
 import org.apache.james.mime4j.stream.MimeConfig;
 import org.sealrelay.policy.content.ContentFacts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Extracts {@link ContentFacts} from a message in one streaming pass with mime4j, decoding
@@ -22,6 +24,8 @@ import org.sealrelay.policy.content.ContentFacts;
 public final class ContentExtractor {
     private static final int MAX_PARTS = 1000;
     private static final int MAX_NESTING = 20;
+
+    private static final Logger log = LoggerFactory.getLogger(ContentExtractor.class);
 
     private final ExtractionLimits limits;
 
@@ -54,6 +58,11 @@ public final class ContentExtractor {
             parser.parse(in);
         } catch (MimeException | MimeIOException e) {
             // Limits and malformed structure end the parse; what was read so far still counts.
+            collector.markUnreadable();
+        } catch (RuntimeException e) {
+            // Only the class is logged, because a parser's message can quote message content.
+            log.warn("content extraction stopped by {}; the rest of the message counts as unreadable",
+                    e.getClass().getName());
             collector.markUnreadable();
         }
         return collector.facts();

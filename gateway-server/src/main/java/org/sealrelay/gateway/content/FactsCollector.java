@@ -97,7 +97,8 @@ final class FactsCollector extends AbstractContentHandler {
         DocumentText.Result result;
         try {
             result = DocumentText.extract(kind, octets);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // PDFBox and POI report some malformed documents as unchecked exceptions.
             unreadableParts++;
             return;
         }

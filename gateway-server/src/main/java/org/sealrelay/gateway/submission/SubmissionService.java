@@ -79,16 +79,24 @@ public final class SubmissionService {
         }
         CompletableFuture<SubmissionResult> result = new CompletableFuture<>();
         try {
-            inspectionExecutor.execute(() -> inspect(draft, writer).whenComplete((submitted, failure) -> {
-                if (failure != null) {
-                    log.error("queueId={} client={} submission failed unexpectedly", writer.id(),
-                            draft.clientAddress(), failure);
-                    writer.abort();
-                    result.complete(new SubmissionResult.Rejected(POLICY_FAILED));
-                } else {
-                    result.complete(submitted);
+            inspectionExecutor.execute(() -> {
+                CompletableFuture<SubmissionResult> inspected;
+                try {
+                    inspected = inspect(draft, writer);
+                } catch (RuntimeException | StackOverflowError e) {
+                    inspected = CompletableFuture.failedFuture(e);
                 }
-            }));
+                inspected.whenComplete((submitted, failure) -> {
+                    if (failure != null) {
+                        log.error("queueId={} client={} submission failed unexpectedly, replying 451: {}",
+                                writer.id(), draft.clientAddress(), describe(failure));
+                        writer.abort();
+                        result.complete(new SubmissionResult.Rejected(POLICY_FAILED));
+                    } else {
+                        result.complete(submitted);
+                    }
+                });
+            });
         } catch (RejectedExecutionException e) {
             log.warn("queueId={} client={} inspection executor is shut down, replying 451", writer.id(),
                     draft.clientAddress());
@@ -118,9 +126,10 @@ public final class SubmissionService {
         List<Decision> decisions;
         try {
             decisions = policy.decideAll(facts);
-        } catch (RuntimeException e) {
-            log.error("queueId={} client={} policy evaluation failed, replying 451", writer.id(),
-                    draft.clientAddress(), e);
+        } catch (RuntimeException | StackOverflowError e) {
+            // A deep regular expression on long text can overflow the stack; that is a policy failure.
+            log.error("queueId={} client={} policy evaluation failed, replying 451: {}", writer.id(),
+                    draft.clientAddress(), describe(e));
             writer.abort();
             return CompletableFuture.completedFuture(new SubmissionResult.Rejected(POLICY_FAILED));
         }
@@ -138,6 +147,15 @@ public final class SubmissionService {
             recipients.add(EnvelopeRecipient.pending(recipient, decision.plan()));
         }
         return commit(draft, writer, recipients);
+    }
+
+    /**
+     * Describes a failure by its class and the frame that threw it. The message is left out,
+     * because exceptions from parsers and patterns can quote the message text they were given.
+     */
+    static String describe(Throwable failure) {
+        StackTraceElement[] frames = failure.getStackTrace();
+        return failure.getClass().getName() + (frames.length == 0 ? "" : " at " + frames[0]);
     }
 
     // The explanation and evidence name rules, condition kinds and detector counts only.

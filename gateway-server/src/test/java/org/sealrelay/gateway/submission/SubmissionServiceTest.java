@@ -26,6 +26,7 @@ import org.sealrelay.gateway.delivery.DeliveryOutcome;
 import org.sealrelay.gateway.delivery.DeliveryRequest;
 import org.sealrelay.gateway.queue.QueueManager;
 import org.sealrelay.gateway.spool.FileSpool;
+import org.sealrelay.gateway.testing.LogCapture;
 import org.sealrelay.gateway.spool.MessageWriter;
 import org.sealrelay.gateway.spool.QueueId;
 import org.sealrelay.gateway.spool.Spool;
@@ -135,12 +136,14 @@ class SubmissionServiceTest {
         });
     }
 
-    @Test
-    void failingPolicyGivesTemporaryFailure() throws Exception {
-        Policy broken = new Policy() {
+    private static Policy throwing(RuntimeException runtime, StackOverflowError error) {
+        return new Policy() {
             @Override
             public Decision decide(MessageFacts message, String recipient) {
-                throw new IllegalStateException("bug in a condition");
+                if (runtime != null) {
+                    throw runtime;
+                }
+                throw error;
             }
 
             @Override
@@ -148,12 +151,33 @@ class SubmissionServiceTest {
                 return true;
             }
         };
+    }
+
+    @Test
+    void failingPolicyGivesTemporaryFailure() throws Exception {
+        Policy broken = throwing(new IllegalStateException("input was 536-22-8174"), null);
+        SubmissionResult result;
+        try (LogCapture logs = new LogCapture()) {
+            result = await(service(broken).submit(draft("a@b.example"), written("Subject: x\r\n\r\nx\r\n")));
+
+            assertThat(logs.lines()).anyMatch(line -> line.contains("policy evaluation failed, replying 451: "
+                    + "java.lang.IllegalStateException at "));
+            assertThat(logs.lines()).noneMatch(line -> line.contains("536-22-8174"));
+        }
+
+        assertThat(result).isEqualTo(new SubmissionResult.Rejected(
+                "451 4.3.0 Message not accepted: policy evaluation failed, try again later"));
+        assertThat(spool.recover()).isEmpty();
+    }
+
+    @Test
+    void stackOverflowInPolicyGivesTemporaryFailure() throws Exception {
+        Policy broken = throwing(null, new StackOverflowError());
 
         SubmissionResult result = await(service(broken).submit(draft("a@b.example"), written("Subject: x\r\n\r\nx\r\n")));
 
         assertThat(result).isEqualTo(new SubmissionResult.Rejected(
                 "451 4.3.0 Message not accepted: policy evaluation failed, try again later"));
-        assertThat(spool.recover()).isEmpty();
     }
 
     @Test
