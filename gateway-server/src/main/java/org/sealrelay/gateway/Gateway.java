@@ -7,10 +7,15 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.sealrelay.gateway.admin.AdminServer;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.sealrelay.gateway.config.GatewayConfig;
 import org.sealrelay.gateway.config.ListenerConfig;
+import org.sealrelay.gateway.content.ContentExtractor;
+import org.sealrelay.gateway.content.ExtractionLimits;
 import org.sealrelay.gateway.delivery.SmtpDeliveryAgent;
 import org.sealrelay.gateway.dsn.DsnWriter;
 import org.sealrelay.gateway.queue.QueueManager;
@@ -19,11 +24,13 @@ import org.sealrelay.gateway.smtp.auth.CredentialsFile;
 import org.sealrelay.gateway.smtp.inbound.SmtpServer;
 import org.sealrelay.gateway.spool.FileSpool;
 import org.sealrelay.gateway.spool.Spool;
+import org.sealrelay.gateway.submission.PolicyFile;
 import org.sealrelay.gateway.submission.SubmissionService;
 import org.sealrelay.gateway.tls.ServerTls;
 import org.sealrelay.gateway.transport.Transports;
 import org.sealrelay.policy.DomainTlsPolicy;
 import org.sealrelay.policy.Policy;
+import org.sealrelay.policy.rules.PolicyFileException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +51,8 @@ public final class Gateway implements AutoCloseable {
     private SmtpDeliveryAgent deliveryAgent;
     private QueueManager queueManager;
     private AdminServer adminServer;
+    private ExecutorService inspectionExecutor;
+    private PolicyFile policyFile;
 
     private Gateway(GatewayConfig config) {
         this.config = config;
@@ -79,8 +88,13 @@ public final class Gateway implements AutoCloseable {
         queueManager = new QueueManager(spool, deliveryAgent, dsnWriter, config.queue(), clock);
         queueManager.recover(spool.recover());
 
-        Policy policy = new DomainTlsPolicy(config.delivery().defaultTlsLevel(), config.delivery().tlsLevels());
-        SubmissionService submission = new SubmissionService(policy, queueManager, clock);
+        Policy policy = createPolicy();
+        inspectionExecutor = newInspectionExecutor();
+        ContentExtractor extractor = new ContentExtractor(new ExtractionLimits(config.policy().maxTextPerPart(),
+                config.policy().maxTextTotal(), ExtractionLimits.DEFAULT_MAX_HEADER_FIELDS,
+                config.policy().maxDocumentSize()));
+        SubmissionService submission = new SubmissionService(policy, extractor, queueManager, clock,
+                inspectionExecutor);
         for (ListenerConfig listener : config.listeners()) {
             Authenticator authenticator = null;
             if (listener.credentialsFile() != null) {
@@ -104,6 +118,45 @@ public final class Gateway implements AutoCloseable {
         }
         adminServer = AdminServer.start(config.admin(), queueManager, spool, clock, bossGroup, workerGroup);
         log.info("SealRelay started: {} listener(s), {} message(s) queued", servers.size(), queueManager.size());
+    }
+
+    // Without a rules file every recipient is relayed at the TLS level of its domain.
+    private Policy createPolicy() throws IOException {
+        if (config.policy().file().isEmpty()) {
+            return new DomainTlsPolicy(config.delivery().defaultTlsLevel(), config.delivery().tlsLevels());
+        }
+        try {
+            policyFile = PolicyFile.load(config.policy().file().get());
+        } catch (PolicyFileException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        log.info("policy loaded from {}: {} rule(s)", config.policy().file().get(), policyFile.rules().ruleCount());
+        return policyFile;
+    }
+
+    // Read-back, MIME parsing and detectors block on disk and CPU, so they stay off the event loops.
+    private static ExecutorService newInspectionExecutor() {
+        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        AtomicInteger counter = new AtomicInteger();
+        return Executors.newFixedThreadPool(threads, task -> {
+            Thread thread = new Thread(task, "policy-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Reads the rules file again. On failure the previous rules stay in force.
+     *
+     * @return the number of rules now in force
+     * @throws PolicyFileException if the file is invalid
+     * @throws IllegalStateException if the gateway runs without {@code policy.file}
+     */
+    public int reloadPolicy() throws PolicyFileException {
+        if (policyFile == null) {
+            throw new IllegalStateException("no policy.file is configured, so there is nothing to reload");
+        }
+        return policyFile.reload().ruleCount();
     }
 
     /** Returns the bound listener addresses in configuration order. */
@@ -137,6 +190,18 @@ public final class Gateway implements AutoCloseable {
         if (adminServer != null) {
             adminServer.close();
             adminServer = null;
+        }
+        if (inspectionExecutor != null) {
+            // Let inspections in flight reach the queue manager before it closes.
+            inspectionExecutor.shutdown();
+            try {
+                if (!inspectionExecutor.awaitTermination(5, TimeUnit.SECONDS)) {
+                    log.warn("policy inspections still running after 5 s; their clients get no 250");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            inspectionExecutor = null;
         }
         if (queueManager != null) {
             queueManager.close();

@@ -12,8 +12,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "Secure SMTP gateway for mail that carries protected health information.",
-        subcommands = {RunCommand.class, QueueCommand.class, KeysCommand.class, PasswdCommand.class,
-            VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, QueueCommand.class, PolicyCommand.class, KeysCommand.class,
+            PasswdCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class SealRelayCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -51,6 +51,13 @@ public final class ConfigLoader {
     static final int DEFAULT_CONCURRENT_DELIVERIES = 20;
     static final String DEFAULT_ADMIN_ADDRESS = "127.0.0.1:2526";
     static final String DEFAULT_ADMIN_TOKEN_FILE = "var/admin.token";
+    /** Characters of text per MIME part that rules and detectors see; see ExtractionLimits. */
+    static final int DEFAULT_MAX_TEXT_PER_PART = 512 * 1024;
+    /** Characters of text per message that rules and detectors see, about 4 MiB of heap. */
+    static final int DEFAULT_MAX_TEXT_TOTAL = 2 * 1024 * 1024;
+    /** PDF, Office and TNEF attachments are read whole into memory up to this size; see ExtractionLimits. */
+    static final int DEFAULT_MAX_DOCUMENT_SIZE = 10 << 20;
+    static final int MAX_DOCUMENT_SIZE = 1 << 30;
 
     private ConfigLoader() {
     }
@@ -107,10 +114,11 @@ public final class ConfigLoader {
         DeliveryConfig delivery = parseDelivery(root == null ? null : root.child("delivery"), hostname);
         QueueConfig queue = parseQueue(root == null ? null : root.child("queue"));
         AdminConfig admin = parseAdmin(root == null ? null : root.child("admin"));
+        PolicyConfig policy = parsePolicy(root == null ? null : root.child("policy"));
         if (root != null) {
             root.rejectUnknownKeys();
         }
-        return new GatewayConfig(hostname, listeners, tls, spool, delivery, queue, admin);
+        return new GatewayConfig(hostname, listeners, tls, spool, delivery, queue, admin, policy);
     }
 
     static ListenerConfig defaultListener() {
@@ -289,6 +297,29 @@ public final class ConfigLoader {
         } catch (IllegalArgumentException e) {
             throw node.invalid("address", e.getMessage());
         }
+    }
+
+    private static PolicyConfig parsePolicy(ConfigNode node) throws ConfigException {
+        if (node == null) {
+            return new PolicyConfig(Optional.empty(), DEFAULT_MAX_TEXT_PER_PART, DEFAULT_MAX_TEXT_TOTAL,
+                    DEFAULT_MAX_DOCUMENT_SIZE);
+        }
+        String file = node.string("file", null);
+        int perPart = node.integer("max-text-per-part", DEFAULT_MAX_TEXT_PER_PART, 1, Integer.MAX_VALUE);
+        int total = node.integer("max-text-total", DEFAULT_MAX_TEXT_TOTAL, 1, Integer.MAX_VALUE);
+        long documentSize = node.size("max-document-size", DEFAULT_MAX_DOCUMENT_SIZE);
+        if (documentSize > MAX_DOCUMENT_SIZE) {
+            throw node.invalid("max-document-size", "invalid size " + documentSize + ": expected at most "
+                    + MAX_DOCUMENT_SIZE + " octets (1 GiB)");
+        }
+        PolicyConfig policy;
+        try {
+            policy = new PolicyConfig(Optional.ofNullable(file).map(Path::of), perPart, total, (int) documentSize);
+        } catch (IllegalArgumentException e) {
+            throw node.invalid("max-text-total", e.getMessage());
+        }
+        node.rejectUnknownKeys();
+        return policy;
     }
 
     private static HostAndPort hostAndPort(ConfigNode node, String key, String fallback) throws ConfigException {

@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param delivery outbound delivery
  * @param queue retry schedule and limits
  * @param admin the local queue administration endpoint
+ * @param policy rules file and content extraction limits
  */
 public record GatewayConfig(
         String hostname,
@@ -21,7 +22,8 @@ public record GatewayConfig(
         SpoolConfig spool,
         DeliveryConfig delivery,
         QueueConfig queue,
-        AdminConfig admin) {
+        AdminConfig admin,
+        PolicyConfig policy) {
     public GatewayConfig {
         Objects.requireNonNull(hostname, "hostname");
         listeners = List.copyOf(listeners);
@@ -33,10 +35,11 @@ public record GatewayConfig(
         Objects.requireNonNull(delivery, "delivery");
         Objects.requireNonNull(queue, "queue");
         Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(policy, "policy");
     }
 
     /** Returns a copy with the given listeners, for tests and tools that bind other ports. */
     public GatewayConfig withListeners(List<ListenerConfig> replacement) {
-        return new GatewayConfig(hostname, replacement, tls, spool, delivery, queue, admin);
+        return new GatewayConfig(hostname, replacement, tls, spool, delivery, queue, admin, policy);
     }
 }

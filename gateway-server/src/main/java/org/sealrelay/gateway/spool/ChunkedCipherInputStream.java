@@ -27,6 +27,7 @@ final class ChunkedCipherInputStream extends InputStream {
     private final SecretKey fileKey;
     private final byte[] associatedData;
     private final Cipher cipher;
+    private final int chunkLimit;
     private final byte[] ciphertext = new byte[SEALED_CHUNK_OCTETS];
     private final byte[] plaintext = new byte[SealedFileFormat.CHUNK_OCTETS];
     private int plaintextLength;
@@ -41,6 +42,16 @@ final class ChunkedCipherInputStream extends InputStream {
      * @throws IOException if the header is invalid or names a key that {@code keys} lacks
      */
     ChunkedCipherInputStream(InputStream in, SpoolKeys keys, FileRole role, QueueId id) throws IOException {
+        this(in, keys, role, id, -1);
+    }
+
+    /**
+     * Reads the first {@code chunkLimit} chunks of a file that is still being written, none of
+     * which is sealed as the last chunk, and then ends; a negative limit reads a finished file.
+     */
+    ChunkedCipherInputStream(InputStream in, SpoolKeys keys, FileRole role, QueueId id, int chunkLimit)
+            throws IOException {
+        this.chunkLimit = chunkLimit;
         this.in = new PushbackInputStream(in, 1);
         this.fileDescription = role + " file of " + id;
         byte[] headerOctets = this.in.readNBytes(SealedFileFormat.HEADER_OCTETS);
@@ -109,6 +120,10 @@ final class ChunkedCipherInputStream extends InputStream {
     }
 
     private void decryptNextChunk() throws IOException {
+        if (chunkLimit >= 0) {
+            decryptUnfinishedChunk();
+            return;
+        }
         int sealedLength = in.readNBytes(ciphertext, 0, SEALED_CHUNK_OCTETS);
         if (sealedLength < SealedFileFormat.TAG_OCTETS) {
             throw new IOException(fileDescription + " is truncated: chunk " + chunkIndex + " has "
@@ -137,6 +152,34 @@ final class ChunkedCipherInputStream extends InputStream {
         }
         plaintextPosition = 0;
         lastChunkRead = last;
+        chunkIndex++;
+    }
+
+    // In a file still being written every sealed chunk is full and not last; the limit ends the stream.
+    private void decryptUnfinishedChunk() throws IOException {
+        if (chunkIndex == chunkLimit) {
+            plaintextLength = 0;
+            plaintextPosition = 0;
+            lastChunkRead = true;
+            return;
+        }
+        int sealedLength = in.readNBytes(ciphertext, 0, SEALED_CHUNK_OCTETS);
+        if (sealedLength < SEALED_CHUNK_OCTETS) {
+            throw new IOException(fileDescription + " is truncated: chunk " + chunkIndex + " of " + chunkLimit
+                    + " written chunks has " + sealedLength + " octets");
+        }
+        byte[] nonce = SealedFileFormat.chunkNonce(header, chunkIndex, false);
+        try {
+            cipher.init(Cipher.DECRYPT_MODE, fileKey, new GCMParameterSpec(SealedFileFormat.TAG_BITS, nonce));
+            cipher.updateAAD(associatedData);
+            plaintextLength = cipher.doFinal(ciphertext, 0, sealedLength, plaintext, 0);
+        } catch (AEADBadTagException e) {
+            throw new IOException(fileDescription + " failed its integrity check at chunk " + chunkIndex
+                    + " while being read back before commit", e);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("failed to decrypt chunk " + chunkIndex + " of " + fileDescription, e);
+        }
+        plaintextPosition = 0;
         chunkIndex++;
     }
 }

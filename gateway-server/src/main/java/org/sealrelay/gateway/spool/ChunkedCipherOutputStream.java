@@ -72,6 +72,16 @@ final class ChunkedCipherOutputStream extends OutputStream {
         }
     }
 
+    /** Returns the number of chunks sealed and written so far; none of them is the last chunk until {@link #finish()}. */
+    int sealedChunks() {
+        return chunkIndex;
+    }
+
+    /** Returns a copy of the plaintext buffered for the next chunk, which is not on disk yet. */
+    byte[] unsealedCopy() {
+        return java.util.Arrays.copyOf(plaintext, buffered);
+    }
+
     /** Seals the buffered data as the last chunk and flushes; later writes fail. Idempotent. */
     void finish() throws IOException {
         if (finished) {

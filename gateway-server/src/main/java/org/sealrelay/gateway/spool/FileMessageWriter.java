@@ -1,6 +1,9 @@
 package org.sealrelay.gateway.spool;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -98,6 +101,31 @@ final class FileMessageWriter implements MessageWriter {
     @Override
     public long size() {
         return size;
+    }
+
+    /**
+     * Decrypts the full chunks already in the incoming file and appends the unsealed tail from
+     * memory, so memory stays at about one chunk whatever the message size. The channel writes
+     * through without a buffer, so every sealed chunk is in the file when this runs.
+     */
+    @Override
+    public InputStream openWritten() throws IOException {
+        if (state.get() != State.OPEN) {
+            throw new IllegalStateException("message " + id + " is " + state.get() + "; read-back is not allowed");
+        }
+        if (writeFailure != null) {
+            throw new IOException("an earlier write of message " + id + " failed", writeFailure);
+        }
+        int chunks = content.sealedChunks();
+        byte[] tail = content.unsealedCopy();
+        InputStream file = Files.newInputStream(incomingContent);
+        try {
+            InputStream sealed = new ChunkedCipherInputStream(file, keys, FileRole.CONTENT, id, chunks);
+            return new SequenceInputStream(sealed, new ByteArrayInputStream(tail));
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.sealrelay.gateway.spool;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -20,6 +21,15 @@ public interface MessageWriter {
 
     /** Returns the number of content octets written so far. */
     long size();
+
+    /**
+     * Opens the clear text written so far, for the policy to read before {@link #commit}. The
+     * caller must not write while the stream is open and must close it before commit or abort.
+     * Blocks on disk I/O, so it must not run on a Netty event loop thread.
+     *
+     * @throws IOException if the written content cannot be read back or fails its integrity check
+     */
+    InputStream openWritten() throws IOException;
 
     /**
      * Writes the envelope, fsyncs content, envelope and directory, and completes when all of it

@@ -1,9 +1,16 @@
 package org.sealrelay.gateway.submission;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.sealrelay.gateway.content.ContentExtractor;
+import org.sealrelay.gateway.content.ExtractionLimits;
+import org.sealrelay.gateway.logging.Redact;
 import org.sealrelay.gateway.queue.QueueManager;
 import org.sealrelay.gateway.spool.Envelope;
 import org.sealrelay.gateway.spool.EnvelopeRecipient;
@@ -12,7 +19,7 @@ import org.sealrelay.policy.Decision;
 import org.sealrelay.policy.MessageFacts;
 import org.sealrelay.policy.Policy;
 import org.sealrelay.policy.Verdict;
-import org.sealrelay.gateway.logging.Redact;
+import org.sealrelay.policy.content.ContentFacts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,22 +28,45 @@ import org.slf4j.LoggerFactory;
  * rejection reaches the client as a 5xx before any 250, and a 250 is only ever sent after the
  * spool's fsync.
  *
- * <p>NOTE: SMTP has one reply for the whole DATA command, so when the policy rejects or defers
- * any recipient the whole message is rejected with that recipient's reply.
+ * <p>When the policy reads content, the message is read back from the spool writer (see
+ * {@link MessageWriter#openWritten()}) and parsed on the inspection executor, never on the
+ * event loop. The SMTP data path stays unchanged, and memory per message is bounded by the
+ * extraction limits, not by the message size.
+ *
+ * <p>NOTE: SMTP has one reply for the whole DATA command, so when the policy rejects, defers
+ * or holds any recipient the whole message is answered with that recipient's reply.
+ *
+ * <p>NOTE: the envelope has no field for the decision, so the rule and evidence are logged per
+ * recipient but not stored with the message, and header and subject edits are not applied yet.
  */
 public final class SubmissionService {
     private static final Logger log = LoggerFactory.getLogger(SubmissionService.class);
     private static final String STORAGE_FAILED = "451 4.3.0 Message not accepted: local storage failed, try again later";
     private static final String DISK_FULL = "452 4.3.1 Insufficient system storage, try again later";
+    private static final String POLICY_FAILED = "451 4.3.0 Message not accepted: policy evaluation failed, try again later";
 
     private final Policy policy;
+    private final ContentExtractor extractor;
     private final QueueManager queueManager;
     private final Clock clock;
+    private final Executor inspectionExecutor;
 
+    /** Creates a service whose policy decides on the envelope alone or reads content on the caller's thread. */
     public SubmissionService(Policy policy, QueueManager queueManager, Clock clock) {
+        this(policy, new ContentExtractor(ExtractionLimits.DEFAULTS), queueManager, clock, Runnable::run);
+    }
+
+    /**
+     * @param extractor reads content facts for policies that need them
+     * @param inspectionExecutor runs read-back, extraction and policy evaluation; must not be an event loop
+     */
+    public SubmissionService(Policy policy, ContentExtractor extractor, QueueManager queueManager, Clock clock,
+            Executor inspectionExecutor) {
         this.policy = policy;
+        this.extractor = extractor;
         this.queueManager = queueManager;
         this.clock = clock;
+        this.inspectionExecutor = inspectionExecutor;
     }
 
     /**
@@ -45,22 +75,102 @@ public final class SubmissionService {
      * aborted whatever the outcome. The future never completes exceptionally.
      */
     public CompletableFuture<SubmissionResult> submit(DraftMessage draft, MessageWriter writer) {
+        if (!policy.needsContent()) {
+            return decideAndCommit(draft, writer, ContentFacts.NOT_READ);
+        }
+        CompletableFuture<SubmissionResult> result = new CompletableFuture<>();
+        try {
+            inspectionExecutor.execute(() -> {
+                CompletableFuture<SubmissionResult> inspected;
+                try {
+                    inspected = inspect(draft, writer);
+                } catch (RuntimeException | StackOverflowError e) {
+                    inspected = CompletableFuture.failedFuture(e);
+                }
+                inspected.whenComplete((submitted, failure) -> {
+                    if (failure != null) {
+                        log.error("queueId={} client={} submission failed unexpectedly, replying 451: {}",
+                                writer.id(), draft.clientAddress(), describe(failure));
+                        writer.abort();
+                        result.complete(new SubmissionResult.Rejected(POLICY_FAILED));
+                    } else {
+                        result.complete(submitted);
+                    }
+                });
+            });
+        } catch (RejectedExecutionException e) {
+            log.warn("queueId={} client={} inspection executor is shut down, replying 451", writer.id(),
+                    draft.clientAddress());
+            writer.abort();
+            result.complete(new SubmissionResult.Rejected(STORAGE_FAILED));
+        }
+        return result;
+    }
+
+    private CompletableFuture<SubmissionResult> inspect(DraftMessage draft, MessageWriter writer) {
+        ContentFacts content;
+        try (InputStream in = writer.openWritten()) {
+            content = extractor.extract(in);
+        } catch (IOException e) {
+            log.error("queueId={} client={} reading the message back for the policy failed, replying 451: {}",
+                    writer.id(), draft.clientAddress(), e.toString());
+            writer.abort();
+            return CompletableFuture.completedFuture(new SubmissionResult.Rejected(STORAGE_FAILED));
+        }
+        return decideAndCommit(draft, writer, content);
+    }
+
+    private CompletableFuture<SubmissionResult> decideAndCommit(DraftMessage draft, MessageWriter writer,
+            ContentFacts content) {
         MessageFacts facts = new MessageFacts(draft.clientAddress(), draft.listener(), draft.tlsProtocol(),
-                draft.reversePath(), draft.recipients(), writer.size());
+                draft.reversePath(), draft.recipients(), writer.size(), content);
+        List<Decision> decisions;
+        try {
+            decisions = policy.decideAll(facts);
+        } catch (RuntimeException | StackOverflowError e) {
+            // A deep regular expression on long text can overflow the stack; that is a policy failure.
+            log.error("queueId={} client={} policy evaluation failed, replying 451: {}", writer.id(),
+                    draft.clientAddress(), describe(e));
+            writer.abort();
+            return CompletableFuture.completedFuture(new SubmissionResult.Rejected(POLICY_FAILED));
+        }
         List<EnvelopeRecipient> recipients = new ArrayList<>(draft.recipients().size());
-        for (String recipient : draft.recipients()) {
-            Decision decision = policy.decide(facts, recipient);
+        for (int i = 0; i < decisions.size(); i++) {
+            String recipient = draft.recipients().get(i);
+            Decision decision = decisions.get(i);
+            logDecision(writer, recipient, decision);
             if (decision.verdict() != Verdict.ACCEPT) {
-                log.info("queueId={} client={} rejected by rule {}: {} ({})", writer.id(), draft.clientAddress(),
-                        decision.rule(), decision.reply(), decision.explanation());
+                log.info("queueId={} client={} message not accepted because of rcpt={}: {}", writer.id(),
+                        draft.clientAddress(), Redact.address(recipient), decision.reply());
                 writer.abort();
                 return CompletableFuture.completedFuture(new SubmissionResult.Rejected(decision.reply()));
             }
-            log.debug("queueId={} recipient plan {} by rule {}: {}", writer.id(), decision.plan(),
-                    decision.rule(), decision.explanation());
             recipients.add(EnvelopeRecipient.pending(recipient, decision.plan()));
         }
+        return commit(draft, writer, recipients);
+    }
 
+    /**
+     * Describes a failure by its class and the frame that threw it. The message is left out,
+     * because exceptions from parsers and patterns can quote the message text they were given.
+     */
+    static String describe(Throwable failure) {
+        StackTraceElement[] frames = failure.getStackTrace();
+        return failure.getClass().getName() + (frames.length == 0 ? "" : " at " + frames[0]);
+    }
+
+    // The explanation and evidence name rules, condition kinds and detector counts only.
+    private static void logDecision(MessageWriter writer, String recipient, Decision decision) {
+        log.info("queueId={} rcpt={} verdict={} rule={} plan={} evidence={}", writer.id(), Redact.address(recipient),
+                decision.verdict(), decision.rule(), decision.plan(), decision.evidence());
+        if (!decision.edits().isEmpty()) {
+            log.warn("queueId={} rule={} requests {}, which is not applied yet", writer.id(), decision.rule(),
+                    decision.edits());
+        }
+    }
+
+    private CompletableFuture<SubmissionResult> commit(DraftMessage draft, MessageWriter writer,
+            List<EnvelopeRecipient> recipients) {
         Envelope envelope = new Envelope(writer.id(), draft.reversePath(), recipients, draft.eightBitMime(),
                 draft.clientAddress(), draft.clientHelo(), clock.instant(), writer.size());
         CompletableFuture<Void> commit;

@@ -43,6 +43,11 @@ class DataReaderTest {
         }
 
         @Override
+        public java.io.InputStream openWritten() {
+            return new java.io.ByteArrayInputStream(content.toByteArray());
+        }
+
+        @Override
         public CompletableFuture<Void> commit(Envelope envelope) {
             throw new UnsupportedOperationException();
         }

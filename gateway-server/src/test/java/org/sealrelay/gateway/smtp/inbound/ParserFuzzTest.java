@@ -107,6 +107,11 @@ class ParserFuzzTest {
         }
 
         @Override
+        public java.io.InputStream openWritten() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public CompletableFuture<Void> commit(Envelope envelope) {
             throw new UnsupportedOperationException();
         }

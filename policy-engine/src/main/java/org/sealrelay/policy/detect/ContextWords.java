@@ -1,0 +1,93 @@
+package org.sealrelay.policy.detect;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Context words that must appear near a candidate for it to count, such as "diagnosis" near an
+ * ICD-10 code. Windows are measured in characters between the end of a word and the start of
+ * the candidate (before) or the end of the candidate and the start of a word (after).
+ */
+final class ContextWords {
+    private final Pattern words;
+    private final int before;
+    private final int after;
+
+    /**
+     * @param alternatives regular expression alternatives, matched case-insensitively as whole words
+     * @param before maximum characters between a word and a following candidate
+     * @param after maximum characters between a candidate and a following word; 0 to look only before
+     */
+    ContextWords(String alternatives, int before, int after) {
+        this.words = Pattern.compile("(?<![\\p{L}\\p{N}])(?:" + alternatives + ")(?![\\p{L}\\p{N}])",
+                Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+        this.before = before;
+        this.after = after;
+    }
+
+    /** Finds every context word once, so that candidates can be checked without rescanning. */
+    Index index(CharSequence text) {
+        List<Integer> starts = new ArrayList<>();
+        List<Integer> ends = new ArrayList<>();
+        Matcher matcher = words.matcher(text);
+        while (matcher.find()) {
+            starts.add(matcher.start());
+            ends.add(matcher.end());
+        }
+        return new Index(starts.stream().mapToInt(Integer::intValue).toArray(),
+                ends.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /**
+     * The positions of the context words in one text. Matches do not overlap, so starts and ends
+     * are both ascending and a binary search finds the nearest word on each side of a candidate.
+     * That keeps the check logarithmic on hostile text full of candidates and context words.
+     */
+    final class Index {
+        private final int[] starts;
+        private final int[] ends;
+
+        private Index(int[] starts, int[] ends) {
+            this.starts = starts;
+            this.ends = ends;
+        }
+
+        boolean isEmpty() {
+            return starts.length == 0;
+        }
+
+        /** Whether a context word lies within the window around {@code [start, end)}. */
+        boolean near(int start, int end) {
+            int before = lastAtMost(ends, start);
+            if (before >= 0 && start - ends[before] <= ContextWords.this.before) {
+                return true;
+            }
+            if (after == 0) {
+                return false;
+            }
+            int following = before + 1;
+            while (following < starts.length && starts[following] < end) {
+                following++;
+            }
+            return following < starts.length && starts[following] - end <= after;
+        }
+
+        private static int lastAtMost(int[] sorted, int value) {
+            int low = 0;
+            int high = sorted.length - 1;
+            int found = -1;
+            while (low <= high) {
+                int middle = (low + high) >>> 1;
+                if (sorted[middle] <= value) {
+                    found = middle;
+                    low = middle + 1;
+                } else {
+                    high = middle - 1;
+                }
+            }
+            return found;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package org.sealrelay.policy.detect;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The detectors a policy uses: the built-in ones plus those configured in the rules file, with
+ * unique names.
+ */
+public final class DetectorSet {
+    private final Map<String, Detector> detectors;
+
+    private DetectorSet(Map<String, Detector> detectors) {
+        this.detectors = Collections.unmodifiableMap(detectors);
+    }
+
+    /** Returns the built-in detectors, with the default MRN pattern. */
+    public static List<Detector> builtIn() {
+        return List.of(new SsnDetector(), new NpiDetector(), new DeaDetector(), new MbiDetector(),
+                new PaymentCardDetector(), new Icd10Detector(), new BirthDateDetector(),
+                new PatternDetector("mrn", Pattern.compile(PatternDetector.DEFAULT_MRN_PATTERN)));
+    }
+
+    /**
+     * Returns the built-in detectors, with any of them replaced by a configured detector of the
+     * same name (such as an organisation's own {@code mrn} pattern), followed by the other
+     * configured detectors.
+     */
+    public static DetectorSet of(List<Detector> configured) {
+        Map<String, Detector> byName = new LinkedHashMap<>();
+        for (Detector detector : builtIn()) {
+            byName.put(detector.name(), detector);
+        }
+        for (Detector detector : configured) {
+            byName.put(detector.name(), Objects.requireNonNull(detector, "detector"));
+        }
+        return new DetectorSet(byName);
+    }
+
+    /** Whether a detector of that name exists. */
+    public boolean contains(String name) {
+        return detectors.containsKey(name);
+    }
+
+    /** Returns the detector names in scan order. */
+    public List<String> names() {
+        return new ArrayList<>(detectors.keySet());
+    }
+
+    /** Runs every detector over the text and returns the counts by detector name, in scan order. */
+    public Map<String, Integer> scan(CharSequence text) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (Detector detector : detectors.values()) {
+            counts.put(detector.name(), detector.count(text));
+        }
+        return Collections.unmodifiableMap(counts);
+    }
+}

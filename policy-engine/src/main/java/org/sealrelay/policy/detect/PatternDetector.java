@@ -1,0 +1,37 @@
+package org.sealrelay.policy.detect;
+
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Counts matches of a configured regular expression, for identifiers whose shape differs per
+ * organisation, such as medical record numbers.
+ */
+public final class PatternDetector implements Detector {
+    /** Default MRN shape: "MRN" followed by 6 to 12 letters or digits. */
+    public static final String DEFAULT_MRN_PATTERN = "(?i)\\bMRN\\s*[:#]?\\s*[A-Z0-9]{6,12}\\b";
+
+    private final String name;
+    private final Pattern pattern;
+
+    public PatternDetector(String name, Pattern pattern) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.pattern = Objects.requireNonNull(pattern, "pattern");
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int count(CharSequence text) {
+        int count = 0;
+        Matcher matcher = pattern.matcher(text);
+        while (matcher.find()) {
+            count++;
+        }
+        return count;
+    }
+}

@@ -1,0 +1,42 @@
+package org.sealrelay.policy.detect;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Payment card numbers: 13 to 19 digits, optionally grouped by single spaces or hyphens, that
+ * pass the Luhn check. A run of one repeated digit is not counted, because such runs pass the
+ * check for some lengths but are placeholders.
+ */
+public final class PaymentCardDetector implements Detector {
+    private static final Pattern CANDIDATE = Pattern.compile("(?<![\\d-])\\d(?:[ -]?\\d){12,18}(?![\\d-])");
+
+    @Override
+    public String name() {
+        return "payment-card";
+    }
+
+    @Override
+    public int count(CharSequence text) {
+        int count = 0;
+        Matcher matcher = CANDIDATE.matcher(text);
+        while (matcher.find()) {
+            if (isValid(matcher.group())) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** Whether a candidate, separators included, is a plausible card number. */
+    static boolean isValid(String candidate) {
+        String digits = candidate.replace(" ", "").replace("-", "");
+        if (digits.length() < 13 || digits.length() > 19) {
+            return false;
+        }
+        if (digits.chars().distinct().count() == 1) {
+            return false;
+        }
+        return Luhn.isValid(digits);
+    }
+}

@@ -1,0 +1,90 @@
+package org.sealrelay.policy.rules;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.sealrelay.policy.Decision;
+import org.sealrelay.policy.MessageFacts;
+import org.sealrelay.policy.Policy;
+import org.sealrelay.policy.detect.DetectorSet;
+
+/**
+ * A policy from a rules file. For each recipient the first rule whose condition is true decides,
+ * and the default action decides when no condition is true. Detectors run once per message over the
+ * subject and body text.
+ */
+public final class RulesPolicy implements Policy {
+    /** The rule name decisions carry when no rule matched. */
+    public static final String DEFAULT_RULE = "default";
+
+    private final List<Rule> rules;
+    private final RuleAction defaultAction;
+    private final DetectorSet detectors;
+
+    RulesPolicy(List<Rule> rules, RuleAction defaultAction, DetectorSet detectors) {
+        this.rules = List.copyOf(rules);
+        this.defaultAction = defaultAction;
+        this.detectors = detectors;
+    }
+
+    /** Returns the number of rules, not counting the default. */
+    public int ruleCount() {
+        return rules.size();
+    }
+
+    /** Returns the rule names in evaluation order. */
+    public List<String> ruleNames() {
+        return rules.stream().map(Rule::name).toList();
+    }
+
+    /** Returns the detectors this policy runs. */
+    public DetectorSet detectors() {
+        return detectors;
+    }
+
+    @Override
+    public boolean needsContent() {
+        return true;
+    }
+
+    @Override
+    public Decision decide(MessageFacts message, String recipient) {
+        return decide(message, recipient, scan(message));
+    }
+
+    @Override
+    public List<Decision> decideAll(MessageFacts message) {
+        Map<String, Integer> counts = scan(message);
+        List<Decision> decisions = new ArrayList<>(message.recipients().size());
+        for (String recipient : message.recipients()) {
+            decisions.add(decide(message, recipient, counts));
+        }
+        return decisions;
+    }
+
+    /** Returns every detector's count for the subject and body text of a message, in scan order. */
+    public Map<String, Integer> detectorCounts(MessageFacts message) {
+        return detectors.scan(Evaluation.scannedText(message));
+    }
+
+    private Map<String, Integer> scan(MessageFacts message) {
+        return detectorCounts(message);
+    }
+
+    private Decision decide(MessageFacts message, String recipient, Map<String, Integer> counts) {
+        Evaluation evaluation = new Evaluation(message, recipient, counts);
+        for (Rule rule : rules) {
+            List<String> evidence = new ArrayList<>();
+            if (rule.when().test(evaluation, evidence)) {
+                return toDecision(rule.name(), rule.action(), evidence,
+                        "rule " + rule.name() + " matched" + (evidence.isEmpty() ? "" : ": " + String.join(", ", evidence)));
+            }
+        }
+        return toDecision(DEFAULT_RULE, defaultAction, List.of(), "no rule matched; default action");
+    }
+
+    private static Decision toDecision(String rule, RuleAction action, List<String> evidence, String explanation) {
+        return new Decision(action.verdict(), action.plan(), action.reply(), rule, explanation, evidence,
+                action.edits());
+    }
+}
