@@ -152,12 +152,19 @@ public final class DeliveryStatusNotification {
         line(out, "Content-Type: message/delivery-status");
         line(out, "Content-Description: Delivery report");
         line(out, "");
+        if (!original.options().envelopeId().isEmpty()) {
+            line(out, "Original-Envelope-Id: " + printable(original.options().envelopeId()));
+        }
         line(out, "Reporting-MTA: dns; " + reportingMta);
         line(out, "X-SealRelay-Queue-ID: " + original.id());
         line(out, "Arrival-Date: " + DATE.format(original.receivedAt()));
         for (EnvelopeRecipient recipient : recipients) {
             line(out, "");
-            line(out, "Final-Recipient: rfc822; " + printable(recipient.address()));
+            if (!recipient.dsn().originalRecipient().isEmpty()) {
+                line(out, "Original-Recipient: " + printable(recipient.dsn().originalRecipient()));
+            }
+            line(out, "Final-Recipient: rfc822; "
+                    + printable(recipient.address()));
             line(out, "Action: " + action.field);
             line(out, "Status: " + (action == Action.FAILED ? StatusCode.enhanced(recipient.lastReply())
                     : StatusCode.transientCode(recipient.lastReply())));

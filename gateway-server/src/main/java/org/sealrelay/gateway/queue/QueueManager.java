@@ -451,7 +451,15 @@ public final class QueueManager implements AutoCloseable {
      * tries again. Holds the entry lock.
      */
     private void notifyFailures(Entry entry) {
-        List<EnvelopeRecipient> failed = entry.envelope.failedUnnotified();
+        List<EnvelopeRecipient> failed = new ArrayList<>();
+        for (EnvelopeRecipient recipient : entry.envelope.failedUnnotified()) {
+            if (recipient.dsn().wantsFailureReport()) {
+                failed.add(recipient);
+            } else {
+                // RFC 3461 section 4.1: NOTIFY without FAILURE (or NEVER) asks for no report.
+                entry.envelope = entry.envelope.withRecipient(recipient.asNotified());
+            }
+        }
         if (failed.isEmpty()) {
             return;
         }
@@ -492,7 +500,17 @@ public final class QueueManager implements AutoCloseable {
         }
         Envelope notice;
         try {
-            notice = notifier.notifyDelay(envelope, envelope.pending(), envelope.receivedAt().plus(config.maxLifetime()));
+            List<EnvelopeRecipient> delayed = new ArrayList<>();
+            for (EnvelopeRecipient recipient : envelope.pending()) {
+                if (recipient.dsn().wantsDelayReport()) {
+                    delayed.add(recipient);
+                }
+            }
+            if (delayed.isEmpty()) {
+                entry.envelope = envelope.asDelayNotified();
+                return;
+            }
+            notice = notifier.notifyDelay(envelope, delayed, envelope.receivedAt().plus(config.maxLifetime()));
         } catch (IOException | RuntimeException e) {
             log.error("queueId={} writing the delay notice failed; the next deferral tries again: {}", envelope.id(),
                     e.toString());

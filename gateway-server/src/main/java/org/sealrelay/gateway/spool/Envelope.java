@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param held whether an administrator put the message on hold; the queue manager makes no
  *     delivery attempt for a held message until it is released
  * @param delayNotified whether the sender was sent a delay notice for this message
+ * @param options SMTPUTF8, REQUIRETLS and DSN parameters given with MAIL FROM
  */
 public record Envelope(
         QueueId id,
@@ -31,8 +32,10 @@ public record Envelope(
         Instant receivedAt,
         long sizeOctets,
         boolean held,
-        boolean delayNotified) {
+        boolean delayNotified,
+        TransactionOptions options) {
     public Envelope {
+        Objects.requireNonNull(options, "options");
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(reversePath, "reversePath");
         Objects.requireNonNull(clientAddress, "clientAddress");
@@ -48,7 +51,15 @@ public record Envelope(
     public Envelope(QueueId id, String reversePath, List<EnvelopeRecipient> recipients, boolean eightBitMime,
             String clientAddress, String clientHelo, Instant receivedAt, long sizeOctets) {
         this(id, reversePath, recipients, eightBitMime, clientAddress, clientHelo, receivedAt, sizeOctets, false,
-                false);
+                false, TransactionOptions.NONE);
+    }
+
+    /** Creates an envelope without transaction options. */
+    public Envelope(QueueId id, String reversePath, List<EnvelopeRecipient> recipients, boolean eightBitMime,
+            String clientAddress, String clientHelo, Instant receivedAt, long sizeOctets, boolean held,
+            boolean delayNotified) {
+        this(id, reversePath, recipients, eightBitMime, clientAddress, clientHelo, receivedAt, sizeOctets, held,
+                delayNotified, TransactionOptions.NONE);
     }
 
     /** Returns a copy with one recipient replaced by address. */
@@ -67,19 +78,19 @@ public record Envelope(
             throw new IllegalArgumentException("envelope " + id + " has no recipient " + updated.address());
         }
         return new Envelope(id, reversePath, copy, eightBitMime, clientAddress, clientHelo, receivedAt, sizeOctets,
-                held, delayNotified);
+                held, delayNotified, options);
     }
 
     /** Returns a copy with the hold state set. */
     public Envelope withHeld(boolean newHeld) {
         return new Envelope(id, reversePath, recipients, eightBitMime, clientAddress, clientHelo, receivedAt,
-                sizeOctets, newHeld, delayNotified);
+                sizeOctets, newHeld, delayNotified, options);
     }
 
     /** Returns a copy marked as having had its delay notice. */
     public Envelope asDelayNotified() {
         return new Envelope(id, reversePath, recipients, eightBitMime, clientAddress, clientHelo, receivedAt,
-                sizeOctets, held, true);
+                sizeOctets, held, true, options);
     }
 
     /** Returns the recipients still waiting for delivery. */

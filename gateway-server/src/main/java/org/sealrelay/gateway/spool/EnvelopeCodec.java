@@ -34,7 +34,7 @@ import org.sealrelay.policy.TlsLevel;
  */
 final class EnvelopeCodec {
     static final int VERSION_1 = 1;
-    static final int VERSION = 2;
+    static final int VERSION = 3;
     private static final int MAX_STRING_OCTETS = 1 << 20;
 
     private EnvelopeCodec() {}
@@ -53,6 +53,11 @@ final class EnvelopeCodec {
             out.writeLong(envelope.sizeOctets());
             out.writeBoolean(envelope.held());
             out.writeBoolean(envelope.delayNotified());
+            TransactionOptions options = envelope.options();
+            out.writeBoolean(options.smtpUtf8());
+            out.writeBoolean(options.requireTls());
+            writeString(out, options.dsnReturn());
+            writeString(out, options.envelopeId());
             out.writeInt(envelope.recipients().size());
             for (EnvelopeRecipient recipient : envelope.recipients()) {
                 writeRecipient(out, recipient);
@@ -72,8 +77,8 @@ final class EnvelopeCodec {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(octets));
         try {
             int version = in.readUnsignedByte();
-            if (version != VERSION_1 && version != VERSION) {
-                throw invalid(expectedId, "unsupported version " + version + "; expected " + VERSION_1 + " or "
+            if (version < VERSION_1 || version > VERSION) {
+                throw invalid(expectedId, "unsupported version " + version + "; expected " + VERSION_1 + " to "
                         + VERSION);
             }
             String id = readString(in);
@@ -88,6 +93,10 @@ final class EnvelopeCodec {
             long sizeOctets = in.readLong();
             boolean held = version >= 2 && in.readBoolean();
             boolean delayNotified = version >= 2 && in.readBoolean();
+            TransactionOptions options = TransactionOptions.NONE;
+            if (version >= 3) {
+                options = new TransactionOptions(in.readBoolean(), in.readBoolean(), readString(in), readString(in));
+            }
             int count = in.readInt();
             if (count < 1 || count > octets.length) {
                 throw invalid(expectedId, "recipient count " + count + " is out of range");
@@ -100,7 +109,7 @@ final class EnvelopeCodec {
                 throw invalid(expectedId, in.available() + " trailing octets");
             }
             return new Envelope(expectedId, reversePath, recipients, eightBitMime, clientAddress, clientHelo,
-                    receivedAt, sizeOctets, held, delayNotified);
+                    receivedAt, sizeOctets, held, delayNotified, options);
         } catch (EOFException e) {
             throw invalid(expectedId, "it ends early");
         } catch (IllegalArgumentException | DateTimeException e) {
@@ -121,6 +130,11 @@ final class EnvelopeCodec {
         writeString(out, recipient.lastReply());
         writeString(out, recipient.remoteMta());
         out.writeBoolean(recipient.notified());
+        out.writeInt(recipient.dsn().conditions().size());
+        for (DsnRequest.Notify condition : recipient.dsn().conditions()) {
+            writeString(out, condition.name());
+        }
+        writeString(out, recipient.dsn().originalRecipient());
     }
 
     private static EnvelopeRecipient readRecipient(DataInputStream in, int maxCount, int version)
@@ -141,8 +155,20 @@ final class EnvelopeCodec {
         String lastReply = readString(in);
         String remoteMta = version >= 2 ? readString(in) : "";
         boolean notified = version >= 2 && in.readBoolean();
+        DsnRequest dsn = DsnRequest.DEFAULT;
+        if (version >= 3) {
+            int conditions = in.readInt();
+            if (conditions < 0 || conditions > DsnRequest.Notify.values().length) {
+                throw new IOException("NOTIFY count " + conditions + " is out of range");
+            }
+            java.util.Set<DsnRequest.Notify> notify = java.util.EnumSet.noneOf(DsnRequest.Notify.class);
+            for (int i = 0; i < conditions; i++) {
+                notify.add(DsnRequest.Notify.valueOf(readString(in)));
+            }
+            dsn = new DsnRequest(notify, readString(in));
+        }
         return new EnvelopeRecipient(address, new DeliveryPlan(steps), status, attempts, lastReply, remoteMta,
-                notified);
+                notified, dsn);
     }
 
     private static void writeString(DataOutputStream out, String value) throws IOException {

@@ -15,11 +15,13 @@ import org.sealrelay.policy.DeliveryPlan;
  *     empty when no connection was made
  * @param notified whether the delivery status notification for this recipient's failure is
  *     durable in the spool, or none is due (null reverse-path); meaningful only when FAILED
+ * @param dsn the client's NOTIFY and ORCPT parameters for this recipient
  */
 public record EnvelopeRecipient(
         String address, DeliveryPlan plan, RecipientStatus status, int attempts, String lastReply,
-        String remoteMta, boolean notified) {
+        String remoteMta, boolean notified, DsnRequest dsn) {
     public EnvelopeRecipient {
+        Objects.requireNonNull(dsn, "dsn");
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(plan, "plan");
         Objects.requireNonNull(status, "status");
@@ -30,7 +32,18 @@ public record EnvelopeRecipient(
     /** Creates a recipient without a known next hop and without a notification. */
     public EnvelopeRecipient(String address, DeliveryPlan plan, RecipientStatus status, int attempts,
             String lastReply) {
-        this(address, plan, status, attempts, lastReply, "", false);
+        this(address, plan, status, attempts, lastReply, "", false, DsnRequest.DEFAULT);
+    }
+
+    /** Creates a recipient without DSN parameters. */
+    public EnvelopeRecipient(String address, DeliveryPlan plan, RecipientStatus status, int attempts,
+            String lastReply, String remoteMta, boolean notified) {
+        this(address, plan, status, attempts, lastReply, remoteMta, notified, DsnRequest.DEFAULT);
+    }
+
+    /** Returns a recipient that has not been tried yet, with the client's DSN parameters. */
+    public static EnvelopeRecipient pending(String address, DeliveryPlan plan, DsnRequest dsn) {
+        return new EnvelopeRecipient(address, plan, RecipientStatus.PENDING, 0, "", "", false, dsn);
     }
 
     /** Returns a recipient that has not been tried yet. */
@@ -40,7 +53,7 @@ public record EnvelopeRecipient(
 
     /** Returns this recipient after an attempt with the given outcome and next hop. */
     public EnvelopeRecipient afterAttempt(RecipientStatus newStatus, String reply, String nextHop) {
-        return new EnvelopeRecipient(address, plan, newStatus, attempts + 1, reply, nextHop, false);
+        return new EnvelopeRecipient(address, plan, newStatus, attempts + 1, reply, nextHop, false, dsn);
     }
 
     /** Returns this recipient after an attempt with the given outcome, without a next hop. */
@@ -50,12 +63,12 @@ public record EnvelopeRecipient(
 
     /** Returns this recipient failed for good without a new attempt, such as after expiry or an administrator's bounce. */
     public EnvelopeRecipient failedWith(String reason) {
-        return new EnvelopeRecipient(address, plan, RecipientStatus.FAILED, attempts, reason, remoteMta, false);
+        return new EnvelopeRecipient(address, plan, RecipientStatus.FAILED, attempts, reason, remoteMta, false, dsn);
     }
 
     /** Returns this recipient marked as covered by a durable delivery status notification. */
     public EnvelopeRecipient asNotified() {
-        return new EnvelopeRecipient(address, plan, status, attempts, lastReply, remoteMta, true);
+        return new EnvelopeRecipient(address, plan, status, attempts, lastReply, remoteMta, true, dsn);
     }
 
     /** Returns the domain part of the address, lower-cased. */

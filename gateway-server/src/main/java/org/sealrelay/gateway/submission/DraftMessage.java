@@ -2,6 +2,8 @@ package org.sealrelay.gateway.submission;
 
 import java.util.List;
 import java.util.Objects;
+import org.sealrelay.gateway.spool.DsnRequest;
+import org.sealrelay.gateway.spool.TransactionOptions;
 
 /**
  * A received message before the policy has decided and before it is durable: the envelope as
@@ -14,6 +16,8 @@ import java.util.Objects;
  * @param clientHelo EHLO or HELO argument
  * @param listener name of the listener
  * @param tlsProtocol TLS protocol of the session, or null without TLS
+ * @param options SMTPUTF8, REQUIRETLS and DSN parameters of MAIL FROM
+ * @param dsnRequests NOTIFY and ORCPT of each recipient, in the order of {@code recipients}
  */
 public record DraftMessage(
         String reversePath,
@@ -22,12 +26,27 @@ public record DraftMessage(
         String clientAddress,
         String clientHelo,
         String listener,
-        String tlsProtocol) {
+        String tlsProtocol,
+        TransactionOptions options,
+        List<DsnRequest> dsnRequests) {
     public DraftMessage {
+        Objects.requireNonNull(options, "options");
+        dsnRequests = List.copyOf(dsnRequests);
         Objects.requireNonNull(reversePath, "reversePath");
         recipients = List.copyOf(recipients);
         Objects.requireNonNull(clientAddress, "clientAddress");
         Objects.requireNonNull(clientHelo, "clientHelo");
         Objects.requireNonNull(listener, "listener");
+        if (dsnRequests.size() != recipients.size()) {
+            throw new IllegalArgumentException("expected one DSN request per recipient, got " + dsnRequests.size()
+                    + " for " + recipients.size());
+        }
+    }
+
+    /** Creates a draft without ESMTP transaction options. */
+    public DraftMessage(String reversePath, List<String> recipients, boolean eightBitMime, String clientAddress,
+            String clientHelo, String listener, String tlsProtocol) {
+        this(reversePath, recipients, eightBitMime, clientAddress, clientHelo, listener, tlsProtocol,
+                TransactionOptions.NONE, java.util.Collections.nCopies(recipients.size(), DsnRequest.DEFAULT));
     }
 }

@@ -145,7 +145,7 @@ public final class SubmissionService {
                 writer.abort();
                 return CompletableFuture.completedFuture(new SubmissionResult.Rejected(decision.reply()));
             }
-            recipients.add(EnvelopeRecipient.pending(recipient, decision.plan()));
+            recipients.add(EnvelopeRecipient.pending(recipient, decision.plan(), draft.dsnRequests().get(i)));
         }
         return commit(draft, writer, recipients);
     }
@@ -172,7 +172,8 @@ public final class SubmissionService {
     private CompletableFuture<SubmissionResult> commit(DraftMessage draft, MessageWriter writer,
             List<EnvelopeRecipient> recipients) {
         Envelope envelope = new Envelope(writer.id(), draft.reversePath(), recipients, draft.eightBitMime(),
-                draft.clientAddress(), draft.clientHelo(), clock.instant(), writer.size());
+                draft.clientAddress(), draft.clientHelo(), clock.instant(), writer.size(), false, false,
+                draft.options());
         CompletableFuture<Void> commit;
         try {
             commit = writer.commit(envelope);

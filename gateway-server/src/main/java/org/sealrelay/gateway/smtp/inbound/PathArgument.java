@@ -18,9 +18,16 @@ record PathArgument(String address, Map<String, String> parameters) {
     static final int MAX_PATH = 256;
 
     /** Thrown for a malformed argument; the message is the reply text. */
-    static final class SyntaxException extends Exception {
+    static class SyntaxException extends Exception {
         SyntaxException(String message) {
             super(message, null, false, false);
+        }
+    }
+
+    /** Thrown for a non-ASCII address in a transaction without SMTPUTF8 (RFC 6531 section 3.5). */
+    static final class Utf8RequiredException extends SyntaxException {
+        Utf8RequiredException() {
+            super("non-ASCII address requires SMTPUTF8");
         }
     }
 
@@ -32,6 +39,15 @@ record PathArgument(String address, Map<String, String> parameters) {
      * @param allowEmpty whether {@code <>} is allowed (MAIL only)
      */
     static PathArgument parse(String argument, String keyword, boolean allowEmpty) throws SyntaxException {
+        return parse(argument, keyword, allowEmpty, false);
+    }
+
+    /**
+     * Parses like {@link #parse(String, String, boolean)}; with {@code allowUtf8} the mailbox may
+     * contain non-ASCII characters (RFC 6531 section 3.3).
+     */
+    static PathArgument parse(String argument, String keyword, boolean allowEmpty, boolean allowUtf8)
+            throws SyntaxException {
         String prefix = keyword + ":";
         if (argument.length() < prefix.length()
                 || !argument.regionMatches(true, 0, prefix, 0, prefix.length())) {
@@ -55,7 +71,7 @@ record PathArgument(String address, Map<String, String> parameters) {
                 throw new SyntaxException("empty address not allowed here");
             }
         } else {
-            validateMailbox(path);
+            validateMailbox(path, allowUtf8);
         }
         String rest = argument.substring(close + 1);
         return new PathArgument(path, parseParameters(rest));
@@ -87,7 +103,7 @@ record PathArgument(String address, Map<String, String> parameters) {
         return path;
     }
 
-    private static void validateMailbox(String mailbox) throws SyntaxException {
+    private static void validateMailbox(String mailbox, boolean allowUtf8) throws SyntaxException {
         int at = mailbox.lastIndexOf('@');
         if (at <= 0 || at == mailbox.length() - 1) {
             throw new SyntaxException("address must have the form local-part@domain");
@@ -104,8 +120,11 @@ record PathArgument(String address, Map<String, String> parameters) {
                     throw new SyntaxException("control character or space in address");
                 }
             }
-            if (c > 0x7e) {
-                throw new SyntaxException("non-ASCII address requires SMTPUTF8, which is not offered");
+            if (c > 0x7e && (c < 0xa0 || !allowUtf8)) {
+                if (c < 0xa0) {
+                    throw new SyntaxException("control character in address");
+                }
+                throw new Utf8RequiredException();
             }
         }
         if (!localPart.startsWith("\"") && (localPart.startsWith(".") || localPart.endsWith(".")
@@ -153,7 +172,7 @@ record PathArgument(String address, Map<String, String> parameters) {
             int equals = token.indexOf('=');
             String key = (equals < 0 ? token : token.substring(0, equals)).toUpperCase(Locale.ROOT);
             String value = equals < 0 ? "" : token.substring(equals + 1);
-            if (key.isEmpty() || !key.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-')) {
+            if (key.isEmpty() || !key.chars().allMatch(c -> c < 0x80 && (Character.isLetterOrDigit(c) || c == '-'))) {
                 throw new SyntaxException("invalid parameter keyword");
             }
             if (parameters.putIfAbsent(key, value) != null) {

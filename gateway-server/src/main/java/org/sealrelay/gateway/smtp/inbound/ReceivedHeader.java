@@ -23,9 +23,11 @@ final class ReceivedHeader {
      *     so a message to several people does not disclose the others
      */
     static byte[] build(String heloName, String clientAddress, String hostname, boolean extended,
-            String tlsProtocol, String tlsCipher, boolean authenticated, String queueId, List<String> recipients,
-            ZonedDateTime now) {
-        String protocol = (extended ? "ESMTP" : "SMTP") + (tlsProtocol != null ? "S" : "") + (authenticated ? "A" : "");
+            String tlsProtocol, String tlsCipher, boolean authenticated, boolean smtpUtf8, String queueId,
+            List<String> recipients, ZonedDateTime now) {
+        // RFC 3848 and RFC 6531 section 3.7.3: ESMTP or UTF8SMTP, then S for TLS, then A for AUTH.
+        String base = smtpUtf8 ? "UTF8SMTP" : extended ? "ESMTP" : "SMTP";
+        String protocol = base + (tlsProtocol != null ? "S" : "") + (authenticated ? "A" : "");
         StringBuilder header = new StringBuilder(256);
         header.append("Received: from ").append(sanitize(heloName))
                 .append(" ([").append(clientAddress).append("])\r\n")

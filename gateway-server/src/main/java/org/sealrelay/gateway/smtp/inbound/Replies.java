@@ -54,6 +54,9 @@ final class Replies {
     static final SmtpReply DISK_FULL = SmtpReply.of(452, "4.3.1", "Insufficient system storage, try again later");
     static final SmtpReply TENANT_NOT_ALLOWED = SmtpReply.of(550, "5.7.1",
             "Message rejected: the sending tenant is not allowed to relay through this gateway");
+    static final SmtpReply UTF8_REQUIRED = SmtpReply.of(553, "5.6.7",
+            "Non-ASCII address requires the SMTPUTF8 parameter on MAIL FROM");
+    static final SmtpReply INVALID_UTF8 = SmtpReply.of(500, "5.5.2", "Invalid UTF-8 in command line");
     static final SmtpReply RELAY_DENIED = SmtpReply.of(554, "5.7.1", "Relay access denied");
     static final SmtpReply ENCRYPTION_REQUIRED = SmtpReply.of(530, "5.7.0", "Must issue a STARTTLS command first");
 

@@ -2,6 +2,8 @@ package org.sealrelay.gateway.smtp.inbound;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.sealrelay.gateway.spool.DsnRequest;
+import org.sealrelay.gateway.spool.TransactionOptions;
 import org.sealrelay.gateway.spool.MessageWriter;
 
 /**
@@ -32,7 +34,9 @@ final class SessionState {
     /** Why relay was allowed for this transaction's recipients. */
     RelayGrant relayGrant;
     boolean eightBitMime;
+    TransactionOptions options = TransactionOptions.NONE;
     final List<String> recipients = new ArrayList<>();
+    final List<DsnRequest> dsnRequests = new ArrayList<>();
     MessageWriter writer;
 
     boolean hasGreeting() {
@@ -48,7 +52,9 @@ final class SessionState {
         reversePath = null;
         relayGrant = null;
         eightBitMime = false;
+        options = TransactionOptions.NONE;
         recipients.clear();
+        dsnRequests.clear();
         if (writer != null) {
             writer.abort();
             writer = null;

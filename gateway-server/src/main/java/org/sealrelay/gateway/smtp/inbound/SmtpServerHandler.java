@@ -30,7 +30,9 @@ import org.sealrelay.gateway.config.Cidr;
 import org.sealrelay.gateway.config.ListenerConfig;
 import org.sealrelay.gateway.tls.CertificateNames;
 import org.sealrelay.gateway.logging.Redact;
+import org.sealrelay.gateway.spool.DsnRequest;
 import org.sealrelay.gateway.spool.MessageWriter;
+import org.sealrelay.gateway.spool.TransactionOptions;
 import org.sealrelay.gateway.submission.DraftMessage;
 import org.sealrelay.gateway.submission.SubmissionResult;
 import org.slf4j.Logger;
@@ -264,15 +266,39 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
             replyError(ctx, Replies.BARE_LINE_ENDING);
             return true;
         }
-        // ISO-8859-1 maps each octet to one char, so non-ASCII input stays visible to the parsers.
-        String line = in.toString(start, length - 2, StandardCharsets.ISO_8859_1);
+        String line = decodeLine(in, start, length - 2);
         in.readerIndex(lf + 1);
+        if (line == null) {
+            abandonAuth();
+            replyError(ctx, Replies.INVALID_UTF8);
+            return true;
+        }
         if (mode == Mode.AUTH_RESPONSE) {
             authStep(ctx, authExchange.respond(line));
         } else {
             runCommand(ctx, in, line);
         }
         return true;
+    }
+
+    /**
+     * Decodes a line as UTF-8 (RFC 6531 allows UTF-8 in addresses); returns null when it is not
+     * valid UTF-8, so a malformed sequence can never turn into a character the parsers accept.
+     */
+    private static String decodeLine(ByteBuf in, int start, int length) {
+        boolean ascii = in.forEachByte(start, length, b -> b >= 0) < 0;
+        if (ascii) {
+            return in.toString(start, length, StandardCharsets.US_ASCII);
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(in.nioBuffer(start, length))
+                    .toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return null;
+        }
     }
 
     private void abandonAuth() {
@@ -323,13 +349,19 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
         lines.add("PIPELINING");
         lines.add("SIZE " + context.listener().maxMessageSize());
         lines.add("8BITMIME");
+        lines.add("SMTPUTF8");
         lines.add("CHUNKING");
+        lines.add("DSN");
         lines.add("ENHANCEDSTATUSCODES");
         if (context.offersStartTls() && state.tlsProtocol == null) {
             lines.add("STARTTLS");
         }
         if (authAdvertised()) {
             lines.add("AUTH PLAIN LOGIN");
+        }
+        if (state.tlsProtocol != null) {
+            // RFC 8689 section 4: REQUIRETLS is offered only inside TLS.
+            lines.add("REQUIRETLS");
         }
         reply(ctx, new SmtpReply(250, null, lines));
     }
@@ -350,7 +382,7 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
         }
         PathArgument path;
         try {
-            path = PathArgument.parse(argument, "FROM", true);
+            path = PathArgument.parse(argument, "FROM", true, true);
         } catch (PathArgument.SyntaxException e) {
             replyError(ctx, SmtpReply.of(501, "5.1.7", "Bad sender address syntax: " + e.getMessage()));
             return;
@@ -358,13 +390,20 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
         MailParameters parameters;
         try {
             parameters = MailParameters.parse(path.parameters(), state.extended,
-                    context.offersAuth() && state.tlsProtocol != null, context.listener().maxMessageSize());
+                    context.offersAuth() && state.tlsProtocol != null, state.tlsProtocol != null,
+                    context.listener().maxMessageSize());
         } catch (MailParameters.Rejected e) {
             replyError(ctx, e.reply);
             return;
         }
+        if (!parameters.smtpUtf8() && !isAscii(path.address())) {
+            replyError(ctx, Replies.UTF8_REQUIRED);
+            return;
+        }
         state.reversePath = path.address();
         state.eightBitMime = parameters.eightBitMime();
+        state.options = new TransactionOptions(parameters.smtpUtf8(), parameters.requireTls(), parameters.dsnReturn(),
+                parameters.envelopeId());
         reply(ctx, Replies.SENDER_OK);
     }
 
@@ -375,14 +414,19 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
         }
         PathArgument path;
         try {
-            path = PathArgument.parse(argument, "TO", false);
+            path = PathArgument.parse(argument, "TO", false, state.options.smtpUtf8());
+        } catch (PathArgument.Utf8RequiredException e) {
+            replyError(ctx, Replies.UTF8_REQUIRED);
+            return;
         } catch (PathArgument.SyntaxException e) {
             replyError(ctx, SmtpReply.of(501, "5.1.3", "Bad recipient address syntax: " + e.getMessage()));
             return;
         }
-        if (!path.parameters().isEmpty()) {
-            String first = path.parameters().keySet().iterator().next();
-            replyError(ctx, SmtpReply.of(555, "5.5.4", "Unsupported RCPT parameter " + first));
+        DsnRequest dsn;
+        try {
+            dsn = RcptParameters.parse(path.parameters());
+        } catch (MailParameters.Rejected e) {
+            replyError(ctx, e.reply);
             return;
         }
         if (state.recipients.size() >= context.listener().maxRecipients()) {
@@ -397,6 +441,7 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
         }
         state.relayGrant = grant;
         state.recipients.add(path.address());
+        state.dsnRequests.add(dsn);
         reply(ctx, Replies.RECIPIENT_OK);
     }
 
@@ -477,7 +522,8 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
             writer = context.spool().newMessage();
             state.writer = writer;
             byte[] header = ReceivedHeader.build(state.heloName, clientAddress, context.hostname(), state.extended,
-                    state.tlsProtocol, state.tlsCipher, state.authenticatedUser != null, writer.id().value(),
+                    state.tlsProtocol, state.tlsCipher, state.authenticatedUser != null, state.options.smtpUtf8(),
+                    writer.id().value(),
                     state.recipients, ZonedDateTime.now(context.clock()));
             writer.write(header, 0, header.length);
             if (context.listener().processedHeader() != null) {
@@ -588,7 +634,8 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
         MessageWriter writer = state.writer;
         state.writer = null;
         DraftMessage draft = new DraftMessage(state.reversePath, state.recipients, state.eightBitMime,
-                clientAddress, state.heloName, context.listener().name(), state.tlsProtocol);
+                clientAddress, state.heloName, context.listener().name(), state.tlsProtocol, state.options,
+                state.dsnRequests);
         state.resetTransaction();
         mode = Mode.WAITING;
         ctx.channel().config().setAutoRead(false);
@@ -864,6 +911,10 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
             log.info("session={} peer={} closed after {} errors", sessionId, peer, state.errors);
             closeWith(ctx, Replies.TOO_MANY_ERRORS);
         }
+    }
+
+    private static boolean isAscii(String text) {
+        return text.chars().allMatch(c -> c < 0x80);
     }
 
     /** Turns a policy reply line such as {@code 554 5.7.1 text} into a reply, defaulting safely. */

@@ -50,7 +50,7 @@ class SmtpAuthTest {
         assertThat(client.command("EHLO app.test")).doesNotContain("AUTH");
         client.command("STARTTLS");
         client.startTls();
-        assertThat(client.command("EHLO app.test")).contains("250 AUTH PLAIN LOGIN\r\n");
+        assertThat(client.command("EHLO app.test")).contains("250-AUTH PLAIN LOGIN\r\n");
         return client;
     }
 
