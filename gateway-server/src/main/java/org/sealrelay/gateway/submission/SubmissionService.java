@@ -135,11 +135,14 @@ public final class SubmissionService {
             return CompletableFuture.completedFuture(new SubmissionResult.Rejected(POLICY_FAILED));
         }
         List<EnvelopeRecipient> recipients = new ArrayList<>(draft.recipients().size());
+        boolean hold = false;
         for (int i = 0; i < decisions.size(); i++) {
             String recipient = draft.recipients().get(i);
             Decision decision = decisions.get(i);
             logDecision(writer, recipient, decision);
-            if (decision.verdict() != Verdict.ACCEPT) {
+            // A hold is accepted and kept in the queue's hold state until an administrator acts.
+            hold |= decision.verdict() == Verdict.HOLD;
+            if (decision.verdict() == Verdict.REJECT || decision.verdict() == Verdict.DEFER) {
                 log.info("queueId={} client={} message not accepted because of rcpt={}: {}", writer.id(),
                         draft.clientAddress(), Redact.address(recipient), decision.reply());
                 writer.abort();
@@ -147,7 +150,7 @@ public final class SubmissionService {
             }
             recipients.add(EnvelopeRecipient.pending(recipient, decision.plan(), draft.dsnRequests().get(i)));
         }
-        return commit(draft, writer, recipients);
+        return commit(draft, writer, recipients, hold);
     }
 
     /**
@@ -170,9 +173,9 @@ public final class SubmissionService {
     }
 
     private CompletableFuture<SubmissionResult> commit(DraftMessage draft, MessageWriter writer,
-            List<EnvelopeRecipient> recipients) {
+            List<EnvelopeRecipient> recipients, boolean hold) {
         Envelope envelope = new Envelope(writer.id(), draft.reversePath(), recipients, draft.eightBitMime(),
-                draft.clientAddress(), draft.clientHelo(), clock.instant(), writer.size(), false, false,
+                draft.clientAddress(), draft.clientHelo(), clock.instant(), writer.size(), hold, false,
                 draft.options());
         CompletableFuture<Void> commit;
         try {
@@ -187,8 +190,9 @@ public final class SubmissionService {
                 writer.abort();
                 return new SubmissionResult.Rejected(isDiskFull(failure) ? DISK_FULL : STORAGE_FAILED);
             }
-            log.info("queueId={} client={} from={} nrcpt={} size={} queued", envelope.id(), draft.clientAddress(),
-                    Redact.address(envelope.reversePath()), recipients.size(), envelope.sizeOctets());
+            log.info("queueId={} client={} from={} nrcpt={} size={} queued{}", envelope.id(), draft.clientAddress(),
+                    Redact.address(envelope.reversePath()), recipients.size(), envelope.sizeOctets(),
+                    hold ? " on hold for review" : "");
             queueManager.enqueue(envelope);
             return new SubmissionResult.Queued(envelope.id());
         });

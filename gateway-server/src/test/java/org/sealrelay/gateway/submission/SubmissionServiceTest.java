@@ -109,13 +109,15 @@ class SubmissionServiceTest {
     }
 
     @Test
-    void holdIsAnsweredWithItsTemporaryReply() throws Exception {
+    void holdIsQueuedOnHold() throws Exception {
         SubmissionService service = service(RulesParser.parse("p.yaml", RULES));
 
         SubmissionResult result = await(service.submit(draft("a@b.example"), written("Subject: please review\r\n\r\nx\r\n")));
 
-        assertThat(result).isEqualTo(new SubmissionResult.Rejected("451 4.7.0 Message held for review; try again later"));
-        assertThat(queueManager.size()).isZero();
+        assertThat(result).isInstanceOf(SubmissionResult.Queued.class);
+        org.sealrelay.gateway.spool.QueueId id = ((SubmissionResult.Queued) result).id();
+        assertThat(queueManager.find(id).held()).isTrue();
+        assertThat(spool.recover()).singleElement().satisfies(envelope -> assertThat(envelope.held()).isTrue());
     }
 
     @Test
