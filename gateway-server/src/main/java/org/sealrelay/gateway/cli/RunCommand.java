@@ -48,6 +48,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             spec.commandLine().getErr().println("sealrelay: " + e.getMessage());
             return EXIT_IO;
         }
+        installReloadSignal(gateway);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stop requested");
@@ -56,5 +57,25 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         }, "shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /**
+     * Rereads the policy file on SIGHUP, as MTAs do for their configuration; an invalid file is
+     * logged and the rules in force stay.
+     */
+    private static void installReloadSignal(Gateway gateway) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+                try {
+                    log.info("SIGHUP: policy reloaded, {} rule(s) in force", gateway.reloadPolicy());
+                } catch (org.sealrelay.policy.rules.PolicyFileException e) {
+                    log.error("SIGHUP: policy reload failed, the previous rules stay in force: {}", e.getMessage());
+                } catch (IllegalStateException e) {
+                    log.info("SIGHUP ignored: {}", e.getMessage());
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            log.warn("cannot handle SIGHUP on this platform, so the policy reloads only on restart: {}", e.getMessage());
+        }
     }
 }
