@@ -392,8 +392,16 @@ public final class QueueManager implements AutoCloseable {
                     case DEFERRED -> RecipientStatus.PENDING;
                 };
                 String reply = result.getValue().reply();
-                entry.envelope = entry.envelope.withRecipient(recipient.afterAttempt(status, reply, outcome.nextHop()));
+                EnvelopeRecipient updated = recipient.afterAttempt(status, reply, outcome.nextHop());
                 logRecipient(entry.envelope.id(), recipient, status, outcome, reply);
+                if (status == RecipientStatus.PENDING && isTlsUnavailable(reply) && updated.hasNextStep()) {
+                    updated = updated.withNextStep();
+                    entry.fallbackDue = true;
+                    log.info("queueId={} to={} plan step {} cannot be met ({}); falling back to {}", entry.envelope.id(),
+                            Redact.address(recipient.address()), recipient.currentStep(), Redact.text(reply),
+                            updated.currentStep());
+                }
+                entry.envelope = entry.envelope.withRecipient(updated);
             }
             entry.groupsInFlight--;
             if (entry.groupsInFlight == 0) {
@@ -435,6 +443,12 @@ public final class QueueManager implements AutoCloseable {
             return;
         }
 
+        if (entry.fallbackDue) {
+            // The next plan step is a different method or level, not a retry of the same one.
+            entry.fallbackDue = false;
+            submitAttempt(id);
+            return;
+        }
         warnOfDelay(entry);
         entry.deferrals++;
         Duration delay = retrySchedule.delayAfter(entry.deferrals);
@@ -566,11 +580,32 @@ public final class QueueManager implements AutoCloseable {
                 outcome.nextHop().isEmpty() ? "none" : outcome.nextHop(), tls, state, Redact.text(reply));
     }
 
+    /**
+     * Returns the TLS level of the recipient's current plan step, raised to {@code verify} for
+     * a REQUIRETLS message (RFC 8689 section 5 asks for a validated certificate at every hop).
+     */
+    static TlsLevel requiredLevel(Envelope envelope, EnvelopeRecipient recipient) {
+        TlsLevel level = recipient.currentStep().tlsLevel();
+        if (envelope.options().requireTls() && !level.verifiesPeer()) {
+            return TlsLevel.VERIFY;
+        }
+        return level;
+    }
+
+    /**
+     * Whether a deferral means the step's TLS requirement cannot be met: the delivery agent
+     * reports STARTTLS missing and failed or unverified handshakes with enhanced code 4.7.5.
+     */
+    static boolean isTlsUnavailable(String reply) {
+        String text = reply.startsWith("4") && reply.length() > 4 && reply.charAt(3) == ' ' ? reply.substring(4) : reply;
+        return text.startsWith("4.7.5");
+    }
+
     private static Map<GroupKey, List<String>> groupPending(Envelope envelope) {
         Map<GroupKey, List<String>> groups = new LinkedHashMap<>();
         for (EnvelopeRecipient recipient : envelope.recipients()) {
             if (recipient.status() == RecipientStatus.PENDING) {
-                GroupKey key = new GroupKey(recipient.domain(), recipient.plan().first().tlsLevel());
+                GroupKey key = new GroupKey(recipient.domain(), requiredLevel(envelope, recipient));
                 groups.computeIfAbsent(key, ignored -> new ArrayList<>()).add(recipient.address());
             }
         }
@@ -621,6 +656,8 @@ public final class QueueManager implements AutoCloseable {
         int groupsInFlight;
         int deferrals;
         boolean deleted;
+        /** Set when a recipient moved to the next plan step, which is tried at once, without backoff. */
+        boolean fallbackDue;
         java.util.concurrent.ScheduledFuture<?> retry;
 
         Entry(Envelope envelope) {

@@ -135,6 +135,7 @@ final class EnvelopeCodec {
             writeString(out, condition.name());
         }
         writeString(out, recipient.dsn().originalRecipient());
+        out.writeInt(recipient.planStep());
     }
 
     private static EnvelopeRecipient readRecipient(DataInputStream in, int maxCount, int version)
@@ -167,8 +168,12 @@ final class EnvelopeCodec {
             }
             dsn = new DsnRequest(notify, readString(in));
         }
+        int planStep = version >= 3 ? in.readInt() : 0;
+        if (planStep < 0 || planStep >= steps.size()) {
+            throw new IOException("plan step " + planStep + " is out of range 0.." + (steps.size() - 1));
+        }
         return new EnvelopeRecipient(address, new DeliveryPlan(steps), status, attempts, lastReply, remoteMta,
-                notified, dsn);
+                notified, dsn, planStep);
     }
 
     private static void writeString(DataOutputStream out, String value) throws IOException {

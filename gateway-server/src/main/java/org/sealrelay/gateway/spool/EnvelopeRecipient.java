@@ -2,6 +2,7 @@ package org.sealrelay.gateway.spool;
 
 import java.util.Objects;
 import org.sealrelay.policy.DeliveryPlan;
+import org.sealrelay.policy.PlanStep;
 
 /**
  * One recipient with its delivery plan and state.
@@ -16,12 +17,17 @@ import org.sealrelay.policy.DeliveryPlan;
  * @param notified whether the delivery status notification for this recipient's failure is
  *     durable in the spool, or none is due (null reverse-path); meaningful only when FAILED
  * @param dsn the client's NOTIFY and ORCPT parameters for this recipient
+ * @param planStep index of the plan step in use; it moves on when a step's requirement (such as
+ *     the TLS level) cannot be met, and never back
  */
 public record EnvelopeRecipient(
         String address, DeliveryPlan plan, RecipientStatus status, int attempts, String lastReply,
-        String remoteMta, boolean notified, DsnRequest dsn) {
+        String remoteMta, boolean notified, DsnRequest dsn, int planStep) {
     public EnvelopeRecipient {
         Objects.requireNonNull(dsn, "dsn");
+        if (plan != null && (planStep < 0 || planStep >= plan.steps().size())) {
+            throw new IllegalArgumentException("plan step " + planStep + " is outside the plan " + plan + " of " + address);
+        }
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(plan, "plan");
         Objects.requireNonNull(status, "status");
@@ -32,13 +38,19 @@ public record EnvelopeRecipient(
     /** Creates a recipient without a known next hop and without a notification. */
     public EnvelopeRecipient(String address, DeliveryPlan plan, RecipientStatus status, int attempts,
             String lastReply) {
-        this(address, plan, status, attempts, lastReply, "", false, DsnRequest.DEFAULT);
+        this(address, plan, status, attempts, lastReply, "", false, DsnRequest.DEFAULT, 0);
+    }
+
+    /** Creates a recipient at the first step of its plan. */
+    public EnvelopeRecipient(String address, DeliveryPlan plan, RecipientStatus status, int attempts,
+            String lastReply, String remoteMta, boolean notified, DsnRequest dsn) {
+        this(address, plan, status, attempts, lastReply, remoteMta, notified, dsn, 0);
     }
 
     /** Creates a recipient without DSN parameters. */
     public EnvelopeRecipient(String address, DeliveryPlan plan, RecipientStatus status, int attempts,
             String lastReply, String remoteMta, boolean notified) {
-        this(address, plan, status, attempts, lastReply, remoteMta, notified, DsnRequest.DEFAULT);
+        this(address, plan, status, attempts, lastReply, remoteMta, notified, DsnRequest.DEFAULT, 0);
     }
 
     /** Returns a recipient that has not been tried yet, with the client's DSN parameters. */
@@ -53,7 +65,7 @@ public record EnvelopeRecipient(
 
     /** Returns this recipient after an attempt with the given outcome and next hop. */
     public EnvelopeRecipient afterAttempt(RecipientStatus newStatus, String reply, String nextHop) {
-        return new EnvelopeRecipient(address, plan, newStatus, attempts + 1, reply, nextHop, false, dsn);
+        return new EnvelopeRecipient(address, plan, newStatus, attempts + 1, reply, nextHop, false, dsn, planStep);
     }
 
     /** Returns this recipient after an attempt with the given outcome, without a next hop. */
@@ -63,12 +75,27 @@ public record EnvelopeRecipient(
 
     /** Returns this recipient failed for good without a new attempt, such as after expiry or an administrator's bounce. */
     public EnvelopeRecipient failedWith(String reason) {
-        return new EnvelopeRecipient(address, plan, RecipientStatus.FAILED, attempts, reason, remoteMta, false, dsn);
+        return new EnvelopeRecipient(address, plan, RecipientStatus.FAILED, attempts, reason, remoteMta, false, dsn, planStep);
     }
 
     /** Returns this recipient marked as covered by a durable delivery status notification. */
     public EnvelopeRecipient asNotified() {
-        return new EnvelopeRecipient(address, plan, status, attempts, lastReply, remoteMta, true, dsn);
+        return new EnvelopeRecipient(address, plan, status, attempts, lastReply, remoteMta, true, dsn, planStep);
+    }
+
+    /** Returns the plan step in use. */
+    public PlanStep currentStep() {
+        return plan.steps().get(planStep);
+    }
+
+    /** Whether the plan has a step after the one in use. */
+    public boolean hasNextStep() {
+        return planStep + 1 < plan.steps().size();
+    }
+
+    /** Returns this recipient moved to the next step of its plan. */
+    public EnvelopeRecipient withNextStep() {
+        return new EnvelopeRecipient(address, plan, status, attempts, lastReply, remoteMta, notified, dsn, planStep + 1);
     }
 
     /** Returns the domain part of the address, lower-cased. */
