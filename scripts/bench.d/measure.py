@@ -111,6 +111,8 @@ def memory_kib(root, descendants):
 def run(args):
     if read_stat(args.pid) is None:
         sys.exit(f"measure: server process {args.pid} is not running")
+    with open("/proc/loadavg") as f:
+        load_before = f.read().split()[0]
     baseline = sink_count(args.sink_output)
     target = baseline + args.count
     peak_rss, peak_pss = memory_kib(args.pid, args.descendants)
@@ -160,6 +162,7 @@ def run(args):
         "cpu_seconds_per_1000": round((cpu_after - cpu_before) / CLOCK_TICKS / max(delivered, 1) * 1000, 3),
         "peak_rss_mib": round(peak_rss / 1024, 1),
         "peak_pss_mib": round(peak_pss / 1024, 1),
+        "load_average_1min_at_start": float(load_before),
         "source_exit": source.returncode,
         "source_errors": source_errors.decode("utf-8", "replace").strip().splitlines()[-3:],
     }
