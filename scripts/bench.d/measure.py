@@ -221,6 +221,10 @@ def summarize(args):
               f"{r['delivered']} of {r['count']} delivered in {r['seconds']} s; "
               f"smtp-source exit {r['source_exit']} {r['source_errors']}")
     print("values: median (min-max) over complete runs; ratio = SealRelay median / Postfix median")
+    loads = [r["load_average_1min_at_start"] for r in runs if "load_average_1min_at_start" in r]
+    if loads:
+        print(f"1-minute load average at the start of the runs: {min(loads):g} to {max(loads):g} "
+              f"on {os.cpu_count()} CPUs (other processes on the machine count too)")
     return 0
 
 
