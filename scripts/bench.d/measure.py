@@ -15,7 +15,7 @@ The clock starts just before smtp-source is started and stops when the sink's me
 reaches the target, so a message counts only once the next hop has received it.
 
 CPU time is utime + stime from /proc/PID/stat. With --descendants (Postfix) it is summed over
-the master and its live child processes, plus the master's cutime + cstime, which holds the CPU
+the master and its live child processes, plus the master's cutime + cstime, which contains the CPU
 time of children that exited and were reaped during the run. Memory is sampled every 0.5 s:
 the peak sum of VmRSS, which counts shared pages once per process, and the peak sum of PSS from
 smaps_rollup, which splits shared pages between the processes that map them.
