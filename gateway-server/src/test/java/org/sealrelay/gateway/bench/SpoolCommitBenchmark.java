@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Queue;
 import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -25,6 +27,7 @@ import org.sealrelay.gateway.spool.Envelope;
 import org.sealrelay.gateway.spool.EnvelopeRecipient;
 import org.sealrelay.gateway.spool.FileSpool;
 import org.sealrelay.gateway.spool.MessageWriter;
+import org.sealrelay.gateway.spool.QueueId;
 import org.sealrelay.policy.DeliveryPlan;
 import org.sealrelay.policy.TlsLevel;
 
@@ -36,7 +39,9 @@ import org.sealrelay.policy.TlsLevel;
  *
  * <p>The spool lives in a fresh directory under {@code java.io.tmpdir} (override with
  * {@code -Djava.io.tmpdir=DIR} to measure another disk) and is deleted after each trial. The
- * fsync cost dominates, so the figures depend on the file system and device, not on the CPU.
+ * messages of an iteration are removed after it, outside the measurement, so that a fast disk
+ * does not fill up with gigabytes of 100 KiB messages. The fsync cost dominates, so the figures
+ * depend on the file system and device, not on the CPU.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -49,6 +54,7 @@ public class SpoolCommitBenchmark {
     private Path directory;
     private FileSpool spool;
     private byte[] content;
+    private final Queue<QueueId> committed = new ConcurrentLinkedQueue<>();
 
     @Setup(Level.Trial)
     public void openSpool() throws IOException {
@@ -57,6 +63,14 @@ public class SpoolCommitBenchmark {
         spool.recover();
         content = new byte[size];
         new Random(42).nextBytes(content);
+    }
+
+    @TearDown(Level.Iteration)
+    public void removeCommitted() throws IOException {
+        QueueId id;
+        while ((id = committed.poll()) != null) {
+            spool.remove(id);
+        }
     }
 
     @TearDown(Level.Trial)
@@ -91,6 +105,7 @@ public class SpoolCommitBenchmark {
                 List.of(EnvelopeRecipient.pending("recipient@bench.example", DeliveryPlan.relay(TlsLevel.NONE))),
                 false, "127.0.0.1", "client.bench.example", Instant.now(), content.length);
         writer.commit(envelope).get(30, TimeUnit.SECONDS);
+        committed.add(writer.id());
         return writer.id();
     }
 }
