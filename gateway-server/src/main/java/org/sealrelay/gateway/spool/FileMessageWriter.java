@@ -6,10 +6,9 @@ import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -23,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * and fsync the envelope file, rename the content into {@code queue/}, fsync that directory,
  * rename the envelope, fsync the directory again. The envelope goes last and behind its own
  * directory fsync, so after any crash an envelope in {@code queue/} always has its content, and a
- * content file without an envelope was never acknowledged.
+ * content file without an envelope was never acknowledged. The file fsyncs run on the calling
+ * commit thread; the renames and directory fsyncs run in a {@link GroupCommitter} batch shared
+ * with concurrent commits, and the commit thread waits for that batch.
  */
 final class FileMessageWriter implements MessageWriter {
     private static final Logger log = LoggerFactory.getLogger(FileMessageWriter.class);
@@ -34,6 +35,7 @@ final class FileMessageWriter implements MessageWriter {
     private final SpoolDirectories directories;
     private final SpoolKeys keys;
     private final Executor commitExecutor;
+    private final GroupCommitter groupCommitter;
     private final Path incomingContent;
     private final Path incomingEnvelope;
     private final Path queuedContent;
@@ -45,11 +47,12 @@ final class FileMessageWriter implements MessageWriter {
     private IOException writeFailure;
 
     private FileMessageWriter(QueueId id, SpoolDirectories directories, SpoolKeys keys, Executor commitExecutor,
-            FileChannel contentChannel, ChunkedCipherOutputStream content) {
+            GroupCommitter groupCommitter, FileChannel contentChannel, ChunkedCipherOutputStream content) {
         this.id = id;
         this.directories = directories;
         this.keys = keys;
         this.commitExecutor = commitExecutor;
+        this.groupCommitter = groupCommitter;
         this.incomingContent = directories.incoming().resolve(SpoolDirectories.contentName(id));
         this.incomingEnvelope = directories.incoming().resolve(SpoolDirectories.envelopeName(id));
         this.queuedContent = directories.queue().resolve(SpoolDirectories.contentName(id));
@@ -59,8 +62,8 @@ final class FileMessageWriter implements MessageWriter {
     }
 
     /** Creates the content file in {@code incoming/} under a fresh queue id and writes its header. */
-    static FileMessageWriter create(SpoolDirectories directories, SpoolKeys keys, Executor commitExecutor)
-            throws IOException {
+    static FileMessageWriter create(SpoolDirectories directories, SpoolKeys keys, Executor commitExecutor,
+            GroupCommitter groupCommitter) throws IOException {
         QueueId id = QueueId.generate();
         Path file = directories.incoming().resolve(SpoolDirectories.contentName(id));
         FileChannel channel = SpoolDirectories.createPrivateFile(file);
@@ -68,7 +71,7 @@ final class FileMessageWriter implements MessageWriter {
             ChunkedCipherOutputStream content = new ChunkedCipherOutputStream(
                     Channels.newOutputStream(channel), keys.current(), FileRole.CONTENT, id);
             log.debug("{}: receiving content", id);
-            return new FileMessageWriter(id, directories, keys, commitExecutor, channel, content);
+            return new FileMessageWriter(id, directories, keys, commitExecutor, groupCommitter, channel, content);
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel, e);
             EnvelopeFiles.deleteQuietly(file, e);
@@ -182,10 +185,20 @@ final class FileMessageWriter implements MessageWriter {
         contentChannel.force(true);
         contentChannel.close();
         EnvelopeFiles.write(incomingEnvelope, envelope, keys);
-        Files.move(incomingContent, queuedContent, StandardCopyOption.ATOMIC_MOVE);
-        SpoolDirectories.fsyncDirectory(directories.queue());
-        Files.move(incomingEnvelope, queuedEnvelope, StandardCopyOption.ATOMIC_MOVE);
-        SpoolDirectories.fsyncDirectory(directories.queue());
+        // join() and not get(): an interrupt must not let fail() delete files while the batch
+        // may still rename them.
+        try {
+            groupCommitter.publish(incomingContent, queuedContent, incomingEnvelope, queuedEnvelope).join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IOException("group commit of message " + id + " failed", cause);
+        }
     }
 
     // Removes every file of the message, envelope first so a crash midway leaves at most

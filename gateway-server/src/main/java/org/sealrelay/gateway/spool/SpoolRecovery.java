@@ -58,7 +58,7 @@ final class SpoolRecovery {
         for (QueueId id : contentIds) {
             if (!envelopeIds.contains(id)) {
                 Files.deleteIfExists(queue.resolve(SpoolDirectories.contentName(id)));
-                log.info("{}: removed content that was never committed", id);
+                log.info("{}: removed content without an envelope (never committed, or removed just before a crash)", id);
                 removedAny = true;
             }
         }

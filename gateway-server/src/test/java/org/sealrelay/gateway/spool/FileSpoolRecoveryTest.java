@@ -53,6 +53,22 @@ class FileSpoolRecoveryTest {
     }
 
     @Test
+    void recoverRemovesContentOfRemovedMessage() throws Exception {
+        // remove() does not fsync the content's deletion, so a crash may bring the file back.
+        QueueId id = SpoolTestData.commit(spool, new byte[] {1}, "a@example.org");
+        Path content = queue().resolve(id + ".msg");
+        byte[] sealed = Files.readAllBytes(content);
+        spool.remove(id);
+        Files.write(content, sealed);
+        spool.close();
+
+        spool = FileSpool.open(config());
+
+        assertThat(spool.recover()).isEmpty();
+        assertThat(FileSpoolTest.filesUnder(root())).isEmpty();
+    }
+
+    @Test
     void recoverRemovesUnfinishedEnvelopeUpdate() throws Exception {
         QueueId id = SpoolTestData.commit(spool, new byte[] {1}, "a@example.org");
         Files.write(queue().resolve(id + ".env.tmp"), new byte[] {1, 2, 3});
