@@ -51,7 +51,7 @@ public class DataReaderBenchmark {
     @Benchmark
     public long unstuffMessage() {
         data.readerIndex(0);
-        DataReader reader = new DataReader(new DiscardingWriter(), 0, Long.MAX_VALUE);
+        DataReader reader = new DataReader(new DiscardingWriter(), 0, Long.MAX_VALUE, true, 100, null);
         if (reader.read(data) != DataReader.Progress.COMPLETE) {
             throw new IllegalStateException("end of data not found");
         }
@@ -76,6 +76,11 @@ public class DataReaderBenchmark {
         @Override
         public long size() {
             return written;
+        }
+
+        @Override
+        public java.io.InputStream openWritten() {
+            throw new UnsupportedOperationException("the benchmark never reads back");
         }
 
         @Override
