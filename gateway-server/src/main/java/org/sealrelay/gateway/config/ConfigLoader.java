@@ -123,7 +123,7 @@ public final class ConfigLoader {
 
     static ListenerConfig defaultListener() {
         return new ListenerConfig("smtp", HostAndPort.parse(DEFAULT_LISTEN, 25), ListenerConfig.TlsMode.STARTTLS,
-                false, List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128")), null, null, null, null,
+                false, List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128")), List.of(), null, null, null, null,
                 DEFAULT_MAX_MESSAGE_SIZE,
                 DEFAULT_MAX_RECIPIENTS, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
                 DEFAULT_MAX_ERRORS, DEFAULT_MAX_HOPS, DEFAULT_INBOUND_COMMAND_TIMEOUT, DEFAULT_INBOUND_DATA_TIMEOUT);
@@ -144,6 +144,12 @@ public final class ConfigLoader {
             }
             ListenerConfig.TlsMode tlsMode = tlsMode(node);
             boolean proxyProtocol = node.bool("proxy-protocol", false);
+            List<String> acceptedDomains = node.strings("accepted-domains", List.of());
+            for (String domain : acceptedDomains) {
+                if (!domain.matches("[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+")) {
+                    throw node.invalid("accepted-domains", "invalid domain '" + domain + "': expected a name such as hospital.example");
+                }
+            }
             String credentials = node.string("credentials-file", null);
             ListenerConfig.ClientCertificates clientCertificates = clientCertificates(node.child("client-certificates"));
             ListenerConfig.TenantBinding tenant = tenant(node.child("tenant"));
@@ -159,7 +165,7 @@ public final class ConfigLoader {
             Duration dataTimeout = node.duration("data-timeout", DEFAULT_INBOUND_DATA_TIMEOUT);
             node.rejectUnknownKeys();
             try {
-                listeners.add(new ListenerConfig(name, address, tlsMode, proxyProtocol, relayNetworks,
+                listeners.add(new ListenerConfig(name, address, tlsMode, proxyProtocol, relayNetworks, acceptedDomains,
                         credentials == null ? null : Path.of(credentials), clientCertificates, tenant, processedHeader,
                         maxSize, maxRecipients, maxConnections,
                         maxPerClient, maxErrors, maxHops, commandTimeout, dataTimeout));

@@ -15,6 +15,9 @@ import java.util.Objects;
  *     that names the real client; only for listeners behind a load balancer
  * @param relayNetworks clients allowed to relay without authenticating; everyone else gets
  *     554 5.7.1 at RCPT unless authenticated
+ * @param acceptedDomains recipient domains (and their subdomains) this gateway accepts mail
+ *     for from any client, as the inbound gateway of those domains; mail to other domains
+ *     needs relay access
  * @param credentialsFile SMTP AUTH users and password hashes; null offers no AUTH
  * @param clientCertificates TLS client certificates that grant relay access; null requests none
  * @param tenant header that must name an allowed tenant before mail relayed by network or
@@ -39,6 +42,7 @@ public record ListenerConfig(
         TlsMode tlsMode,
         boolean proxyProtocol,
         List<Cidr> relayNetworks,
+        List<String> acceptedDomains,
         Path credentialsFile,
         ClientCertificates clientCertificates,
         TenantBinding tenant,
@@ -103,6 +107,7 @@ public record ListenerConfig(
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(tlsMode, "tlsMode");
         relayNetworks = List.copyOf(relayNetworks);
+        acceptedDomains = acceptedDomains.stream().map(domain -> domain.toLowerCase(java.util.Locale.ROOT)).toList();
         Objects.requireNonNull(commandTimeout, "commandTimeout");
         Objects.requireNonNull(dataTimeout, "dataTimeout");
         if (maxMessageSize < 1024) {
@@ -117,6 +122,17 @@ public record ListenerConfig(
             throw new IllegalArgumentException("processed-header '" + processedHeader
                     + "' is not a header field: expected Name: value in printable ASCII");
         }
+    }
+
+    /** Whether mail to this domain is accepted from any client. */
+    public boolean acceptsDomain(String domain) {
+        String lower = domain.toLowerCase(java.util.Locale.ROOT);
+        for (String accepted : acceptedDomains) {
+            if (lower.equals(accepted) || lower.endsWith("." + accepted)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void requireAtLeast(String setting, int value, int minimum) {

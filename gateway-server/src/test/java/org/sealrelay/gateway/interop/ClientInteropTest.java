@@ -109,4 +109,33 @@ class ClientInteropTest {
         assertThat(delivered).contains("Subject: Rendez-vous =?utf-8?q?confirm=C3=A9?=\r\n");
         assertThat(nextHop.received().get(0).overTls()).isTrue();
     }
+
+    @Test
+    void pythonSmtplibWithSmtpUtf8Addresses() throws Exception {
+        Path python = ExternalTool.require("python3");
+        Path script = directory.resolve("send_utf8.py");
+        Files.writeString(script, """
+                import smtplib, ssl, sys
+                from email.message import EmailMessage
+                message = EmailMessage()
+                message["From"] = "r\u00e9ception@clinique.example"
+                message["To"] = "m\u00fcller@praxis-m\u00fcnchen.example"
+                message["Subject"] = "Termin"
+                message.set_content("Ihr Termin ist best\u00e4tigt.")
+                context = ssl.create_default_context()
+                context.check_hostname = False
+                context.verify_mode = ssl.CERT_NONE
+                with smtplib.SMTP(sys.argv[1], int(sys.argv[2]), local_hostname="python.test", timeout=30) as smtp:
+                    smtp.starttls(context=context)
+                    smtp.ehlo("python.test")
+                    print("smtputf8 offered:", smtp.has_extn("smtputf8"))
+                    refused = smtp.send_message(message)
+                    print("refused:", refused)
+                """, StandardCharsets.UTF_8);
+        ExternalTool.Result result = ExternalTool.run(List.of(python.toString(), script.toString(),
+                address.getHostString(), String.valueOf(address.getPort())), directory, 60);
+
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(result.output()).contains("smtputf8 offered: True").contains("refused: {}");
+    }
 }

@@ -16,7 +16,9 @@ final class SessionState {
     enum RelayGrant {
         AUTHENTICATED,
         CERTIFICATE,
-        NETWORK
+        NETWORK,
+        /** Not a relay: every recipient so far is in an accepted domain. */
+        ACCEPTED_DOMAIN
     }
 
     /** Connection scope. */
@@ -31,8 +33,8 @@ final class SessionState {
 
     /** Transaction scope. */
     String reversePath;
-    /** Why relay was allowed for this transaction's recipients. */
-    RelayGrant relayGrant;
+    /** Why each accepted recipient of this transaction was allowed. */
+    final java.util.EnumSet<RelayGrant> relayGrants = java.util.EnumSet.noneOf(RelayGrant.class);
     boolean eightBitMime;
     TransactionOptions options = TransactionOptions.NONE;
     final List<String> recipients = new ArrayList<>();
@@ -50,7 +52,7 @@ final class SessionState {
     /** Clears the transaction scope, discarding any partly written message. */
     void resetTransaction() {
         reversePath = null;
-        relayGrant = null;
+        relayGrants.clear();
         eightBitMime = false;
         options = TransactionOptions.NONE;
         recipients.clear();

@@ -433,13 +433,15 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
             replyError(ctx, Replies.TOO_MANY_RECIPIENTS);
             return;
         }
-        SessionState.RelayGrant grant = relayGrant();
+        // Mail to an accepted domain is inbound mail, not relay, whoever sends it.
+        SessionState.RelayGrant grant = context.listener().acceptsDomain(domainOf(path.address()))
+                ? SessionState.RelayGrant.ACCEPTED_DOMAIN : relayGrant();
         if (grant == null) {
             log.info("session={} peer={} relay denied for {}", sessionId, peer, Redact.address(path.address()));
             replyError(ctx, Replies.RELAY_DENIED);
             return;
         }
-        state.relayGrant = grant;
+        state.relayGrants.add(grant);
         state.recipients.add(path.address());
         state.dsnRequests.add(dsn);
         reply(ctx, Replies.RECIPIENT_OK);
@@ -467,7 +469,9 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
      */
     private SmtpReply checkTenant(DataReader reader) {
         ListenerConfig.TenantBinding tenant = context.listener().tenant();
-        if (tenant == null || state.relayGrant == SessionState.RelayGrant.AUTHENTICATED) {
+        // Only relay that rests on a shared network or certificate needs the tenant to match.
+        if (tenant == null || !(state.relayGrants.contains(SessionState.RelayGrant.NETWORK)
+                || state.relayGrants.contains(SessionState.RelayGrant.CERTIFICATE))) {
             return null;
         }
         List<String> values = reader.capturedValues();
@@ -911,6 +915,11 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
             log.info("session={} peer={} closed after {} errors", sessionId, peer, state.errors);
             closeWith(ctx, Replies.TOO_MANY_ERRORS);
         }
+    }
+
+    private static String domainOf(String address) {
+        int at = address.lastIndexOf('@');
+        return at < 0 ? "" : address.substring(at + 1);
     }
 
     private static boolean isAscii(String text) {

@@ -164,6 +164,45 @@ class SmtpListenerModesTest {
     }
 
     @Test
+    void acceptedDomainNeedsNoRelayAccess() throws Exception {
+        InetSocketAddress address = startWith("""
+                relay-networks: [192.0.2.0/24]
+                    accepted-domains: [hospital.example]
+                    tenant:
+                      allowed-ids: [tenant-a]""");
+        try (SmtpTestClient client = new SmtpTestClient(address)) {
+            client.readReply();
+            client.command("EHLO mx.sender.example");
+            client.command("MAIL FROM:<lab@lab.example>");
+            assertThat(client.command("RCPT TO:<doctor@hospital.example>")).isEqualTo("250 2.1.5 Recipient ok\r\n");
+            assertThat(client.command("RCPT TO:<ward@mail.hospital.example>")).isEqualTo("250 2.1.5 Recipient ok\r\n");
+            assertThat(client.command("RCPT TO:<someone@elsewhere.example>")).isEqualTo("554 5.7.1 Relay access denied\r\n");
+            client.command("DATA");
+            client.sendRaw("Subject: inbound, no tenant header\r\n\r\nx\r\n.\r\n");
+            assertThat(client.readReply()).startsWith("250 2.0.0 Ok: queued as ");
+        }
+    }
+
+    @Test
+    void relayedRecipientStillNeedsTenant() throws Exception {
+        InetSocketAddress address = startWith("""
+                relay-networks: [127.0.0.0/8]
+                    accepted-domains: [hospital.example]
+                    tenant:
+                      allowed-ids: [tenant-a]""");
+        try (SmtpTestClient client = new SmtpTestClient(address)) {
+            client.readReply();
+            client.command("EHLO relay.test");
+            client.command("MAIL FROM:<a@hospital.example>");
+            client.command("RCPT TO:<doctor@hospital.example>");
+            client.command("RCPT TO:<patient@mail.example>");
+            client.command("DATA");
+            client.sendRaw("Subject: mixed\r\n\r\nx\r\n.\r\n");
+            assertThat(client.readReply()).startsWith("550 5.7.1 ");
+        }
+    }
+
+    @Test
     void idleClientTimesOut() throws Exception {
         InetSocketAddress address = startWith("relay-networks: [127.0.0.0/8]\n    command-timeout: 1s\n    data-timeout: 2s");
         try (SmtpTestClient client = new SmtpTestClient(address)) {
