@@ -278,7 +278,9 @@ public final class ConfigLoader {
                     node.duration("max-retry-delay", DEFAULT_MAX_RETRY),
                     node.duration("max-lifetime", DEFAULT_MAX_LIFETIME),
                     node.integer("max-concurrent-deliveries", DEFAULT_CONCURRENT_DELIVERIES, 1, 10_000),
-                    node.duration("delay-warning-time", Duration.ZERO));
+                    node.duration("delay-warning-time", Duration.ZERO),
+                    node.integer("max-concurrent-per-destination", QueueConfig.DEFAULT_CONCURRENT_PER_DESTINATION, 1,
+                            10_000));
         } catch (IllegalArgumentException e) {
             throw node.invalid("max-retry-delay", e.getMessage());
         }

@@ -12,13 +12,18 @@ import java.util.Objects;
  * @param maxConcurrentDeliveries delivery attempts in flight at once, over all destinations
  * @param delayWarning time in the queue after which the sender gets one delay notice; zero
  *     sends none
+ * @param maxConcurrentPerDestination delivery attempts in flight at once to one recipient domain
  */
 public record QueueConfig(
         Duration initialRetryDelay,
         Duration maxRetryDelay,
         Duration maxLifetime,
         int maxConcurrentDeliveries,
-        Duration delayWarning) {
+        Duration delayWarning,
+        int maxConcurrentPerDestination) {
+    /** Postfix's default_destination_concurrency_limit. */
+    public static final int DEFAULT_CONCURRENT_PER_DESTINATION = 20;
+
     public QueueConfig {
         Objects.requireNonNull(initialRetryDelay, "initialRetryDelay");
         Objects.requireNonNull(maxRetryDelay, "maxRetryDelay");
@@ -34,6 +39,10 @@ public record QueueConfig(
         if (delayWarning.isNegative()) {
             throw new IllegalArgumentException("delay warning time must not be negative, got " + delayWarning);
         }
+        if (maxConcurrentPerDestination < 1) {
+            throw new IllegalArgumentException("max concurrent deliveries per destination must be at least 1, got "
+                    + maxConcurrentPerDestination);
+        }
         if (maxConcurrentDeliveries < 1) {
             throw new IllegalArgumentException("max concurrent deliveries must be at least 1, got " + maxConcurrentDeliveries);
         }
@@ -42,6 +51,14 @@ public record QueueConfig(
     /** Creates settings without delay notices. */
     public QueueConfig(Duration initialRetryDelay, Duration maxRetryDelay, Duration maxLifetime,
             int maxConcurrentDeliveries) {
-        this(initialRetryDelay, maxRetryDelay, maxLifetime, maxConcurrentDeliveries, Duration.ZERO);
+        this(initialRetryDelay, maxRetryDelay, maxLifetime, maxConcurrentDeliveries, Duration.ZERO,
+                DEFAULT_CONCURRENT_PER_DESTINATION);
+    }
+
+    /** Creates settings with the default limit per destination. */
+    public QueueConfig(Duration initialRetryDelay, Duration maxRetryDelay, Duration maxLifetime,
+            int maxConcurrentDeliveries, Duration delayWarning) {
+        this(initialRetryDelay, maxRetryDelay, maxLifetime, maxConcurrentDeliveries, delayWarning,
+                DEFAULT_CONCURRENT_PER_DESTINATION);
     }
 }

@@ -67,6 +67,7 @@ public final class QueueManager implements AutoCloseable {
     private final Clock clock;
     private final RetrySchedule retrySchedule;
     private final Semaphore deliverySlots;
+    private final DestinationSlots destinationSlots;
     private final Map<QueueId, Entry> entries = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
     private final ExecutorService io;
@@ -83,6 +84,7 @@ public final class QueueManager implements AutoCloseable {
         this.deliverySlots = new Semaphore(config.maxConcurrentDeliveries());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("queue-scheduler"));
         this.io = Executors.newFixedThreadPool(4, daemonThreads("queue-io"));
+        this.destinationSlots = new DestinationSlots(config.maxConcurrentPerDestination(), io);
     }
 
     /** Queues a newly committed message for immediate delivery. */
@@ -336,7 +338,12 @@ public final class QueueManager implements AutoCloseable {
             entry.groupsInFlight = groups.size();
         }
         for (Map.Entry<GroupKey, List<String>> group : groups.entrySet()) {
-            startDelivery(entry, envelope, group.getKey(), group.getValue());
+            GroupKey key = group.getKey();
+            try {
+                destinationSlots.submit(key.domain(), () -> startDelivery(entry, envelope, key, group.getValue()));
+            } catch (RejectedExecutionException e) {
+                log.debug("queueId={} delivery to {} not started: queue manager is stopping", id, key.domain());
+            }
         }
     }
 
@@ -348,6 +355,7 @@ public final class QueueManager implements AutoCloseable {
             deliverySlots.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            destinationSlots.release(key.domain());
             recordOutcome(entry, DeliveryOutcome.all(recipients, RecipientOutcome.Result.DEFERRED,
                     "4.3.2 queue manager stopping", ""));
             return;
@@ -362,6 +370,12 @@ public final class QueueManager implements AutoCloseable {
         }
         delivery.whenComplete((outcome, failure) -> {
             deliverySlots.release();
+            try {
+                destinationSlots.release(key.domain());
+            } catch (RejectedExecutionException e) {
+                log.debug("queueId={} waiting deliveries to {} dropped: queue manager is stopping", envelope.id(),
+                        key.domain());
+            }
             DeliveryOutcome result = outcome;
             if (failure != null) {
                 log.error("queueId={} delivery agent broke its contract and failed exceptionally", envelope.id(), failure);
