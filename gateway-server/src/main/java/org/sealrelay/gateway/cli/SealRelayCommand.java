@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "Secure SMTP gateway for mail that carries protected health information.",
-        subcommands = {RunCommand.class, QueueCommand.class, PolicyCommand.class, KeysCommand.class,
+        subcommands = {RunCommand.class, QueueCommand.class, PolicyCommand.class, KeysCommand.class, SpoolCommand.class,
             PasswdCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class SealRelayCommand implements Runnable {
     @CommandLine.Spec
