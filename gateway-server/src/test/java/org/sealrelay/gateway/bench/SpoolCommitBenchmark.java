@@ -95,6 +95,18 @@ public class SpoolCommitBenchmark {
         return commitOne();
     }
 
+    @Benchmark
+    @Threads(20)
+    public Object appendAndCommit20Threads() throws Exception {
+        return commitOne();
+    }
+
+    @Benchmark
+    @Threads(200)
+    public Object appendAndCommit200Threads() throws Exception {
+        return commitOne();
+    }
+
     private Object commitOne() throws Exception {
         MessageWriter writer = spool.newMessage();
         // Slices of 16 KiB, the size DataReader hands to the writer.
