@@ -9,7 +9,8 @@ import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
  * decided it.
  *
  * @param hosts host names with ports, most preferred first; empty when {@code failure} is set
- * @param viaSmartHost whether the hosts are the configured smart host rather than MX hosts
+ * @param viaSmartHost whether the one host is fixed (the smart host or an {@code smtp:[host]}
+ *     transport) rather than found in MX records, so its addresses come from the JDK resolver
  * @param implicitMx whether the only host is the domain itself because it has no MX records
  * @param failure the result for every recipient when no host can be tried, or null
  * @param failureReason the enhanced status code and text for {@code failure}, or null

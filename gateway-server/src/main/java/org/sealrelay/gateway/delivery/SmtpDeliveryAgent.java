@@ -57,6 +57,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
     static final int MAX_CONNECTIONS = 5;
 
     private final DeliveryConfig config;
+    private final DeliveryEnvironment environment;
     private final EventLoopGroup group;
     private final boolean ownsGroup;
     private final NextHopSelector selector;
@@ -80,16 +81,27 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
      * @throws IllegalArgumentException when the trust file or a DNS server is invalid
      */
     public SmtpDeliveryAgent(DeliveryConfig config, EventLoopGroup group) {
-        this(config, group, false);
+        this(config, group, false, DeliveryEnvironment.fromConfig(config));
     }
 
     private SmtpDeliveryAgent(DeliveryConfig config, EventLoopGroup group, boolean ownsGroup) {
+        this(config, group, ownsGroup, DeliveryEnvironment.fromConfig(config));
+    }
+
+    /** Creates an agent with its own NIO event loop group on a replaced environment, for tests. */
+    SmtpDeliveryAgent(DeliveryConfig config, DeliveryEnvironment environment) {
+        this(config, new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory()), true, environment);
+    }
+
+    private SmtpDeliveryAgent(
+            DeliveryConfig config, EventLoopGroup group, boolean ownsGroup, DeliveryEnvironment environment) {
         this.config = config;
         this.group = group;
         this.ownsGroup = ownsGroup;
+        this.environment = environment;
         this.tlsContexts = TlsClientContexts.create(config.trustFile());
-        this.mxResolver = MxResolver.forServers(config.dnsServers());
-        this.selector = new NextHopSelector(config.smartHost(), mxResolver);
+        this.mxResolver = new MxResolver(environment.dnsResolver());
+        this.selector = new NextHopSelector(new TransportTable(config.transports(), config.smartHost()), mxResolver);
         this.smartHostLookups = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "sealrelay-smarthost-lookup");
             thread.setDaemon(true);
@@ -204,7 +216,8 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
                 return done(finish());
             }
             connections++;
-            NextHop hop = NextHop.of(host.host(), addresses.get(addressIndex), host.port());
+            int port = route.viaSmartHost() || environment.mxPortOverride() == 0 ? host.port() : environment.mxPortOverride();
+            NextHop hop = NextHop.of(host.host(), addresses.get(addressIndex), port);
             return runSession(request, sendable, hop).thenCompose(session -> {
                 lastSession = session;
                 lastNextHop = hop.label();

@@ -1,0 +1,54 @@
+package org.sealrelay.gateway.delivery;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.sealrelay.gateway.config.DeliveryConfig;
+import org.sealrelay.gateway.config.HostAndPort;
+import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.SimpleResolver;
+
+/**
+ * What the agent reaches outside itself: the DNS resolver that MX, address, TLSA and TXT lookups
+ * go through, and the port that MX hosts are dialled on. Production builds it from the
+ * configuration; tests substitute an in-memory resolver and a loopback port.
+ *
+ * @param dnsResolver the upstream resolver; DNSSEC validation wraps it for the {@code dane} level
+ * @param mxPortOverride port for MX hosts instead of 25, or 0 to keep the route's port
+ */
+record DeliveryEnvironment(Resolver dnsResolver, int mxPortOverride) {
+    DeliveryEnvironment {
+        Objects.requireNonNull(dnsResolver, "dnsResolver");
+        if (mxPortOverride < 0 || mxPortOverride > 65535) {
+            throw new IllegalArgumentException("invalid MX port override " + mxPortOverride + ": expected 0 to 65535");
+        }
+    }
+
+    /**
+     * Builds the production environment: the configured DNS servers, or the system resolvers
+     * when none are configured.
+     *
+     * @throws IllegalArgumentException when a server is neither an IP literal nor a resolvable name
+     */
+    static DeliveryEnvironment fromConfig(DeliveryConfig config) {
+        return new DeliveryEnvironment(resolverFor(config.dnsServers()), 0);
+    }
+
+    private static Resolver resolverFor(List<HostAndPort> servers) {
+        if (servers.isEmpty()) {
+            return new ExtendedResolver();
+        }
+        List<Resolver> resolvers = new ArrayList<>();
+        for (HostAndPort server : servers) {
+            InetSocketAddress address = new InetSocketAddress(server.host(), server.port());
+            if (address.isUnresolved()) {
+                throw new IllegalArgumentException(
+                        "invalid DNS server '" + server + "': host not found; use an IP address");
+            }
+            resolvers.add(new SimpleResolver(address));
+        }
+        return new ExtendedResolver(resolvers);
+    }
+}
