@@ -252,6 +252,11 @@ public final class ConfigLoader {
             }
         }
         String trustAnchor = node.string("dnssec-trust-anchor", null);
+        TlsLevel fallbackLevel = tlsLevel(node, "fallback-tls-level", node.string("fallback-tls-level", "encrypt"));
+        if (fallbackLevel == TlsLevel.DANE || fallbackLevel == TlsLevel.MTA_STS) {
+            throw node.invalid("fallback-tls-level", "invalid value '" + fallbackLevel
+                    + "': expected none, may, encrypt or verify, because it applies where DANE and MTA-STS do not");
+        }
         Set<String> daneExempt = new LinkedHashSet<>();
         for (String domain : node.strings("dane-exempt", List.of())) {
             daneExempt.add(domainKey(domain));
@@ -262,7 +267,7 @@ public final class ConfigLoader {
                 node.duration("command-timeout", DEFAULT_OUTBOUND_COMMAND_TIMEOUT),
                 node.duration("data-timeout", DEFAULT_OUTBOUND_DATA_TIMEOUT),
                 dnsServers, transports, trustAnchor == null ? null : Path.of(trustAnchor), daneExempt,
-                node.bool("mta-sts", true));
+                node.bool("mta-sts", true), fallbackLevel);
         node.rejectUnknownKeys();
         return delivery;
     }

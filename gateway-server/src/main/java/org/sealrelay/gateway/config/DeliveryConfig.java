@@ -32,6 +32,9 @@ import org.sealrelay.policy.TlsLevel;
  * @param mtaSts whether MTA-STS policies (RFC 8461) are looked up and applied for domains at
  *     {@code may}, {@code encrypt}, {@code verify} and {@code dane}; the {@code mta-sts} level
  *     always looks them up
+ * @param fallbackTlsLevel level for a domain at {@code dane} whose MX or TLSA records are not
+ *     DNSSEC-secure, or at {@code dane} or {@code mta-sts} without a policy of either kind; one
+ *     of {@code none}, {@code may}, {@code encrypt} or {@code verify}
  */
 public record DeliveryConfig(
         String heloName,
@@ -46,7 +49,8 @@ public record DeliveryConfig(
         Map<String, Transport> transports,
         Path dnssecTrustAnchor,
         Set<String> daneExempt,
-        boolean mtaSts) {
+        boolean mtaSts,
+        TlsLevel fallbackTlsLevel) {
     public DeliveryConfig {
         Objects.requireNonNull(heloName, "heloName");
         Objects.requireNonNull(defaultTlsLevel, "defaultTlsLevel");
@@ -57,9 +61,17 @@ public record DeliveryConfig(
         dnsServers = java.util.List.copyOf(dnsServers);
         transports = Map.copyOf(transports);
         daneExempt = Set.copyOf(daneExempt);
+        Objects.requireNonNull(fallbackTlsLevel, "fallbackTlsLevel");
+        if (fallbackTlsLevel == TlsLevel.DANE || fallbackTlsLevel == TlsLevel.MTA_STS) {
+            throw new IllegalArgumentException("invalid fallback TLS level '" + fallbackTlsLevel
+                    + "': expected none, may, encrypt or verify");
+        }
     }
 
-    /** Creates settings without transports, DNSSEC trust anchor or DANE exemptions, and with MTA-STS on. */
+    /**
+     * Creates settings without transports, DNSSEC trust anchor or DANE exemptions, with MTA-STS
+     * on and {@code encrypt} as the fallback level.
+     */
     public DeliveryConfig(
             String heloName,
             HostAndPort smartHost,
@@ -71,6 +83,6 @@ public record DeliveryConfig(
             Duration dataTimeout,
             List<HostAndPort> dnsServers) {
         this(heloName, smartHost, defaultTlsLevel, tlsLevels, trustFile, connectTimeout, commandTimeout, dataTimeout,
-                dnsServers, Map.of(), null, Set.of(), true);
+                dnsServers, Map.of(), null, Set.of(), true, TlsLevel.ENCRYPT);
     }
 }

@@ -17,8 +17,10 @@ import org.xbill.DNS.SimpleResolver;
  *
  * @param dnsResolver the upstream resolver; DNSSEC validation wraps it for the {@code dane} level
  * @param mxPortOverride port for MX hosts instead of 25, or 0 to keep the route's port
+ * @param dnssecTrustAnchor DS or DNSKEY records in zone file format for the DNSSEC validator, or
+ *     null for none
  */
-record DeliveryEnvironment(Resolver dnsResolver, int mxPortOverride) {
+record DeliveryEnvironment(Resolver dnsResolver, int mxPortOverride, java.nio.file.Path dnssecTrustAnchor) {
     DeliveryEnvironment {
         Objects.requireNonNull(dnsResolver, "dnsResolver");
         if (mxPortOverride < 0 || mxPortOverride > 65535) {
@@ -33,7 +35,7 @@ record DeliveryEnvironment(Resolver dnsResolver, int mxPortOverride) {
      * @throws IllegalArgumentException when a server is neither an IP literal nor a resolvable name
      */
     static DeliveryEnvironment fromConfig(DeliveryConfig config) {
-        return new DeliveryEnvironment(resolverFor(config.dnsServers()), 0);
+        return new DeliveryEnvironment(resolverFor(config.dnsServers()), 0, config.dnssecTrustAnchor());
     }
 
     private static Resolver resolverFor(List<HostAndPort> servers) {

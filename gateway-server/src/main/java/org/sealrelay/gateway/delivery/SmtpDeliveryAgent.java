@@ -22,10 +22,12 @@ import java.util.concurrent.TimeUnit;
 import org.sealrelay.gateway.config.DeliveryConfig;
 import org.sealrelay.gateway.config.HostAndPort;
 import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
+import org.sealrelay.gateway.dns.DnssecResolver;
 import org.sealrelay.gateway.dns.HostLookupException;
 import org.sealrelay.gateway.dns.MxResolver;
 import org.sealrelay.gateway.transport.Transports;
 import org.sealrelay.gateway.logging.Redact;
+import org.sealrelay.policy.TlsLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +65,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
     private final NextHopSelector selector;
     private final MxResolver mxResolver;
     private final TlsClientContexts tlsContexts;
+    private final DanePlanner danePlanner;
     private final ExecutorService smartHostLookups;
 
     /**
@@ -101,6 +104,8 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
         this.environment = environment;
         this.tlsContexts = TlsClientContexts.create(config.trustFile());
         this.mxResolver = new MxResolver(environment.dnsResolver());
+        this.danePlanner = new DanePlanner(
+                DnssecResolver.create(environment.dnsResolver(), environment.dnssecTrustAnchor()), tlsContexts);
         this.selector = new NextHopSelector(new TransportTable(config.transports(), config.smartHost()), mxResolver);
         this.smartHostLookups = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "sealrelay-smarthost-lookup");
@@ -148,6 +153,8 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
         private String lastNextHop = "";
         private Result lastFailure = Result.DEFERRED;
         private String lastFailureReason = "4.4.3 no next hop was tried";
+        private HopTls plainTls;
+        private HopTls lastTls;
 
         Attempt(DeliveryRequest request) {
             this.request = request;
@@ -169,7 +176,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
             if (sendable.isEmpty()) {
                 return done(new DeliveryOutcome(invalidRecipients, "", null, null, false));
             }
-            return selector.select(request.domain()).thenCompose(route -> {
+            return selectRoute().thenCompose(route -> {
                 if (route.isFailure()) {
                     log.info("queueId={} domain={} no next hop: {}", request.queueId(), request.domain(), Redact.text(route.failureReason()));
                     lastFailure = route.failure();
@@ -180,20 +187,55 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
             });
         }
 
+        /**
+         * Resolves the request's level into the requirement for hosts without DANE and picks the
+         * route: through the DNSSEC validator at {@code dane}, the plain selector otherwise.
+         */
+        private CompletableFuture<Route> selectRoute() {
+            TlsLevel level = request.tlsLevel();
+            if (level == TlsLevel.DANE && DomainSets.covers(config.daneExempt(), request.domain())) {
+                log.warn("queueId={} domain={} is exempt from DANE by delivery.dane-exempt; ignoring its TLSA records"
+                        + " and using level {}", request.queueId(), request.domain(), config.fallbackTlsLevel());
+                level = config.fallbackTlsLevel();
+            }
+            if (level == TlsLevel.DANE || level == TlsLevel.MTA_STS) {
+                plainTls = HopTls.of(config.fallbackTlsLevel(), tlsContexts);
+            } else {
+                plainTls = HopTls.of(level, tlsContexts);
+            }
+            if (level == TlsLevel.DANE) {
+                return danePlanner.route(request, selector.transportFor(request.domain()));
+            }
+            return selector.select(request.domain());
+        }
+
         private CompletableFuture<DeliveryOutcome> tryHost(Route route, int hostIndex) {
             if (hostIndex >= route.hosts().size() || connections >= MAX_CONNECTIONS) {
                 return done(finish());
             }
             HostAndPort host = route.hosts().get(hostIndex);
-            return addressesOf(host.host(), route.viaSmartHost())
-                    .handle((addresses, error) -> {
+            return planHost(route, host)
+                    .handle((plan, error) -> {
                         if (error != null) {
                             onLookupFailure(route, host, error);
                             return tryHost(route, hostIndex + 1);
                         }
-                        return tryAddress(route, hostIndex, host, addresses, 0);
+                        if (plan.deferReason() != null) {
+                            lastFailure = Result.DEFERRED;
+                            lastFailureReason = plan.deferReason();
+                            log.warn("queueId={} host={} skipped: {}", request.queueId(), host, plan.deferReason());
+                            return tryHost(route, hostIndex + 1);
+                        }
+                        return tryAddress(route, hostIndex, host, plan, 0);
                     })
                     .thenCompose(next -> next);
+        }
+
+        private CompletableFuture<HostPlan> planHost(Route route, HostAndPort host) {
+            if (route.dane()) {
+                return danePlanner.host(request, host, plainTls);
+            }
+            return addressesOf(host.host(), route.viaSmartHost()).thenApply(addresses -> HostPlan.ready(addresses, plainTls));
         }
 
         private void onLookupFailure(Route route, HostAndPort host, Throwable error) {
@@ -208,7 +250,8 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
         }
 
         private CompletableFuture<DeliveryOutcome> tryAddress(
-                Route route, int hostIndex, HostAndPort host, List<InetAddress> addresses, int addressIndex) {
+                Route route, int hostIndex, HostAndPort host, HostPlan plan, int addressIndex) {
+            List<InetAddress> addresses = plan.addresses();
             if (addressIndex >= addresses.size()) {
                 return tryHost(route, hostIndex + 1);
             }
@@ -218,15 +261,16 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
             connections++;
             int port = route.viaSmartHost() || environment.mxPortOverride() == 0 ? host.port() : environment.mxPortOverride();
             NextHop hop = NextHop.of(host.host(), addresses.get(addressIndex), port);
-            return runSession(request, sendable, hop).thenCompose(session -> {
+            return runSession(request, sendable, hop, plan.tls()).thenCompose(session -> {
                 lastSession = session;
                 lastNextHop = hop.label();
+                lastTls = plan.tls();
                 if (!session.tryNextHost()) {
                     return done(finish());
                 }
                 log.info("queueId={} nextHop={} session ended before MAIL FROM, so another address may be tried: {}",
                         request.queueId(), hop, Redact.text(firstReply(session)));
-                return tryAddress(route, hostIndex, host, addresses, addressIndex + 1);
+                return tryAddress(route, hostIndex, host, plan, addressIndex + 1);
             });
         }
 
@@ -260,9 +304,10 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
         }, smartHostLookups);
     }
 
-    private CompletableFuture<SessionResult> runSession(DeliveryRequest request, List<String> recipients, NextHop hop) {
+    private CompletableFuture<SessionResult> runSession(
+            DeliveryRequest request, List<String> recipients, NextHop hop, HopTls tls) {
         SmtpClientSession session = new SmtpClientSession(request, recipients, hop, config.heloName(),
-                config.commandTimeout(), config.dataTimeout(), tlsContexts);
+                config.commandTimeout(), config.dataTimeout(), tls);
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channel(Transports.channelClass(group))

@@ -73,6 +73,33 @@ final class TlsClientContexts {
         }
     }
 
+    /** Returns the context that accepts any certificate, for {@code may} and {@code encrypt}. */
+    SslContext unverified() {
+        return unverified;
+    }
+
+    /** Returns the PKIX context with the host name check, for {@code verify} and MTA-STS. */
+    SslContext verified() {
+        return verified;
+    }
+
+    /**
+     * Builds a context whose trust decision is {@code trustManager}'s alone, without the JDK's
+     * host name check, for DANE and for MTA-STS in testing mode.
+     */
+    static SslContext withTrustManager(javax.net.ssl.TrustManager trustManager) {
+        try {
+            return SslContextBuilder.forClient()
+                    .sslProvider(SslProvider.JDK)
+                    .protocols(PROTOCOLS)
+                    .trustManager(trustManager)
+                    .endpointIdentificationAlgorithm(null)
+                    .build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("failed to build a client TLS context: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * Returns a client handler for a STARTTLS at {@code level}. The peer host name is sent as SNI
      * and, at {@code verify}, must match the certificate.

@@ -128,7 +128,7 @@ class ConfigLoaderTest {
     void invalidTlsLevelNamesValueAndChoices() {
         assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "delivery:\n  default-tls-level: strict\n"))
                 .hasMessage("c.yaml:2:22: delivery.default-tls-level: invalid TLS level 'strict': "
-                        + "expected one of none, may, encrypt, verify");
+                        + "expected one of none, may, encrypt, verify, dane, mta-sts");
     }
 
     @Test

@@ -42,7 +42,7 @@ class TransportRoutingTest {
         try (RecordingSmtpServer server = new RecordingSmtpServer(null, Map.of())) {
             DeliveryConfig config = config(new HostAndPort("127.0.0.1", closedPort),
                     Map.of("example.org", Transport.parse("smtp:[127.0.0.1]:" + server.port())));
-            agent = new SmtpDeliveryAgent(config, new DeliveryEnvironment(new InMemoryResolver(), 0));
+            agent = new SmtpDeliveryAgent(config, new DeliveryEnvironment(new InMemoryResolver(), 0, null));
 
             DeliveryOutcome outcome = deliver("a@mail.example.org", "mail.example.org");
 
@@ -57,7 +57,7 @@ class TransportRoutingTest {
         try (RecordingSmtpServer server = new RecordingSmtpServer(null, Map.of())) {
             DeliveryConfig config = config(new HostAndPort("127.0.0.1", server.port()),
                     Map.of("example.org", Transport.parse("smtp:[127.0.0.1]:" + closedPort())));
-            agent = new SmtpDeliveryAgent(config, new DeliveryEnvironment(new InMemoryResolver(), 0));
+            agent = new SmtpDeliveryAgent(config, new DeliveryEnvironment(new InMemoryResolver(), 0, null));
 
             DeliveryOutcome outcome = deliver("a@other.example", "other.example");
 
@@ -73,7 +73,7 @@ class TransportRoutingTest {
                 .add(new ARecord(TestZone.name("mx.hub.test."), DClass.IN, 300, InetAddress.getLoopbackAddress()));
         try (RecordingSmtpServer server = new RecordingSmtpServer(null, Map.of())) {
             DeliveryConfig config = config(null, Map.of("example.org", Transport.parse("smtp:hub.test")));
-            agent = new SmtpDeliveryAgent(config, new DeliveryEnvironment(new InMemoryResolver(zone), server.port()));
+            agent = new SmtpDeliveryAgent(config, new DeliveryEnvironment(new InMemoryResolver(zone), server.port(), null));
 
             DeliveryOutcome outcome = deliver("a@example.org", "example.org");
 
@@ -90,7 +90,7 @@ class TransportRoutingTest {
         try (RecordingSmtpServer server = new RecordingSmtpServer(null, Map.of())) {
             DeliveryConfig config = config(new HostAndPort("127.0.0.1", closedPort()),
                     Map.of("clinic.test", Transport.MX));
-            agent = new SmtpDeliveryAgent(config, new DeliveryEnvironment(new InMemoryResolver(zone), server.port()));
+            agent = new SmtpDeliveryAgent(config, new DeliveryEnvironment(new InMemoryResolver(zone), server.port(), null));
 
             DeliveryOutcome outcome = deliver("a@clinic.test", "clinic.test");
 
@@ -108,7 +108,7 @@ class TransportRoutingTest {
 
     private static DeliveryConfig config(HostAndPort smartHost, Map<String, Transport> transports) {
         return new DeliveryConfig("relay.test", smartHost, TlsLevel.MAY, Map.of(), null, Duration.ofSeconds(5),
-                Duration.ofSeconds(10), Duration.ofSeconds(10), List.of(), transports, null, Set.of(), false);
+                Duration.ofSeconds(10), Duration.ofSeconds(10), List.of(), transports, null, Set.of(), false, TlsLevel.ENCRYPT);
     }
 
     /** Returns a loopback port with no listener, so that a connection to it fails at once. */

@@ -70,7 +70,7 @@ public final class InMemoryResolver implements Resolver {
             response.getHeader().setRcode(Rcode.NXDOMAIN);
             addRRset(response, zone.soa(), Section.AUTHORITY);
             addRRset(response, zone.coveringNsec(question.getName()), Section.AUTHORITY);
-            addRRset(response, zone.coveringNsec(wildcardOf(zone.origin())), Section.AUTHORITY);
+            addRRset(response, zone.coveringNsec(wildcardOf(zone.closestEncloser(question.getName()))), Section.AUTHORITY);
         }
         return CompletableFuture.completedFuture(response);
     }

@@ -129,6 +129,19 @@ public final class TestZone {
         return names.get(owner).get(Type.NSEC);
     }
 
+    /** Returns the longest ancestor of {@code name} that exists, possibly as an empty non-terminal. */
+    Name closestEncloser(Name name) {
+        for (int strip = 1; strip < name.labels(); strip++) {
+            Name ancestor = new Name(name, strip);
+            for (Name owner : names.keySet()) {
+                if (owner.subdomain(ancestor)) {
+                    return ancestor;
+                }
+            }
+        }
+        return origin;
+    }
+
     public static Name name(String text) {
         try {
             return Name.fromString(text.endsWith(".") ? text : text + ".");
