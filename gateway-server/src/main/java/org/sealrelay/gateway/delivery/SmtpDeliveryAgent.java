@@ -15,12 +15,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.sealrelay.gateway.config.DeliveryConfig;
 import org.sealrelay.gateway.config.HostAndPort;
+import org.sealrelay.gateway.config.Transport;
 import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
 import org.sealrelay.gateway.dns.DnssecResolver;
 import org.sealrelay.gateway.dns.HostLookupException;
@@ -58,6 +60,9 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
     /** Connections per attempt across all hosts; Postfix's smtp_mx_address_limit defaults to 5 too. */
     static final int MAX_CONNECTIONS = 5;
 
+    static final String MTA_STS_ENFORCE = "mta-sts enforce";
+    static final String MTA_STS_TESTING = "mta-sts testing";
+
     private final DeliveryConfig config;
     private final DeliveryEnvironment environment;
     private final EventLoopGroup group;
@@ -66,6 +71,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
     private final MxResolver mxResolver;
     private final TlsClientContexts tlsContexts;
     private final DanePlanner danePlanner;
+    private final MtaStsPolicies mtaStsPolicies;
     private final ExecutorService smartHostLookups;
 
     /**
@@ -104,8 +110,10 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
         this.environment = environment;
         this.tlsContexts = TlsClientContexts.create(config.trustFile());
         this.mxResolver = new MxResolver(environment.dnsResolver());
-        this.danePlanner = new DanePlanner(
-                DnssecResolver.create(environment.dnsResolver(), environment.dnssecTrustAnchor()), tlsContexts);
+        DnssecResolver dnssec = DnssecResolver.create(environment.dnsResolver(), environment.dnssecTrustAnchor());
+        this.danePlanner = new DanePlanner(dnssec, tlsContexts);
+        this.mtaStsPolicies = new MtaStsPolicies(dnssec, new MtaStsFetcher(tlsContexts.pkixContext(),
+                environment.mtaStsTimeout(), environment.mtaStsPolicyUris()));
         this.selector = new NextHopSelector(new TransportTable(config.transports(), config.smartHost()), mxResolver);
         this.smartHostLookups = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "sealrelay-smarthost-lookup");
@@ -154,6 +162,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
         private Result lastFailure = Result.DEFERRED;
         private String lastFailureReason = "4.4.3 no next hop was tried";
         private HopTls plainTls;
+        private MtaStsPolicy stsPolicy;
         private HopTls lastTls;
 
         Attempt(DeliveryRequest request) {
@@ -188,25 +197,78 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
         }
 
         /**
-         * Resolves the request's level into the requirement for hosts without DANE and picks the
-         * route: through the DNSSEC validator at {@code dane}, the plain selector otherwise.
+         * Resolves the request's level into the requirement for hosts without DANE, with the
+         * domain's MTA-STS policy where one applies, and picks the route: through the DNSSEC
+         * validator at {@code dane}, the plain selector otherwise.
          */
         private CompletableFuture<Route> selectRoute() {
-            TlsLevel level = request.tlsLevel();
-            if (level == TlsLevel.DANE && DomainSets.covers(config.daneExempt(), request.domain())) {
+            TlsLevel requested = request.tlsLevel();
+            if (requested == TlsLevel.DANE && DomainSets.covers(config.daneExempt(), request.domain())) {
                 log.warn("queueId={} domain={} is exempt from DANE by delivery.dane-exempt; ignoring its TLSA records"
                         + " and using level {}", request.queueId(), request.domain(), config.fallbackTlsLevel());
-                level = config.fallbackTlsLevel();
+                requested = config.fallbackTlsLevel();
             }
-            if (level == TlsLevel.DANE || level == TlsLevel.MTA_STS) {
-                plainTls = HopTls.of(config.fallbackTlsLevel(), tlsContexts);
-            } else {
-                plainTls = HopTls.of(level, tlsContexts);
+            TlsLevel level = requested;
+            Transport transport = selector.transportFor(request.domain());
+            return mtaStsPolicy(level, transport).thenCompose(policy -> {
+                plainTls = nonDaneTls(level, policy.orElse(null));
+                if (level == TlsLevel.DANE) {
+                    return danePlanner.route(request, transport);
+                }
+                return selector.select(request.domain());
+            });
+        }
+
+        /**
+         * Looks up the MTA-STS policy when it can apply: the route goes to the domain's own MX
+         * hosts, and the level is {@code mta-sts}, or MTA-STS is enabled and the level is one that
+         * a policy can tighten.
+         */
+        private CompletableFuture<Optional<MtaStsPolicy>> mtaStsPolicy(TlsLevel level, Transport transport) {
+            boolean tightenable = level != TlsLevel.NONE && config.mtaSts();
+            if (transport.kind() != Transport.Kind.MX || !(level == TlsLevel.MTA_STS || tightenable)) {
+                return CompletableFuture.completedFuture(Optional.empty());
             }
-            if (level == TlsLevel.DANE) {
-                return danePlanner.route(request, selector.transportFor(request.domain()));
+            return mtaStsPolicies.policyFor(request.domain(), request.queueId());
+        }
+
+        /** Returns the requirement for hosts where DANE does not apply. */
+        private HopTls nonDaneTls(TlsLevel level, MtaStsPolicy policy) {
+            boolean plainLevel = level != TlsLevel.DANE && level != TlsLevel.MTA_STS;
+            HopTls base = HopTls.of(plainLevel ? level : config.fallbackTlsLevel(), tlsContexts);
+            if (policy == null || policy.mode() == MtaStsPolicy.Mode.NONE) {
+                if (level == TlsLevel.MTA_STS) {
+                    log.info("queueId={} domain={} publishes no MTA-STS policy; using level {}",
+                            request.queueId(), request.domain(), base.policy());
+                }
+                return base;
             }
-            return selector.select(request.domain());
+            stsPolicy = policy;
+            if (policy.mode() == MtaStsPolicy.Mode.ENFORCE) {
+                // RFC 8461 section 4.2: PKIX validation with the MX host name, and never clear text.
+                return new HopTls(MTA_STS_ENFORCE, true, true, true, tlsContexts.verified());
+            }
+            if (base.verifiesPeer()) {
+                return base;
+            }
+            ReportingTrustManager reporting = new ReportingTrustManager(tlsContexts.pkixTrustManager(),
+                    failure -> log.warn("queueId={} domain={} MTA-STS testing mode: the certificate would fail the"
+                            + " policy, delivering anyway: {}", request.queueId(), request.domain(), failure.getMessage()));
+            return new HopTls(MTA_STS_TESTING, true, base.requiresTls(), false,
+                    TlsClientContexts.withTrustManager(reporting, "HTTPS"));
+        }
+
+        /** Returns whether the MTA-STS policy rules {@code host} out, logging the mismatch either way. */
+        private boolean rejectedByMtaSts(HopTls tls, HostAndPort host) {
+            if (stsPolicy == null || tls != plainTls || stsPolicy.allowsMx(host.host())) {
+                return false;
+            }
+            if (stsPolicy.mode() == MtaStsPolicy.Mode.ENFORCE) {
+                return true;
+            }
+            log.warn("queueId={} domain={} MTA-STS testing mode: MX host {} matches none of {}, delivering anyway",
+                    request.queueId(), request.domain(), host.host(), stsPolicy.mxPatterns());
+            return false;
         }
 
         private CompletableFuture<DeliveryOutcome> tryHost(Route route, int hostIndex) {
@@ -218,6 +280,13 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
                     .handle((plan, error) -> {
                         if (error != null) {
                             onLookupFailure(route, host, error);
+                            return tryHost(route, hostIndex + 1);
+                        }
+                        if (rejectedByMtaSts(plan.tls(), host)) {
+                            lastFailure = Result.DEFERRED;
+                            lastFailureReason = "4.7.5 MX host " + host.host() + " does not match the MTA-STS policy of "
+                                    + request.domain() + " (mx " + String.join(", ", stsPolicy.mxPatterns()) + ")";
+                            log.warn("queueId={} host={} skipped: {}", request.queueId(), host, lastFailureReason);
                             return tryHost(route, hostIndex + 1);
                         }
                         if (plan.deferReason() != null) {

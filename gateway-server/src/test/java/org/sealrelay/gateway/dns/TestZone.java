@@ -103,6 +103,12 @@ public final class TestZone {
         return this;
     }
 
+    /** Replaces the RRset of the record's name and type with this one record, in an unsigned zone. */
+    public TestZone replace(Record record) {
+        names.computeIfAbsent(record.getName(), key -> new TreeMap<>()).put(record.getType(), new RRset(record));
+        return this;
+    }
+
     /** Returns the trust anchor line for {@code ValidatingResolver.loadTrustAnchors}. */
     public InputStream trustAnchor() {
         return new ByteArrayInputStream((signingKey.toString() + "\n").getBytes(StandardCharsets.US_ASCII));
