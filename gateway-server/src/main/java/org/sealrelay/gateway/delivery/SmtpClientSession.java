@@ -89,6 +89,7 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
     private String tlsProtocol;
     private String tlsCipher;
     private boolean peerVerified;
+    private SessionResult.StartTlsOffer startTlsOffer = SessionResult.StartTlsOffer.UNKNOWN;
     private ScheduledFuture<?> replyTimer;
     private ChannelHandlerContext ctx;
 
@@ -181,6 +182,9 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
     }
 
     private void negotiateTls() {
+        startTlsOffer = extensions.has("STARTTLS")
+                ? SessionResult.StartTlsOffer.OFFERED
+                : SessionResult.StartTlsOffer.NOT_OFFERED;
         if (!tls.attemptsTls()) {
             startTransaction();
             return;
@@ -401,7 +405,8 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
         }
         stage = Stage.CLOSED;
         decideRemaining(Result.DEFERRED, "4.4.2 session with " + nextHop + " ended without a reply");
-        result.complete(new SessionResult(outcomes, !transactionStarted, tlsProtocol, tlsCipher, peerVerified));
+        result.complete(new SessionResult(
+                outcomes, !transactionStarted, tlsProtocol, tlsCipher, peerVerified, startTlsOffer));
         ctx.fireChannelInactive();
     }
 

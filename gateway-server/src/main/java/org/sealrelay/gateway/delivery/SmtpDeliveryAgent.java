@@ -11,6 +11,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,6 +73,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
     private final TlsClientContexts tlsContexts;
     private final DanePlanner danePlanner;
     private final MtaStsPolicies mtaStsPolicies;
+    private final CapabilityCache capabilities = new CapabilityCache();
     private final ExecutorService smartHostLookups;
 
     /**
@@ -151,6 +153,11 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
         }
     }
 
+    /** Returns what recent sessions showed about each destination domain. */
+    public DestinationCapabilityLookup capabilities() {
+        return capabilities;
+    }
+
     /** The state of one {@link #deliver} call as it walks the route. */
     private final class Attempt {
         private final DeliveryRequest request;
@@ -163,7 +170,6 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
         private String lastFailureReason = "4.4.3 no next hop was tried";
         private HopTls plainTls;
         private MtaStsPolicy stsPolicy;
-        private HopTls lastTls;
 
         Attempt(DeliveryRequest request) {
             this.request = request;
@@ -333,7 +339,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
             return runSession(request, sendable, hop, plan.tls()).thenCompose(session -> {
                 lastSession = session;
                 lastNextHop = hop.label();
-                lastTls = plan.tls();
+                recordCapabilities(session, hop, plan.tls());
                 if (!session.tryNextHost()) {
                     return done(finish());
                 }
@@ -341,6 +347,17 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
                         request.queueId(), hop, Redact.text(firstReply(session)));
                 return tryAddress(route, hostIndex, host, plan, addressIndex + 1);
             });
+        }
+
+        private void recordCapabilities(SessionResult session, NextHop hop, HopTls tls) {
+            if (session.startTls() == SessionResult.StartTlsOffer.UNKNOWN) {
+                return;
+            }
+            capabilities.record(new DestinationCapabilities(request.domain(), hop.label(),
+                    session.startTls() == SessionResult.StartTlsOffer.OFFERED,
+                    session.tlsProtocol() == null ? "" : session.tlsProtocol(),
+                    session.tlsCipher() == null ? "" : session.tlsCipher(),
+                    session.peerVerified(), tls.policy(), Instant.now()));
         }
 
         private DeliveryOutcome finish() {
@@ -400,7 +417,8 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
             for (String recipient : recipients) {
                 outcomes.put(recipient, new RecipientOutcome(Result.DEFERRED, reason));
             }
-            session.result().complete(new SessionResult(outcomes, true, null, null, false));
+            session.result().complete(new SessionResult(
+                    outcomes, true, null, null, false, SessionResult.StartTlsOffer.UNKNOWN));
         });
         return session.result();
     }

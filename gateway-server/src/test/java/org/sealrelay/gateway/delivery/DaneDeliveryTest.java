@@ -70,6 +70,11 @@ class DaneDeliveryTest {
             assertThat(outcome.peerVerified()).isTrue();
             assertThat(outcome.nextHop()).isEqualTo("mx.dane.test[127.0.0.1]:" + server.port());
             assertThat(server.messages()).hasSize(1);
+            DestinationCapabilities seen = agent.capabilities().lookup("DANE.test").orElseThrow();
+            assertThat(seen.policy()).isEqualTo("dane");
+            assertThat(seen.startTlsOffered()).isTrue();
+            assertThat(seen.peerVerified()).isTrue();
+            assertThat(seen.tlsProtocol()).isIn("TLSv1.2", "TLSv1.3");
         }
     }
 
@@ -174,6 +179,10 @@ class DaneDeliveryTest {
             assertThat(result.result()).isEqualTo(Result.DEFERRED);
             assertThat(result.reply()).isEqualTo("4.7.5 STARTTLS not offered by mx.plain.example[127.0.0.1]:"
                     + server.port());
+            DestinationCapabilities seen = agent.capabilities().lookup("plain.example").orElseThrow();
+            assertThat(seen.startTlsOffered()).isFalse();
+            assertThat(seen.policy()).isEqualTo("encrypt");
+            assertThat(seen.tlsProtocol()).isEmpty();
         }
     }
 
