@@ -96,6 +96,7 @@ class ConfigLoaderTest {
                   dnssec-trust-anchor: /etc/sealrelay/root.key
                   dane-exempt: [Broken.Example]
                   mta-sts: false
+                  fallback-tls-level: may
                 """);
 
         DeliveryConfig delivery = config.delivery();
@@ -107,6 +108,14 @@ class ConfigLoaderTest {
         assertThat(delivery.dnssecTrustAnchor()).isEqualTo(java.nio.file.Path.of("/etc/sealrelay/root.key"));
         assertThat(delivery.daneExempt()).containsExactly("broken.example");
         assertThat(delivery.mtaSts()).isFalse();
+        assertThat(delivery.fallbackTlsLevel()).isEqualTo(TlsLevel.MAY);
+    }
+
+    @Test
+    void fallbackLevelMustBePlain() {
+        assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "delivery:\n  fallback-tls-level: dane\n"))
+                .hasMessage("c.yaml:2:23: delivery.fallback-tls-level: invalid value 'dane': expected none, may,"
+                        + " encrypt or verify, because it applies where DANE and MTA-STS do not");
     }
 
     @Test
