@@ -235,6 +235,7 @@ public final class ConfigLoader {
             levels.put(entry.getKey(), tlsLevel(node, "tls-levels", entry.getValue()));
         }
         String trustFile = node.string("trust-file", null);
+
         List<HostAndPort> dnsServers = new ArrayList<>();
         for (String server : node.strings("dns-servers", List.of())) {
             try {
@@ -243,6 +244,7 @@ public final class ConfigLoader {
                 throw node.invalid("dns-servers", e.getMessage());
             }
         }
+
         Map<String, Transport> transports = new LinkedHashMap<>();
         for (Map.Entry<String, String> entry : node.stringMap("transports").entrySet()) {
             try {
@@ -251,16 +253,19 @@ public final class ConfigLoader {
                 throw node.invalid("transports", "domain " + entry.getKey() + ": " + e.getMessage());
             }
         }
+
         String trustAnchor = node.string("dnssec-trust-anchor", null);
         TlsLevel fallbackLevel = tlsLevel(node, "fallback-tls-level", node.string("fallback-tls-level", "encrypt"));
         if (fallbackLevel == TlsLevel.DANE || fallbackLevel == TlsLevel.MTA_STS) {
             throw node.invalid("fallback-tls-level", "invalid value '" + fallbackLevel
                     + "': expected none, may, encrypt or verify, because it applies where DANE and MTA-STS do not");
         }
+
         Set<String> daneExempt = new LinkedHashSet<>();
         for (String domain : node.strings("dane-exempt", List.of())) {
             daneExempt.add(domainKey(domain));
         }
+
         DeliveryConfig delivery = new DeliveryConfig(heloName, smartHost, defaultLevel, levels,
                 trustFile == null ? null : Path.of(trustFile),
                 node.duration("connect-timeout", DEFAULT_CONNECT_TIMEOUT),

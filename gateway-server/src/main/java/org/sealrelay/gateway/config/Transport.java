@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * How mail for a destination domain reaches its next hop, with Postfix's transport syntax.
+ * The route that mail for a destination domain takes to its next hop, in Postfix's transport syntax.
  *
  * <ul>
  *   <li>{@code mx}: the recipient domain's own MX hosts on port 25 ({@link Kind#MX}).

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 final class CapabilityCache implements DestinationCapabilityLookup {
     private static final Logger log = LoggerFactory.getLogger(CapabilityCache.class);
 
-    /** How long an observation stays; older facts say little about a domain's current servers. */
+    /** Retention of an observation, because older facts may describe servers that the domain has since replaced. */
     static final Duration RETENTION = Duration.ofDays(7);
 
     /** Upper bound on cached domains; an estimate of the destinations one gateway sends to. */

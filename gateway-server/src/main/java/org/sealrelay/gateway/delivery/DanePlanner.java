@@ -39,10 +39,12 @@ final class DanePlanner {
 
     private final DnssecResolver dnssec;
     private final TlsClientContexts contexts;
+    private final TlsReportCounters reports;
 
-    DanePlanner(DnssecResolver dnssec, TlsClientContexts contexts) {
+    DanePlanner(DnssecResolver dnssec, TlsClientContexts contexts, TlsReportCounters reports) {
         this.dnssec = dnssec;
         this.contexts = contexts;
+        this.reports = reports;
     }
 
     /** Returns the route for {@code request} under DANE; the future never completes exceptionally. */
@@ -57,6 +59,8 @@ final class DanePlanner {
                 String reason = "4.7.5 DNSSEC validation of the MX records of " + mxDomain + " failed: "
                         + answer.reason();
                 log.warn("queueId={} domain={} {}", request.queueId(), request.domain(), reason);
+                reports.failure(request.domain(), TlsReportCounters.PolicyType.TLSA,
+                        TlsReportCounters.FailureType.DNSSEC_INVALID);
                 yield Route.failed(Result.DEFERRED, reason);
             }
             case INSECURE -> {
@@ -92,6 +96,8 @@ final class DanePlanner {
         return dnssec.resolveAddresses(host.host()).thenCompose(addresses -> {
             switch (addresses.security()) {
                 case BOGUS, FAILED -> {
+                    reports.failure(request.domain(), TlsReportCounters.PolicyType.TLSA,
+                            TlsReportCounters.FailureType.DNSSEC_INVALID);
                     return done(HostPlan.deferred("4.7.5 DNSSEC validation of the addresses of " + host.host()
                             + " failed: " + addresses.reason()));
                 }
@@ -118,6 +124,8 @@ final class DanePlanner {
             DnssecResolver.TlsaAnswer tlsa, HopTls fallback) {
         String owner = "_" + host.port() + "._tcp." + host.host();
         if (tlsa.security() == Security.BOGUS || tlsa.security() == Security.FAILED) {
+            reports.failure(request.domain(), TlsReportCounters.PolicyType.TLSA,
+                    TlsReportCounters.FailureType.DNSSEC_INVALID);
             return HostPlan.deferred("4.7.5 DNSSEC validation of the TLSA records at " + owner + " failed: "
                     + tlsa.reason());
         }

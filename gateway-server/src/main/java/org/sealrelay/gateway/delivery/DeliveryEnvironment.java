@@ -11,7 +11,7 @@ import org.xbill.DNS.Resolver;
 import org.xbill.DNS.SimpleResolver;
 
 /**
- * What the agent reaches outside itself: the DNS resolver that MX, address, TLSA and TXT lookups
+ * The agent's outside dependencies: the DNS resolver that MX, address, TLSA and TXT lookups
  * go through, and the port that MX hosts are dialled on. Production builds it from the
  * configuration; tests substitute an in-memory resolver and a loopback port.
  *

@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * What the last SMTP session with a destination domain showed, for the policy engine to use as
- * recipient-capability facts.
+ * The TLS facts that the last SMTP session with a destination domain showed, for the policy
+ * engine to use as recipient-capability facts.
  *
  * @param domain the recipient domain, lower case
  * @param nextHop the host and address of that session, such as {@code mx.example.net[192.0.2.1]:25}

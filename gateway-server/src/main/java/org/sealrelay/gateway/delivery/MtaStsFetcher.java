@@ -49,7 +49,7 @@ final class MtaStsFetcher {
 
     /**
      * Fetches and parses the policy of {@code domain}. The future fails with an
-     * {@link IOException} or {@link IllegalArgumentException} that says why.
+     * {@link IOException} or {@link IllegalArgumentException} whose message gives the reason.
      */
     CompletableFuture<MtaStsPolicy> fetch(String domain) {
         URI uri = policyUris.apply(domain);

@@ -59,9 +59,12 @@ final class MtaStsPolicies {
             })
             .build();
 
-    MtaStsPolicies(DnssecResolver dns, MtaStsFetcher fetcher) {
+    private final TlsReportCounters reports;
+
+    MtaStsPolicies(DnssecResolver dns, MtaStsFetcher fetcher, TlsReportCounters reports) {
         this.dns = dns;
         this.fetcher = fetcher;
+        this.reports = reports;
     }
 
     /** Returns the policy in force for {@code domain}, or empty; the future never fails. */
@@ -84,6 +87,8 @@ final class MtaStsPolicies {
                     return Optional.of(policy);
                 }
                 Throwable cause = error.getCause() != null ? error.getCause() : error;
+                reports.failure(domain, TlsReportCounters.PolicyType.STS,
+                        TlsReportCounters.FailureType.STS_POLICY_FETCH_ERROR);
                 log.warn("queueId={} domain={} MTA-STS policy id={} could not be fetched, so {}: {}", queueId, domain,
                         SafeText.escape(id), cached == null ? "no policy applies" : "the cached policy stays",
                         cause.getMessage());

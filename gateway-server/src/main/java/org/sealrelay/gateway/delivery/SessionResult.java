@@ -21,7 +21,7 @@ record SessionResult(
         String tlsCipher,
         boolean peerVerified,
         StartTlsOffer startTls) {
-    /** What the EHLO reply showed about STARTTLS. */
+    /** The STARTTLS offer in the EHLO reply. */
     enum StartTlsOffer {
         UNKNOWN,
         OFFERED,

@@ -74,6 +74,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
     private final DanePlanner danePlanner;
     private final MtaStsPolicies mtaStsPolicies;
     private final CapabilityCache capabilities = new CapabilityCache();
+    private final TlsReportCounters tlsReports = new TlsReportCounters();
     private final ExecutorService smartHostLookups;
 
     /**
@@ -113,9 +114,9 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
         this.tlsContexts = TlsClientContexts.create(config.trustFile());
         this.mxResolver = new MxResolver(environment.dnsResolver());
         DnssecResolver dnssec = DnssecResolver.create(environment.dnsResolver(), environment.dnssecTrustAnchor());
-        this.danePlanner = new DanePlanner(dnssec, tlsContexts);
+        this.danePlanner = new DanePlanner(dnssec, tlsContexts, tlsReports);
         this.mtaStsPolicies = new MtaStsPolicies(dnssec, new MtaStsFetcher(tlsContexts.pkixContext(),
-                environment.mtaStsTimeout(), environment.mtaStsPolicyUris()));
+                environment.mtaStsTimeout(), environment.mtaStsPolicyUris()), tlsReports);
         this.selector = new NextHopSelector(new TransportTable(config.transports(), config.smartHost()), mxResolver);
         this.smartHostLookups = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "sealrelay-smarthost-lookup");
@@ -153,6 +154,11 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
         }
     }
 
+    /** Returns the TLS session counts per policy domain, the basis of RFC 8460 reports. */
+    TlsReportCounters tlsReports() {
+        return tlsReports;
+    }
+
     /** Returns what recent sessions showed about each destination domain. */
     public DestinationCapabilityLookup capabilities() {
         return capabilities;
@@ -170,6 +176,8 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
         private String lastFailureReason = "4.4.3 no next hop was tried";
         private HopTls plainTls;
         private MtaStsPolicy stsPolicy;
+        /** Set by the MTA-STS testing mode trust manager when a certificate fails the policy. */
+        private volatile boolean stsTestingFailure;
 
         Attempt(DeliveryRequest request) {
             this.request = request;
@@ -258,8 +266,11 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
                 return base;
             }
             ReportingTrustManager reporting = new ReportingTrustManager(tlsContexts.pkixTrustManager(),
-                    failure -> log.warn("queueId={} domain={} MTA-STS testing mode: the certificate would fail the"
-                            + " policy, delivering anyway: {}", request.queueId(), request.domain(), failure.getMessage()));
+                    failure -> {
+                        stsTestingFailure = true;
+                        log.warn("queueId={} domain={} MTA-STS testing mode: the certificate would fail the policy,"
+                                + " delivering anyway: {}", request.queueId(), request.domain(), failure.getMessage());
+                    });
             return new HopTls(MTA_STS_TESTING, true, base.requiresTls(), false,
                     TlsClientContexts.withTrustManager(reporting, "HTTPS"));
         }
@@ -269,6 +280,8 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
             if (stsPolicy == null || tls != plainTls || stsPolicy.allowsMx(host.host())) {
                 return false;
             }
+            tlsReports.failure(request.domain(), TlsReportCounters.PolicyType.STS,
+                    TlsReportCounters.FailureType.VALIDATION_FAILURE);
             if (stsPolicy.mode() == MtaStsPolicy.Mode.ENFORCE) {
                 return true;
             }
@@ -353,11 +366,37 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
             if (session.startTls() == SessionResult.StartTlsOffer.UNKNOWN) {
                 return;
             }
+            countForTlsReport(session, tls);
             capabilities.record(new DestinationCapabilities(request.domain(), hop.label(),
                     session.startTls() == SessionResult.StartTlsOffer.OFFERED,
                     session.tlsProtocol() == null ? "" : session.tlsProtocol(),
                     session.tlsCipher() == null ? "" : session.tlsCipher(),
                     session.peerVerified(), tls.policy(), Instant.now()));
+        }
+
+        /**
+         * Counts the session as a success or failure of the policy in force (RFC 8460 section
+         * 4.3). NOTE: every failed handshake at a verifying policy counts as validation-failure,
+         * although some fail for other reasons, such as no shared cipher.
+         */
+        private void countForTlsReport(SessionResult session, HopTls tls) {
+            TlsReportCounters.PolicyType type = tls.policy().startsWith("dane")
+                    ? TlsReportCounters.PolicyType.TLSA
+                    : tls.policy().startsWith("mta-sts")
+                            ? TlsReportCounters.PolicyType.STS
+                            : TlsReportCounters.PolicyType.NO_POLICY_FOUND;
+            boolean testingFailure = stsTestingFailure;
+            stsTestingFailure = false;
+            if (testingFailure) {
+                tlsReports.failure(request.domain(), type, TlsReportCounters.FailureType.VALIDATION_FAILURE);
+            } else if (session.tlsProtocol() != null) {
+                tlsReports.success(request.domain(), type);
+            } else if (session.startTls() == SessionResult.StartTlsOffer.NOT_OFFERED
+                    && (tls.requiresTls() || type != TlsReportCounters.PolicyType.NO_POLICY_FOUND)) {
+                tlsReports.failure(request.domain(), type, TlsReportCounters.FailureType.STARTTLS_NOT_SUPPORTED);
+            } else if (session.startTls() == SessionResult.StartTlsOffer.OFFERED && tls.verifiesPeer()) {
+                tlsReports.failure(request.domain(), type, TlsReportCounters.FailureType.VALIDATION_FAILURE);
+            }
         }
 
         private DeliveryOutcome finish() {

@@ -75,6 +75,7 @@ class DaneDeliveryTest {
             assertThat(seen.startTlsOffered()).isTrue();
             assertThat(seen.peerVerified()).isTrue();
             assertThat(seen.tlsProtocol()).isIn("TLSv1.2", "TLSv1.3");
+            assertThat(agent.tlsReports().successes("dane.test", TlsReportCounters.PolicyType.TLSA)).isEqualTo(1);
         }
     }
 
@@ -90,6 +91,8 @@ class DaneDeliveryTest {
             assertThat(result.reply()).startsWith("4.7.5 TLS handshake with mx.dane.test[127.0.0.1]:" + server.port()
                     + " failed at level dane: ");
             assertThat(result.reply()).contains("no TLSA record matches the certificate chain");
+            assertThat(agent.tlsReports().failures("dane.test", TlsReportCounters.PolicyType.TLSA))
+                    .isEqualTo(Map.of("validation-failure", 1L));
             assertThat(server.mailFromCommands()).isEmpty();
             assertThat(server.messages()).isEmpty();
         }
@@ -132,6 +135,8 @@ class DaneDeliveryTest {
             RecipientOutcome result = outcome.byRecipient().get("a@bogus.test");
             assertThat(result.result()).isEqualTo(Result.DEFERRED);
             assertThat(result.reply()).startsWith("4.7.5 DNSSEC validation of the MX records of bogus.test failed: ");
+            assertThat(agent.tlsReports().failures("bogus.test", TlsReportCounters.PolicyType.TLSA))
+                    .isEqualTo(Map.of("dnssec-invalid", 1L));
             assertThat(outcome.nextHop()).isEmpty();
             assertThat(server.mailFromCommands()).isEmpty();
         }

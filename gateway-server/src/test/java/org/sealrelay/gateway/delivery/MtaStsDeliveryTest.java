@@ -173,6 +173,9 @@ class MtaStsDeliveryTest {
             assertThat(outcome.peerVerified()).isFalse();
             assertThat(logs.lines()).anyMatch(line -> line.contains(
                     "domain=sts.test MTA-STS testing mode: the certificate would fail the policy, delivering anyway"));
+            assertThat(agent.tlsReports().failures("sts.test", TlsReportCounters.PolicyType.STS))
+                    .isEqualTo(Map.of("validation-failure", 1L));
+            assertThat(agent.tlsReports().successes("sts.test", TlsReportCounters.PolicyType.STS)).isZero();
         }
     }
 
@@ -207,6 +210,8 @@ class MtaStsDeliveryTest {
             assertThat(outcome.byRecipient().get("a@sts.test").result()).isEqualTo(Result.DELIVERED);
             assertThat(fetches.get()).isEqualTo(1);
             assertThat(logs.lines()).anyMatch(line -> line.contains("expected status 200; got 302"));
+            assertThat(agent.tlsReports().failures("sts.test", TlsReportCounters.PolicyType.STS))
+                    .isEqualTo(Map.of("sts-policy-fetch-error", 1L));
         }
     }
 
