@@ -35,8 +35,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers messages over SMTP to the smart host or the recipient domain's MX hosts, with
- * STARTTLS at the request's TLS level.
+ * Delivers messages over SMTP along the route of the recipient domain's transport (a fixed host,
+ * the smart host, or MX hosts), with STARTTLS at the request's TLS level as DANE and MTA-STS
+ * resolve it for each host.
  *
  * <p>An attempt tries the hosts of the route in order, and each address of a host in turn, until
  * a session gets as far as MAIL FROM or {@link #MAX_CONNECTIONS} connections have been made.
@@ -45,11 +46,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>NOTE: at {@code verify} the certificate must name the MX host, and that name comes from DNS
  * without DNSSEC validation, so an attacker who can forge MX answers can pick the name checked.
+ * The {@code dane} level and MTA-STS enforce mode close that gap.
  *
  * <p>TLS levels: {@code none} never sends STARTTLS. {@code may} uses STARTTLS when offered and
  * sends in clear otherwise, but a failed handshake defers the recipients (or moves on to the next
  * address) and is never retried in clear. {@code encrypt} and {@code verify} defer with a 4.7.5
  * reason when TLS cannot be had, so the message is never sent in clear at those levels.
+ * {@code dane} works as {@link DanePlanner} describes. A published MTA-STS policy tightens
+ * {@code may}, {@code encrypt} and {@code verify} for routes to the domain's own MX hosts: enforce
+ * mode requires a matching MX host and a validated certificate, testing mode only logs.
+ *
+ * <p>After each session, {@link #capabilities} records what the destination showed, and
+ * {@link TlsReportCounters} counts the session for RFC 8460 reports.
  *
  * <p>Addresses of MX hosts are looked up with dnsjava through the configured DNS servers. The
  * smart host is looked up with the JDK resolver on a small thread pool, so that {@code /etc/hosts}
@@ -60,9 +68,6 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
 
     /** Connections per attempt across all hosts; Postfix's smtp_mx_address_limit defaults to 5 too. */
     static final int MAX_CONNECTIONS = 5;
-
-    static final String MTA_STS_ENFORCE = "mta-sts enforce";
-    static final String MTA_STS_TESTING = "mta-sts testing";
 
     private final DeliveryConfig config;
     private final DeliveryEnvironment environment;
@@ -174,13 +179,11 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
         private String lastNextHop = "";
         private Result lastFailure = Result.DEFERRED;
         private String lastFailureReason = "4.4.3 no next hop was tried";
-        private HopTls plainTls;
-        private MtaStsPolicy stsPolicy;
-        /** Set by the MTA-STS testing mode trust manager when a certificate fails the policy. */
-        private volatile boolean stsTestingFailure;
+        private final AttemptTls tls;
 
         Attempt(DeliveryRequest request) {
             this.request = request;
+            this.tls = new AttemptTls(request, config, tlsContexts, tlsReports);
             for (String recipient : request.recipients()) {
                 if (AddressSyntax.isValid(recipient)) {
                     sendable.add(recipient);
@@ -225,7 +228,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
             TlsLevel level = requested;
             Transport transport = selector.transportFor(request.domain());
             return mtaStsPolicy(level, transport).thenCompose(policy -> {
-                plainTls = nonDaneTls(level, policy.orElse(null));
+                tls.resolve(level, policy.orElse(null));
                 if (level == TlsLevel.DANE) {
                     return danePlanner.route(request, transport);
                 }
@@ -246,50 +249,6 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
             return mtaStsPolicies.policyFor(request.domain(), request.queueId());
         }
 
-        /** Returns the requirement for hosts where DANE does not apply. */
-        private HopTls nonDaneTls(TlsLevel level, MtaStsPolicy policy) {
-            boolean plainLevel = level != TlsLevel.DANE && level != TlsLevel.MTA_STS;
-            HopTls base = HopTls.of(plainLevel ? level : config.fallbackTlsLevel(), tlsContexts);
-            if (policy == null || policy.mode() == MtaStsPolicy.Mode.NONE) {
-                if (level == TlsLevel.MTA_STS) {
-                    log.info("queueId={} domain={} publishes no MTA-STS policy; using level {}",
-                            request.queueId(), request.domain(), base.policy());
-                }
-                return base;
-            }
-            stsPolicy = policy;
-            if (policy.mode() == MtaStsPolicy.Mode.ENFORCE) {
-                // RFC 8461 section 4.2: PKIX validation with the MX host name, and never clear text.
-                return new HopTls(MTA_STS_ENFORCE, true, true, true, tlsContexts.verified());
-            }
-            if (base.verifiesPeer()) {
-                return base;
-            }
-            ReportingTrustManager reporting = new ReportingTrustManager(tlsContexts.pkixTrustManager(),
-                    failure -> {
-                        stsTestingFailure = true;
-                        log.warn("queueId={} domain={} MTA-STS testing mode: the certificate would fail the policy,"
-                                + " delivering anyway: {}", request.queueId(), request.domain(), failure.getMessage());
-                    });
-            return new HopTls(MTA_STS_TESTING, true, base.requiresTls(), false,
-                    TlsClientContexts.withTrustManager(reporting, "HTTPS"));
-        }
-
-        /** Returns whether the MTA-STS policy rules {@code host} out, logging the mismatch either way. */
-        private boolean rejectedByMtaSts(HopTls tls, HostAndPort host) {
-            if (stsPolicy == null || tls != plainTls || stsPolicy.allowsMx(host.host())) {
-                return false;
-            }
-            tlsReports.failure(request.domain(), TlsReportCounters.PolicyType.STS,
-                    TlsReportCounters.FailureType.VALIDATION_FAILURE);
-            if (stsPolicy.mode() == MtaStsPolicy.Mode.ENFORCE) {
-                return true;
-            }
-            log.warn("queueId={} domain={} MTA-STS testing mode: MX host {} matches none of {}, delivering anyway",
-                    request.queueId(), request.domain(), host.host(), stsPolicy.mxPatterns());
-            return false;
-        }
-
         private CompletableFuture<DeliveryOutcome> tryHost(Route route, int hostIndex) {
             if (hostIndex >= route.hosts().size() || connections >= MAX_CONNECTIONS) {
                 return done(finish());
@@ -301,10 +260,9 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
                             onLookupFailure(route, host, error);
                             return tryHost(route, hostIndex + 1);
                         }
-                        if (rejectedByMtaSts(plan.tls(), host)) {
+                        if (tls.rejectedByMtaSts(plan.tls(), host)) {
                             lastFailure = Result.DEFERRED;
-                            lastFailureReason = "4.7.5 MX host " + host.host() + " does not match the MTA-STS policy of "
-                                    + request.domain() + " (mx " + String.join(", ", stsPolicy.mxPatterns()) + ")";
+                            lastFailureReason = tls.mtaStsMismatchReason(host);
                             log.warn("queueId={} host={} skipped: {}", request.queueId(), host, lastFailureReason);
                             return tryHost(route, hostIndex + 1);
                         }
@@ -321,9 +279,10 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
 
         private CompletableFuture<HostPlan> planHost(Route route, HostAndPort host) {
             if (route.dane()) {
-                return danePlanner.host(request, host, plainTls);
+                return danePlanner.host(request, host, tls.nonDane());
             }
-            return addressesOf(host.host(), route.viaSmartHost()).thenApply(addresses -> HostPlan.ready(addresses, plainTls));
+            return addressesOf(host.host(), route.viaSmartHost())
+                    .thenApply(addresses -> HostPlan.ready(addresses, tls.nonDane()));
         }
 
         private void onLookupFailure(Route route, HostAndPort host, Throwable error) {
@@ -362,41 +321,16 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
             });
         }
 
-        private void recordCapabilities(SessionResult session, NextHop hop, HopTls tls) {
+        private void recordCapabilities(SessionResult session, NextHop hop, HopTls hopTls) {
             if (session.startTls() == SessionResult.StartTlsOffer.UNKNOWN) {
                 return;
             }
-            countForTlsReport(session, tls);
+            tls.countForTlsReport(session, hopTls);
             capabilities.record(new DestinationCapabilities(request.domain(), hop.label(),
                     session.startTls() == SessionResult.StartTlsOffer.OFFERED,
                     session.tlsProtocol() == null ? "" : session.tlsProtocol(),
                     session.tlsCipher() == null ? "" : session.tlsCipher(),
-                    session.peerVerified(), tls.policy(), Instant.now()));
-        }
-
-        /**
-         * Counts the session as a success or failure of the policy in force (RFC 8460 section
-         * 4.3). NOTE: every failed handshake at a verifying policy counts as validation-failure,
-         * although some fail for other reasons, such as no shared cipher.
-         */
-        private void countForTlsReport(SessionResult session, HopTls tls) {
-            TlsReportCounters.PolicyType type = tls.policy().startsWith("dane")
-                    ? TlsReportCounters.PolicyType.TLSA
-                    : tls.policy().startsWith("mta-sts")
-                            ? TlsReportCounters.PolicyType.STS
-                            : TlsReportCounters.PolicyType.NO_POLICY_FOUND;
-            boolean testingFailure = stsTestingFailure;
-            stsTestingFailure = false;
-            if (testingFailure) {
-                tlsReports.failure(request.domain(), type, TlsReportCounters.FailureType.VALIDATION_FAILURE);
-            } else if (session.tlsProtocol() != null) {
-                tlsReports.success(request.domain(), type);
-            } else if (session.startTls() == SessionResult.StartTlsOffer.NOT_OFFERED
-                    && (tls.requiresTls() || type != TlsReportCounters.PolicyType.NO_POLICY_FOUND)) {
-                tlsReports.failure(request.domain(), type, TlsReportCounters.FailureType.STARTTLS_NOT_SUPPORTED);
-            } else if (session.startTls() == SessionResult.StartTlsOffer.OFFERED && tls.verifiesPeer()) {
-                tlsReports.failure(request.domain(), type, TlsReportCounters.FailureType.VALIDATION_FAILURE);
-            }
+                    session.peerVerified(), hopTls.policy(), Instant.now()));
         }
 
         private DeliveryOutcome finish() {
