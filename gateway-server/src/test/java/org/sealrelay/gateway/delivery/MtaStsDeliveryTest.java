@@ -34,6 +34,7 @@ import org.sealrelay.policy.TlsLevel;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.TLSARecord;
 import org.xbill.DNS.TXTRecord;
 
 /**
@@ -242,6 +243,45 @@ class MtaStsDeliveryTest {
                 .withMessageContaining("exceeds the limit of 65536 octets");
     }
 
+    @Test
+    void daneMismatchIsNotRescuedByMtaSts() throws Exception {
+        policies.put("sts.test", enforce("mx.sts.test"));
+        zone.add(new TLSARecord(TestZone.name("_25._tcp.mx.sts.test."), DClass.IN, 300, 3, 1, 1, new byte[32]));
+        signWithAnchor();
+        try (RecordingSmtpServer server = new RecordingSmtpServer(mxCertificate.serverContext(), Map.of())) {
+            agent = agent(server.port(), TlsLevel.DANE, temp.resolve("anchor.key"));
+
+            DeliveryOutcome outcome = deliver(TlsLevel.DANE);
+
+            RecipientOutcome result = outcome.byRecipient().get("a@sts.test");
+            assertThat(result.result()).isEqualTo(Result.DEFERRED);
+            assertThat(result.reply()).startsWith("4.7.5 TLS handshake with mx.sts.test[127.0.0.1]:" + server.port()
+                    + " failed at level dane: ");
+            assertThat(server.mailFromCommands()).isEmpty();
+        }
+    }
+
+    @Test
+    void secureMxWithoutTlsaUsesMtaSts() throws Exception {
+        policies.put("sts.test", enforce("mx.sts.test"));
+        signWithAnchor();
+        try (RecordingSmtpServer server = new RecordingSmtpServer(untrustedMx.serverContext(), Map.of())) {
+            agent = agent(server.port(), TlsLevel.DANE, temp.resolve("anchor.key"));
+
+            DeliveryOutcome outcome = deliver(TlsLevel.DANE);
+
+            RecipientOutcome result = outcome.byRecipient().get("a@sts.test");
+            assertThat(result.result()).isEqualTo(Result.DEFERRED);
+            assertThat(result.reply()).startsWith("4.7.5 TLS handshake with mx.sts.test[127.0.0.1]:" + server.port()
+                    + " failed at level mta-sts enforce: ");
+        }
+    }
+
+    private void signWithAnchor() throws Exception {
+        zone.sign();
+        Files.write(temp.resolve("anchor.key"), zone.trustAnchor().readAllBytes());
+    }
+
     private static String enforce(String mx) {
         return "version: STSv1\nmode: enforce\nmx: " + mx + "\nmax_age: 86400\n";
     }
@@ -259,10 +299,14 @@ class MtaStsDeliveryTest {
     }
 
     private SmtpDeliveryAgent agent(int port, TlsLevel level) throws Exception {
+        return agent(port, level, null);
+    }
+
+    private SmtpDeliveryAgent agent(int port, TlsLevel level, Path trustAnchor) throws Exception {
         DeliveryConfig config = new DeliveryConfig("relay.test", null, level, Map.of(), trustFile(),
                 Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10), List.of(), Map.of(), null,
                 Set.of(), true, TlsLevel.ENCRYPT);
-        return new SmtpDeliveryAgent(config, new DeliveryEnvironment(new InMemoryResolver(zone), port, null,
+        return new SmtpDeliveryAgent(config, new DeliveryEnvironment(new InMemoryResolver(zone), port, trustAnchor,
                 this::policyUri, Duration.ofSeconds(5)));
     }
 
