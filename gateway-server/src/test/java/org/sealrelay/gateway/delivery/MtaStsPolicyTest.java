@@ -41,7 +41,7 @@ class MtaStsPolicyTest {
     }
 
     @Test
-    void invalidPoliciesSayWhy() {
+    void invalidPoliciesNameTheProblem() {
         assertThatThrownBy(() -> MtaStsPolicy.parse("version: STSv2\nmode: enforce\nmx: a\nmax_age: 1\n"))
                 .hasMessage("invalid MTA-STS policy: expected version STSv1; got 'STSv2'");
         assertThatThrownBy(() -> MtaStsPolicy.parse("version: STSv1\nmode: enforce\nmax_age: 1\n"))
@@ -57,7 +57,7 @@ class MtaStsPolicyTest {
     }
 
     @Test
-    void txtRecordIdRules() throws Exception {
+    void txtRecordIdSelection() throws Exception {
         assertThat(MtaStsPolicies.policyId(List.of(txt("v=STSv1; id=20261204T1;")))).isEqualTo("20261204T1");
         assertThat(MtaStsPolicies.policyId(List.of(txt("v=STSv1; id=a"), txt("v=STSv1; id=b")))).isNull();
         assertThat(MtaStsPolicies.policyId(List.of(txt("v=spf1 -all"), txt("v=STSv1;id=c")))).isEqualTo("c");

@@ -28,7 +28,10 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** A self-signed server certificate made with Bouncy Castle, valid for one day. */
+/**
+ * Test certificates made with Bouncy Castle, valid for one day: a self-signed server certificate,
+ * or a CA and the server certificates it issues.
+ */
 final class TestCertificates {
     private final KeyPair keyPair;
     private final X509Certificate certificate;
