@@ -28,6 +28,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Without a usable cached policy, a domain whose policy cannot be had is treated as having
  *       none (section 5), and the failure is logged.
  * </ul>
+ *
+ * <p>NOTE: policies are only refreshed when a delivery needs them, not ahead of expiry as
+ * section 5.1 recommends, so a domain that removes its TXT record loses its policy at max_age.
  */
 final class MtaStsPolicies {
     private static final Logger log = LoggerFactory.getLogger(MtaStsPolicies.class);
