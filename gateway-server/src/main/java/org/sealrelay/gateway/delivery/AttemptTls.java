@@ -50,7 +50,7 @@ final class AttemptTls {
         HopTls base = HopTls.of(plainLevel ? level : config.fallbackTlsLevel(), contexts);
         if (policy == null || policy.mode() == MtaStsPolicy.Mode.NONE) {
             if (level == TlsLevel.MTA_STS) {
-                log.info("queueId={} domain={} publishes no MTA-STS policy; using level {}",
+                log.info("queueId={} domain={} has no MTA-STS policy for this route; using level {}",
                         request.queueId(), request.domain(), base.policy());
             }
             nonDane = base;

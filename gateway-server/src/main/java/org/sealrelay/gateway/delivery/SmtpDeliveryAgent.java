@@ -85,7 +85,8 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
     /**
      * Creates an agent with its own NIO event loop group, which {@link #close} shuts down.
      *
-     * @throws IllegalArgumentException when the trust file or a DNS server is invalid
+     * @throws IllegalArgumentException when the trust file, the DNSSEC trust anchor file or a DNS server
+     *     is invalid
      */
     public SmtpDeliveryAgent(DeliveryConfig config) {
         this(config, new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory()), true);
@@ -95,7 +96,8 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
      * Creates an agent that runs its sessions on {@code group}, an epoll or NIO group from
      * {@link Transports#newEventLoopGroup}. {@link #close} leaves the group running.
      *
-     * @throws IllegalArgumentException when the trust file or a DNS server is invalid
+     * @throws IllegalArgumentException when the trust file, the DNSSEC trust anchor file or a DNS server
+     *     is invalid
      */
     public SmtpDeliveryAgent(DeliveryConfig config, EventLoopGroup group) {
         this(config, group, false, DeliveryEnvironment.fromConfig(config));
