@@ -17,7 +17,18 @@ public enum TlsLevel {
     /** STARTTLS required; the certificate is not checked, so this protects only against passive attackers. */
     ENCRYPT("encrypt", true, false),
     /** STARTTLS required with a certificate chain that validates and names the next hop. */
-    VERIFY("verify", true, true);
+    VERIFY("verify", true, true),
+    /**
+     * DANE (RFC 7672): where the MX hosts and their TLSA records are DNSSEC-secure, STARTTLS is
+     * required and the chain must match a TLSA record. Where they are insecure, the gateway falls
+     * back to its configured fallback level; a bogus answer defers.
+     */
+    DANE("dane", true, true),
+    /**
+     * MTA-STS (RFC 8461): in enforce mode the MX host must match the policy and the chain must
+     * validate and name it. Without a policy, the gateway falls back to its configured fallback level.
+     */
+    MTA_STS("mta-sts", true, true);
 
     private final String configName;
     private final boolean required;
@@ -57,7 +68,7 @@ public enum TlsLevel {
             }
         }
         throw new IllegalArgumentException(
-                "invalid TLS level '" + name + "': expected one of none, may, encrypt, verify");
+                "invalid TLS level '" + name + "': expected one of none, may, encrypt, verify, dane, mta-sts");
     }
 
     @Override

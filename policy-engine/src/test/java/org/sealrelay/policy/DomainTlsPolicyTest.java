@@ -50,8 +50,10 @@ class DomainTlsPolicyTest {
         assertThat(TlsLevel.ENCRYPT.requiresTls()).isTrue();
         assertThat(TlsLevel.MAY.requiresTls()).isFalse();
         assertThat(TlsLevel.VERIFY.verifiesPeer()).isTrue();
-        assertThatThrownBy(() -> TlsLevel.fromConfigName("dane"))
-                .hasMessage("invalid TLS level 'dane': expected one of none, may, encrypt, verify");
+        assertThat(TlsLevel.fromConfigName("dane")).isEqualTo(TlsLevel.DANE);
+        assertThat(TlsLevel.fromConfigName("MTA-STS")).isEqualTo(TlsLevel.MTA_STS);
+        assertThatThrownBy(() -> TlsLevel.fromConfigName("secure"))
+                .hasMessage("invalid TLS level 'secure': expected one of none, may, encrypt, verify, dane, mta-sts");
     }
 
     @Test

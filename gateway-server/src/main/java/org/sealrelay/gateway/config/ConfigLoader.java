@@ -10,8 +10,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.sealrelay.policy.TlsLevel;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
@@ -249,6 +252,7 @@ public final class ConfigLoader {
             levels.put(entry.getKey(), tlsLevel(node, "tls-levels", entry.getValue()));
         }
         String trustFile = node.string("trust-file", null);
+
         List<HostAndPort> dnsServers = new ArrayList<>();
         for (String server : node.strings("dns-servers", List.of())) {
             try {
@@ -257,12 +261,35 @@ public final class ConfigLoader {
                 throw node.invalid("dns-servers", e.getMessage());
             }
         }
+
+        Map<String, Transport> transports = new LinkedHashMap<>();
+        for (Map.Entry<String, String> entry : node.stringMap("transports").entrySet()) {
+            try {
+                transports.put(domainKey(entry.getKey()), Transport.parse(entry.getValue()));
+            } catch (IllegalArgumentException e) {
+                throw node.invalid("transports", "domain " + entry.getKey() + ": " + e.getMessage());
+            }
+        }
+
+        String trustAnchor = node.string("dnssec-trust-anchor", null);
+        TlsLevel fallbackLevel = tlsLevel(node, "fallback-tls-level", node.string("fallback-tls-level", "encrypt"));
+        if (fallbackLevel == TlsLevel.DANE || fallbackLevel == TlsLevel.MTA_STS) {
+            throw node.invalid("fallback-tls-level", "invalid value '" + fallbackLevel
+                    + "': expected none, may, encrypt or verify, because it applies where DANE and MTA-STS do not");
+        }
+
+        Set<String> daneExempt = new LinkedHashSet<>();
+        for (String domain : node.strings("dane-exempt", List.of())) {
+            daneExempt.add(domainKey(domain));
+        }
+
         DeliveryConfig delivery = new DeliveryConfig(heloName, smartHost, defaultLevel, levels,
                 trustFile == null ? null : Path.of(trustFile),
                 node.duration("connect-timeout", DEFAULT_CONNECT_TIMEOUT),
                 node.duration("command-timeout", DEFAULT_OUTBOUND_COMMAND_TIMEOUT),
                 node.duration("data-timeout", DEFAULT_OUTBOUND_DATA_TIMEOUT),
-                dnsServers);
+                dnsServers, transports, trustAnchor == null ? null : Path.of(trustAnchor), daneExempt,
+                node.bool("mta-sts", true), fallbackLevel);
         node.rejectUnknownKeys();
         return delivery;
     }
@@ -340,6 +367,12 @@ public final class ConfigLoader {
         } catch (IllegalArgumentException e) {
             throw node.invalid(key, e.getMessage());
         }
+    }
+
+    /** Returns a domain as table keys store it: lower case, without a trailing dot. */
+    private static String domainKey(String domain) {
+        String key = domain.trim().toLowerCase(Locale.ROOT);
+        return key.endsWith(".") ? key.substring(0, key.length() - 1) : key;
     }
 
     private static TlsLevel tlsLevel(ConfigNode node, String key, String text) throws ConfigException {

@@ -2,8 +2,10 @@ package org.sealrelay.gateway.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.sealrelay.policy.TlsLevel;
 
 /**
@@ -20,6 +22,19 @@ import org.sealrelay.policy.TlsLevel;
  *     minutes for most; one value here for all of them)
  * @param dataTimeout how long to wait for the reply after the final dot (RFC 5321: 10 minutes)
  * @param dnsServers resolvers for MX lookups as host:port; empty means the system resolvers
+ * @param transports routes by recipient domain; an entry covers its subdomains and the longest
+ *     match wins. Domains without an entry go to {@code smartHost} when set, else to their MX hosts
+ * @param dnssecTrustAnchor file of DS or DNSKEY records in zone file format that the DNSSEC
+ *     validator for the {@code dane} level trusts; null leaves every answer insecure, so
+ *     {@code dane} falls back for every domain
+ * @param daneExempt domains (and their subdomains) whose TLSA records are ignored, so that a
+ *     domain with broken TLSA records can still receive mail at its fallback level
+ * @param mtaSts whether MTA-STS policies (RFC 8461) are looked up and applied for domains at
+ *     {@code may}, {@code encrypt}, {@code verify} and {@code dane}; the {@code mta-sts} level
+ *     always looks them up
+ * @param fallbackTlsLevel level for a domain at {@code dane} whose MX or TLSA records are not
+ *     DNSSEC-secure, or at {@code dane} or {@code mta-sts} without a policy of either kind; one
+ *     of {@code none}, {@code may}, {@code encrypt} or {@code verify}
  */
 public record DeliveryConfig(
         String heloName,
@@ -30,7 +45,12 @@ public record DeliveryConfig(
         Duration connectTimeout,
         Duration commandTimeout,
         Duration dataTimeout,
-        java.util.List<HostAndPort> dnsServers) {
+        java.util.List<HostAndPort> dnsServers,
+        Map<String, Transport> transports,
+        Path dnssecTrustAnchor,
+        Set<String> daneExempt,
+        boolean mtaSts,
+        TlsLevel fallbackTlsLevel) {
     public DeliveryConfig {
         Objects.requireNonNull(heloName, "heloName");
         Objects.requireNonNull(defaultTlsLevel, "defaultTlsLevel");
@@ -39,5 +59,30 @@ public record DeliveryConfig(
         Objects.requireNonNull(commandTimeout, "commandTimeout");
         Objects.requireNonNull(dataTimeout, "dataTimeout");
         dnsServers = java.util.List.copyOf(dnsServers);
+        transports = Map.copyOf(transports);
+        daneExempt = Set.copyOf(daneExempt);
+        Objects.requireNonNull(fallbackTlsLevel, "fallbackTlsLevel");
+        if (fallbackTlsLevel == TlsLevel.DANE || fallbackTlsLevel == TlsLevel.MTA_STS) {
+            throw new IllegalArgumentException("invalid fallback TLS level '" + fallbackTlsLevel
+                    + "': expected none, may, encrypt or verify");
+        }
+    }
+
+    /**
+     * Creates settings without transports, DNSSEC trust anchor or DANE exemptions, with MTA-STS
+     * on and {@code encrypt} as the fallback level.
+     */
+    public DeliveryConfig(
+            String heloName,
+            HostAndPort smartHost,
+            TlsLevel defaultTlsLevel,
+            Map<String, TlsLevel> tlsLevels,
+            Path trustFile,
+            Duration connectTimeout,
+            Duration commandTimeout,
+            Duration dataTimeout,
+            List<HostAndPort> dnsServers) {
+        this(heloName, smartHost, defaultTlsLevel, tlsLevels, trustFile, connectTimeout, commandTimeout, dataTimeout,
+                dnsServers, Map.of(), null, Set.of(), true, TlsLevel.ENCRYPT);
     }
 }

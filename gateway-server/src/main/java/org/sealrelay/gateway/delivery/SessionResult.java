@@ -11,13 +11,23 @@ import java.util.Map;
  * @param tlsProtocol negotiated protocol, or null without TLS
  * @param tlsCipher negotiated cipher suite, or null without TLS
  * @param peerVerified whether the certificate chain and host name were validated
+ * @param startTls whether the server's EHLO reply offered STARTTLS, or UNKNOWN when the session
+ *     ended before it
  */
 record SessionResult(
         Map<String, RecipientOutcome> byRecipient,
         boolean tryNextHost,
         String tlsProtocol,
         String tlsCipher,
-        boolean peerVerified) {
+        boolean peerVerified,
+        StartTlsOffer startTls) {
+    /** The STARTTLS offer in the EHLO reply. */
+    enum StartTlsOffer {
+        UNKNOWN,
+        OFFERED,
+        NOT_OFFERED
+    }
+
     SessionResult {
         byRecipient = Map.copyOf(byRecipient);
     }

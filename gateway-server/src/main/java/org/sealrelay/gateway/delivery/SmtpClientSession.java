@@ -19,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSession;
 import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
-import org.sealrelay.policy.TlsLevel;
 import org.sealrelay.gateway.logging.Redact;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,7 +75,7 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
     private final String heloName;
     private final Duration commandTimeout;
     private final Duration dataTimeout;
-    private final TlsClientContexts tlsContexts;
+    private final HopTls tls;
     private final CompletableFuture<SessionResult> result = new CompletableFuture<>();
 
     private final Map<String, RecipientOutcome> outcomes = new LinkedHashMap<>();
@@ -90,6 +89,7 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
     private String tlsProtocol;
     private String tlsCipher;
     private boolean peerVerified;
+    private SessionResult.StartTlsOffer startTlsOffer = SessionResult.StartTlsOffer.UNKNOWN;
     private ScheduledFuture<?> replyTimer;
     private ChannelHandlerContext ctx;
 
@@ -103,14 +103,14 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
             String heloName,
             Duration commandTimeout,
             Duration dataTimeout,
-            TlsClientContexts tlsContexts) {
+            HopTls tls) {
         this.request = request;
         this.recipients = List.copyOf(recipients);
         this.nextHop = nextHop;
         this.heloName = heloName;
         this.commandTimeout = commandTimeout;
         this.dataTimeout = dataTimeout;
-        this.tlsContexts = tlsContexts;
+        this.tls = tls;
     }
 
     /** Returns the future that completes when the channel has closed. */
@@ -182,8 +182,10 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
     }
 
     private void negotiateTls() {
-        TlsLevel level = request.tlsLevel();
-        if (level == TlsLevel.NONE) {
+        startTlsOffer = extensions.has("STARTTLS")
+                ? SessionResult.StartTlsOffer.OFFERED
+                : SessionResult.StartTlsOffer.NOT_OFFERED;
+        if (!tls.attemptsTls()) {
             startTransaction();
             return;
         }
@@ -191,7 +193,7 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
             send(Stage.STARTTLS, "STARTTLS");
             return;
         }
-        if (level.requiresTls()) {
+        if (tls.requiresTls()) {
             quitWith(Result.DEFERRED, "4.7.5 STARTTLS not offered by " + nextHop);
             return;
         }
@@ -200,12 +202,12 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
 
     private void onStartTls(SmtpReply reply) {
         if (reply.code() != 220) {
-            if (request.tlsLevel().requiresTls()) {
+            if (tls.requiresTls()) {
                 quitWith(Result.DEFERRED, "4.7.5 STARTTLS rejected by " + nextHop + ": " + reply.text());
                 return;
             }
-            log.info("queueId={} nextHop={} STARTTLS rejected, continuing in clear at level may: {}",
-                    request.queueId(), nextHop, Redact.text(reply.text()));
+            log.info("queueId={} nextHop={} STARTTLS rejected, continuing in clear at level {}: {}",
+                    request.queueId(), nextHop, tls.policy(), Redact.text(reply.text()));
             startTransaction();
             return;
         }
@@ -218,7 +220,7 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
         }
         extensions = EsmtpExtensions.NONE;
         stage = Stage.TLS_HANDSHAKE;
-        SslHandler ssl = tlsContexts.newHandler(request.tlsLevel(), ctx.alloc(), nextHop.hostName(), nextHop.port());
+        SslHandler ssl = tls.newHandler(ctx.alloc(), nextHop.hostName(), nextHop.port());
         ssl.setHandshakeTimeoutMillis(commandTimeout.toMillis());
         ctx.pipeline().addFirst("tls", ssl);
         ssl.handshakeFuture().addListener(done -> onHandshake(ssl, done));
@@ -235,14 +237,14 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
         SSLSession session = ssl.engine().getSession();
         tlsProtocol = session.getProtocol();
         tlsCipher = session.getCipherSuite();
-        peerVerified = request.tlsLevel().verifiesPeer();
-        log.info("queueId={} nextHop={} TLS established protocol={} cipher={} verified={}",
-                request.queueId(), nextHop, tlsProtocol, tlsCipher, peerVerified);
+        peerVerified = tls.verifiesPeer();
+        log.info("queueId={} nextHop={} TLS established protocol={} cipher={} verified={} policy={}",
+                request.queueId(), nextHop, tlsProtocol, tlsCipher, peerVerified, tls.policy());
         send(Stage.EHLO_AFTER_TLS, "EHLO " + heloName);
     }
 
     private void failTls(Throwable cause) {
-        String reason = "4.7.5 TLS handshake with " + nextHop + " failed at level " + request.tlsLevel() + ": "
+        String reason = "4.7.5 TLS handshake with " + nextHop + " failed at level " + tls.policy() + ": "
                 + describe(cause);
         log.warn("queueId={} nextHop={} {}", request.queueId(), nextHop, Redact.text(reason));
         closeWith(Result.DEFERRED, reason);
@@ -403,7 +405,8 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
         }
         stage = Stage.CLOSED;
         decideRemaining(Result.DEFERRED, "4.4.2 session with " + nextHop + " ended without a reply");
-        result.complete(new SessionResult(outcomes, !transactionStarted, tlsProtocol, tlsCipher, peerVerified));
+        result.complete(new SessionResult(
+                outcomes, !transactionStarted, tlsProtocol, tlsCipher, peerVerified, startTlsOffer));
         ctx.fireChannelInactive();
     }
 

@@ -11,27 +11,33 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.sealrelay.gateway.config.DeliveryConfig;
 import org.sealrelay.gateway.config.HostAndPort;
+import org.sealrelay.gateway.config.Transport;
 import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
+import org.sealrelay.gateway.dns.DnssecResolver;
 import org.sealrelay.gateway.dns.HostLookupException;
 import org.sealrelay.gateway.dns.MxResolver;
 import org.sealrelay.gateway.transport.Transports;
 import org.sealrelay.gateway.logging.Redact;
+import org.sealrelay.policy.TlsLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers messages over SMTP to the smart host or the recipient domain's MX hosts, with
- * STARTTLS at the request's TLS level.
+ * Delivers messages over SMTP along the route of the recipient domain's transport (a fixed host,
+ * the smart host, or MX hosts), with STARTTLS at the request's TLS level as DANE and MTA-STS
+ * resolve it for each host.
  *
  * <p>An attempt tries the hosts of the route in order, and each address of a host in turn, until
  * a session gets as far as MAIL FROM or {@link #MAX_CONNECTIONS} connections have been made.
@@ -40,11 +46,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>NOTE: at {@code verify} the certificate must name the MX host, and that name comes from DNS
  * without DNSSEC validation, so an attacker who can forge MX answers can pick the name checked.
+ * The {@code dane} level and MTA-STS enforce mode close that gap.
  *
  * <p>TLS levels: {@code none} never sends STARTTLS. {@code may} uses STARTTLS when offered and
  * sends in clear otherwise, but a failed handshake defers the recipients (or moves on to the next
  * address) and is never retried in clear. {@code encrypt} and {@code verify} defer with a 4.7.5
  * reason when TLS cannot be had, so the message is never sent in clear at those levels.
+ * {@code dane} works as {@link DanePlanner} describes. A published MTA-STS policy tightens
+ * {@code may}, {@code encrypt} and {@code verify} for routes to the domain's own MX hosts: enforce
+ * mode requires a matching MX host and a validated certificate, testing mode only logs.
+ *
+ * <p>After each session, {@link #capabilities} records what the destination showed, and
+ * {@link TlsReportCounters} counts the session for RFC 8460 reports.
  *
  * <p>Addresses of MX hosts are looked up with dnsjava through the configured DNS servers. The
  * smart host is looked up with the JDK resolver on a small thread pool, so that {@code /etc/hosts}
@@ -57,17 +70,23 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
     static final int MAX_CONNECTIONS = 5;
 
     private final DeliveryConfig config;
+    private final DeliveryEnvironment environment;
     private final EventLoopGroup group;
     private final boolean ownsGroup;
     private final NextHopSelector selector;
     private final MxResolver mxResolver;
     private final TlsClientContexts tlsContexts;
+    private final DanePlanner danePlanner;
+    private final MtaStsPolicies mtaStsPolicies;
+    private final CapabilityCache capabilities = new CapabilityCache();
+    private final TlsReportCounters tlsReports = new TlsReportCounters();
     private final ExecutorService smartHostLookups;
 
     /**
      * Creates an agent with its own NIO event loop group, which {@link #close} shuts down.
      *
-     * @throws IllegalArgumentException when the trust file or a DNS server is invalid
+     * @throws IllegalArgumentException when the trust file, the DNSSEC trust anchor file or a DNS server
+     *     is invalid
      */
     public SmtpDeliveryAgent(DeliveryConfig config) {
         this(config, new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory()), true);
@@ -77,19 +96,35 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
      * Creates an agent that runs its sessions on {@code group}, an epoll or NIO group from
      * {@link Transports#newEventLoopGroup}. {@link #close} leaves the group running.
      *
-     * @throws IllegalArgumentException when the trust file or a DNS server is invalid
+     * @throws IllegalArgumentException when the trust file, the DNSSEC trust anchor file or a DNS server
+     *     is invalid
      */
     public SmtpDeliveryAgent(DeliveryConfig config, EventLoopGroup group) {
-        this(config, group, false);
+        this(config, group, false, DeliveryEnvironment.fromConfig(config));
     }
 
     private SmtpDeliveryAgent(DeliveryConfig config, EventLoopGroup group, boolean ownsGroup) {
+        this(config, group, ownsGroup, DeliveryEnvironment.fromConfig(config));
+    }
+
+    /** Creates an agent with its own NIO event loop group on a replaced environment, for tests. */
+    SmtpDeliveryAgent(DeliveryConfig config, DeliveryEnvironment environment) {
+        this(config, new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory()), true, environment);
+    }
+
+    private SmtpDeliveryAgent(
+            DeliveryConfig config, EventLoopGroup group, boolean ownsGroup, DeliveryEnvironment environment) {
         this.config = config;
         this.group = group;
         this.ownsGroup = ownsGroup;
+        this.environment = environment;
         this.tlsContexts = TlsClientContexts.create(config.trustFile());
-        this.mxResolver = MxResolver.forServers(config.dnsServers());
-        this.selector = new NextHopSelector(config.smartHost(), mxResolver);
+        this.mxResolver = new MxResolver(environment.dnsResolver());
+        DnssecResolver dnssec = DnssecResolver.create(environment.dnsResolver(), environment.dnssecTrustAnchor());
+        this.danePlanner = new DanePlanner(dnssec, tlsContexts, tlsReports);
+        this.mtaStsPolicies = new MtaStsPolicies(dnssec, new MtaStsFetcher(tlsContexts.pkixContext(),
+                environment.mtaStsTimeout(), environment.mtaStsPolicyUris()), tlsReports);
+        this.selector = new NextHopSelector(new TransportTable(config.transports(), config.smartHost()), mxResolver);
         this.smartHostLookups = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "sealrelay-smarthost-lookup");
             thread.setDaemon(true);
@@ -126,6 +161,16 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
         }
     }
 
+    /** Returns the TLS session counts per policy domain, the basis of RFC 8460 reports. */
+    TlsReportCounters tlsReports() {
+        return tlsReports;
+    }
+
+    /** Returns what recent sessions showed about each destination domain. */
+    public DestinationCapabilityLookup capabilities() {
+        return capabilities;
+    }
+
     /** The state of one {@link #deliver} call as it walks the route. */
     private final class Attempt {
         private final DeliveryRequest request;
@@ -136,9 +181,11 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
         private String lastNextHop = "";
         private Result lastFailure = Result.DEFERRED;
         private String lastFailureReason = "4.4.3 no next hop was tried";
+        private final AttemptTls tls;
 
         Attempt(DeliveryRequest request) {
             this.request = request;
+            this.tls = new AttemptTls(request, config, tlsContexts, tlsReports);
             for (String recipient : request.recipients()) {
                 if (AddressSyntax.isValid(recipient)) {
                     sendable.add(recipient);
@@ -157,7 +204,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
             if (sendable.isEmpty()) {
                 return done(new DeliveryOutcome(invalidRecipients, "", null, null, false));
             }
-            return selector.select(request.domain()).thenCompose(route -> {
+            return selectRoute().thenCompose(route -> {
                 if (route.isFailure()) {
                     log.info("queueId={} domain={} no next hop: {}", request.queueId(), request.domain(), Redact.text(route.failureReason()));
                     lastFailure = route.failure();
@@ -168,20 +215,76 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
             });
         }
 
+        /**
+         * Resolves the request's level into the requirement for hosts without DANE, with the
+         * domain's MTA-STS policy where one applies, and picks the route: through the DNSSEC
+         * validator at {@code dane}, the plain selector otherwise.
+         */
+        private CompletableFuture<Route> selectRoute() {
+            TlsLevel requested = request.tlsLevel();
+            if (requested == TlsLevel.DANE && DomainSets.covers(config.daneExempt(), request.domain())) {
+                log.warn("queueId={} domain={} is exempt from DANE by delivery.dane-exempt; ignoring its TLSA records"
+                        + " and using level {}", request.queueId(), request.domain(), config.fallbackTlsLevel());
+                requested = config.fallbackTlsLevel();
+            }
+            TlsLevel level = requested;
+            Transport transport = selector.transportFor(request.domain());
+            return mtaStsPolicy(level, transport).thenCompose(policy -> {
+                tls.resolve(level, policy.orElse(null));
+                if (level == TlsLevel.DANE) {
+                    return danePlanner.route(request, transport);
+                }
+                return selector.select(request.domain());
+            });
+        }
+
+        /**
+         * Looks up the MTA-STS policy when it can apply: the route goes to the domain's own MX
+         * hosts, and the level is {@code mta-sts}, or MTA-STS is enabled and the level is one that
+         * a policy can tighten.
+         */
+        private CompletableFuture<Optional<MtaStsPolicy>> mtaStsPolicy(TlsLevel level, Transport transport) {
+            boolean tightenable = level != TlsLevel.NONE && config.mtaSts();
+            if (transport.kind() != Transport.Kind.MX || !(level == TlsLevel.MTA_STS || tightenable)) {
+                return CompletableFuture.completedFuture(Optional.empty());
+            }
+            return mtaStsPolicies.policyFor(request.domain(), request.queueId());
+        }
+
         private CompletableFuture<DeliveryOutcome> tryHost(Route route, int hostIndex) {
             if (hostIndex >= route.hosts().size() || connections >= MAX_CONNECTIONS) {
                 return done(finish());
             }
             HostAndPort host = route.hosts().get(hostIndex);
-            return addressesOf(host.host(), route.viaSmartHost())
-                    .handle((addresses, error) -> {
+            return planHost(route, host)
+                    .handle((plan, error) -> {
                         if (error != null) {
                             onLookupFailure(route, host, error);
                             return tryHost(route, hostIndex + 1);
                         }
-                        return tryAddress(route, hostIndex, host, addresses, 0);
+                        if (tls.rejectedByMtaSts(plan.tls(), host)) {
+                            lastFailure = Result.DEFERRED;
+                            lastFailureReason = tls.mtaStsMismatchReason(host);
+                            log.warn("queueId={} host={} skipped: {}", request.queueId(), host, lastFailureReason);
+                            return tryHost(route, hostIndex + 1);
+                        }
+                        if (plan.deferReason() != null) {
+                            lastFailure = Result.DEFERRED;
+                            lastFailureReason = plan.deferReason();
+                            log.warn("queueId={} host={} skipped: {}", request.queueId(), host, plan.deferReason());
+                            return tryHost(route, hostIndex + 1);
+                        }
+                        return tryAddress(route, hostIndex, host, plan, 0);
                     })
                     .thenCompose(next -> next);
+        }
+
+        private CompletableFuture<HostPlan> planHost(Route route, HostAndPort host) {
+            if (route.dane()) {
+                return danePlanner.host(request, host, tls.nonDane());
+            }
+            return addressesOf(host.host(), route.viaSmartHost())
+                    .thenApply(addresses -> HostPlan.ready(addresses, tls.nonDane()));
         }
 
         private void onLookupFailure(Route route, HostAndPort host, Throwable error) {
@@ -196,7 +299,8 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
         }
 
         private CompletableFuture<DeliveryOutcome> tryAddress(
-                Route route, int hostIndex, HostAndPort host, List<InetAddress> addresses, int addressIndex) {
+                Route route, int hostIndex, HostAndPort host, HostPlan plan, int addressIndex) {
+            List<InetAddress> addresses = plan.addresses();
             if (addressIndex >= addresses.size()) {
                 return tryHost(route, hostIndex + 1);
             }
@@ -204,17 +308,31 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
                 return done(finish());
             }
             connections++;
-            NextHop hop = NextHop.of(host.host(), addresses.get(addressIndex), host.port());
-            return runSession(request, sendable, hop).thenCompose(session -> {
+            int port = route.viaSmartHost() || environment.mxPortOverride() == 0 ? host.port() : environment.mxPortOverride();
+            NextHop hop = NextHop.of(host.host(), addresses.get(addressIndex), port);
+            return runSession(request, sendable, hop, plan.tls()).thenCompose(session -> {
                 lastSession = session;
                 lastNextHop = hop.label();
+                recordCapabilities(session, hop, plan.tls());
                 if (!session.tryNextHost()) {
                     return done(finish());
                 }
                 log.info("queueId={} nextHop={} session ended before MAIL FROM, so another address may be tried: {}",
                         request.queueId(), hop, Redact.text(firstReply(session)));
-                return tryAddress(route, hostIndex, host, addresses, addressIndex + 1);
+                return tryAddress(route, hostIndex, host, plan, addressIndex + 1);
             });
+        }
+
+        private void recordCapabilities(SessionResult session, NextHop hop, HopTls hopTls) {
+            if (session.startTls() == SessionResult.StartTlsOffer.UNKNOWN) {
+                return;
+            }
+            tls.countForTlsReport(session, hopTls);
+            capabilities.record(new DestinationCapabilities(request.domain(), hop.label(),
+                    session.startTls() == SessionResult.StartTlsOffer.OFFERED,
+                    session.tlsProtocol() == null ? "" : session.tlsProtocol(),
+                    session.tlsCipher() == null ? "" : session.tlsCipher(),
+                    session.peerVerified(), hopTls.policy(), Instant.now()));
         }
 
         private DeliveryOutcome finish() {
@@ -247,9 +365,10 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
         }, smartHostLookups);
     }
 
-    private CompletableFuture<SessionResult> runSession(DeliveryRequest request, List<String> recipients, NextHop hop) {
+    private CompletableFuture<SessionResult> runSession(
+            DeliveryRequest request, List<String> recipients, NextHop hop, HopTls tls) {
         SmtpClientSession session = new SmtpClientSession(request, recipients, hop, config.heloName(),
-                config.commandTimeout(), config.dataTimeout(), tlsContexts);
+                config.commandTimeout(), config.dataTimeout(), tls);
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channel(Transports.channelClass(group))
@@ -273,7 +392,8 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
             for (String recipient : recipients) {
                 outcomes.put(recipient, new RecipientOutcome(Result.DEFERRED, reason));
             }
-            session.result().complete(new SessionResult(outcomes, true, null, null, false));
+            session.result().complete(new SessionResult(
+                    outcomes, true, null, null, false, SessionResult.StartTlsOffer.UNKNOWN));
         });
         return session.result();
     }

@@ -41,10 +41,33 @@ final class TlsClientContexts {
 
     private final SslContext unverified;
     private final SslContext verified;
+    private final TrustManagerFactory pkix;
 
-    private TlsClientContexts(SslContext unverified, SslContext verified) {
+    private TlsClientContexts(SslContext unverified, SslContext verified, TrustManagerFactory pkix) {
         this.unverified = unverified;
         this.verified = verified;
+        this.pkix = pkix;
+    }
+
+    /** Returns the PKIX trust manager of the {@code verify} level, for MTA-STS testing mode. */
+    javax.net.ssl.X509ExtendedTrustManager pkixTrustManager() {
+        for (TrustManager manager : pkix.getTrustManagers()) {
+            if (manager instanceof javax.net.ssl.X509ExtendedTrustManager extended) {
+                return extended;
+            }
+        }
+        throw new IllegalStateException("the JDK offered no X509ExtendedTrustManager for PKIX validation");
+    }
+
+    /** Returns a JDK context that validates with the {@code verify} level's trust store, for HTTPS. */
+    javax.net.ssl.SSLContext pkixContext() {
+        try {
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, pkix.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("failed to build the HTTPS client context: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -61,15 +84,51 @@ final class TlsClientContexts {
                     .trustManager(InsecureTrustManagerFactory.INSTANCE)
                     .endpointIdentificationAlgorithm(null)
                     .build();
+            TrustManagerFactory pkix = trustManagerFactory(trustFile);
             SslContext verified = SslContextBuilder.forClient()
                     .sslProvider(SslProvider.JDK)
                     .protocols(PROTOCOLS)
-                    .trustManager(trustManagerFactory(trustFile))
+                    .trustManager(pkix)
                     .endpointIdentificationAlgorithm("HTTPS")
                     .build();
-            return new TlsClientContexts(unverified, verified);
+            return new TlsClientContexts(unverified, verified, pkix);
         } catch (SSLException e) {
             throw new IllegalStateException("failed to build the client TLS contexts: " + e.getMessage(), e);
+        }
+    }
+
+    /** Returns the context that accepts any certificate, for {@code may} and {@code encrypt}. */
+    SslContext unverified() {
+        return unverified;
+    }
+
+    /** Returns the PKIX context with the host name check, for {@code verify} and MTA-STS. */
+    SslContext verified() {
+        return verified;
+    }
+
+    /**
+     * Builds a context whose trust decision is {@code trustManager}'s alone, without the JDK's
+     * host name check, for DANE and for MTA-STS in testing mode.
+     */
+    static SslContext withTrustManager(javax.net.ssl.TrustManager trustManager) {
+        return withTrustManager(trustManager, null);
+    }
+
+    /**
+     * Builds a context around {@code trustManager} that passes {@code endpointIdentification}
+     * (such as {@code HTTPS}, or null for none) to it through the engine's parameters.
+     */
+    static SslContext withTrustManager(javax.net.ssl.TrustManager trustManager, String endpointIdentification) {
+        try {
+            return SslContextBuilder.forClient()
+                    .sslProvider(SslProvider.JDK)
+                    .protocols(PROTOCOLS)
+                    .trustManager(trustManager)
+                    .endpointIdentificationAlgorithm(endpointIdentification)
+                    .build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("failed to build a client TLS context: " + e.getMessage(), e);
         }
     }
 
@@ -82,7 +141,8 @@ final class TlsClientContexts {
         return context.newHandler(allocator, peerHost, peerPort);
     }
 
-    private static TrustManagerFactory trustManagerFactory(Path trustFile) {
+    /** Builds the PKIX trust managers: the JDK defaults plus the CAs of {@code trustFile}, which may be null. */
+    static TrustManagerFactory trustManagerFactory(Path trustFile) {
         try {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);

@@ -86,6 +86,46 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void transportsAndDaneSettingsAreRead() throws Exception {
+        GatewayConfig config = ConfigLoader.parse("t.yaml", """
+                delivery:
+                  transports:
+                    Lab.Example.: "smtp:[relay.lab.example]:2525"
+                    partner.example: smtp:hub.partner.example
+                    direct.example: mx
+                  dnssec-trust-anchor: /etc/sealrelay/root.key
+                  dane-exempt: [Broken.Example]
+                  mta-sts: false
+                  fallback-tls-level: may
+                """);
+
+        DeliveryConfig delivery = config.delivery();
+        assertThat(delivery.transports()).containsEntry("lab.example",
+                new Transport(Transport.Kind.FIXED_HOST, "relay.lab.example", 2525));
+        assertThat(delivery.transports()).containsEntry("partner.example",
+                new Transport(Transport.Kind.MX_OF_HOST, "hub.partner.example", 25));
+        assertThat(delivery.transports()).containsEntry("direct.example", Transport.MX);
+        assertThat(delivery.dnssecTrustAnchor()).isEqualTo(java.nio.file.Path.of("/etc/sealrelay/root.key"));
+        assertThat(delivery.daneExempt()).containsExactly("broken.example");
+        assertThat(delivery.mtaSts()).isFalse();
+        assertThat(delivery.fallbackTlsLevel()).isEqualTo(TlsLevel.MAY);
+    }
+
+    @Test
+    void fallbackLevelMustBePlain() {
+        assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "delivery:\n  fallback-tls-level: dane\n"))
+                .hasMessage("c.yaml:2:23: delivery.fallback-tls-level: invalid value 'dane': expected none, may,"
+                        + " encrypt or verify, because it applies where DANE and MTA-STS do not");
+    }
+
+    @Test
+    void invalidTransportNamesDomainAndForms() {
+        assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "delivery:\n  transports:\n    a.example: relay\n"))
+                .hasMessageContaining("delivery.transports: domain a.example: invalid transport 'relay': "
+                        + "expected mx, smtp:host, smtp:host:port, smtp:[host] or smtp:[host]:port");
+    }
+
+    @Test
     void unknownKeyIsRejectedWithPosition() {
         assertThatThrownBy(() -> ConfigLoader.parse("typo.yaml", "delivery:\n  default-tls-levl: verify\n"))
                 .isInstanceOf(ConfigException.class)
@@ -97,7 +137,7 @@ class ConfigLoaderTest {
     void invalidTlsLevelNamesValueAndChoices() {
         assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "delivery:\n  default-tls-level: strict\n"))
                 .hasMessage("c.yaml:2:22: delivery.default-tls-level: invalid TLS level 'strict': "
-                        + "expected one of none, may, encrypt, verify");
+                        + "expected one of none, may, encrypt, verify, dane, mta-sts");
     }
 
     @Test

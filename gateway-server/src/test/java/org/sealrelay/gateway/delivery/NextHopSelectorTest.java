@@ -3,6 +3,7 @@ package org.sealrelay.gateway.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.sealrelay.gateway.config.HostAndPort;
 import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
@@ -47,7 +48,7 @@ class NextHopSelectorTest {
     @Test
     void smartHostSkipsDns() {
         HostAndPort smartHost = new HostAndPort("relay.example.net", 587);
-        NextHopSelector selector = new NextHopSelector(smartHost, new MxResolver());
+        NextHopSelector selector = new NextHopSelector(new TransportTable(Map.of(), smartHost), new MxResolver());
 
         Route route = selector.select("example.org").join();
 

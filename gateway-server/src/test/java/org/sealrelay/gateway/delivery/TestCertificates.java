@@ -17,7 +17,9 @@ import java.util.Date;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
@@ -26,14 +28,80 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** A self-signed server certificate made with Bouncy Castle, valid for one day. */
+/**
+ * Test certificates made with Bouncy Castle, valid for one day: a self-signed server certificate,
+ * or a CA and the server certificates it issues.
+ */
 final class TestCertificates {
     private final KeyPair keyPair;
     private final X509Certificate certificate;
+    private final X509Certificate[] chain;
 
     private TestCertificates(KeyPair keyPair, X509Certificate certificate) {
+        this(keyPair, certificate, new X509Certificate[] {certificate});
+    }
+
+    private TestCertificates(KeyPair keyPair, X509Certificate certificate, X509Certificate[] chain) {
         this.keyPair = keyPair;
         this.certificate = certificate;
+        this.chain = chain;
+    }
+
+    X509Certificate certificate() {
+        return certificate;
+    }
+
+    /** Creates a CA certificate (basicConstraints CA) that {@link #issue} signs server certificates with. */
+    static TestCertificates authority(String commonName) throws GeneralSecurityException {
+        KeyPair keyPair = newKeyPair();
+        X500Name subject = new X500Name("CN=" + commonName);
+        X509v3CertificateBuilder builder = builder(subject, subject, keyPair);
+        try {
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+            builder.addExtension(Extension.keyUsage, true,
+                    new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
+            return new TestCertificates(keyPair, sign(builder, keyPair));
+        } catch (IOException e) {
+            throw new GeneralSecurityException("failed to create the test CA", e);
+        }
+    }
+
+    /** Issues a server certificate for {@code dnsName}, presented with this CA after it in the chain. */
+    TestCertificates issue(String dnsName) throws GeneralSecurityException {
+        KeyPair serverKeys = newKeyPair();
+        X509v3CertificateBuilder builder = builder(
+                new X500Name(certificate.getSubjectX500Principal().getName()), new X500Name("CN=" + dnsName), serverKeys);
+        try {
+            builder.addExtension(Extension.subjectAlternativeName, false,
+                    new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
+            X509Certificate leaf = sign(builder, keyPair);
+            return new TestCertificates(serverKeys, leaf, new X509Certificate[] {leaf, certificate});
+        } catch (IOException e) {
+            throw new GeneralSecurityException("failed to issue the test certificate", e);
+        }
+    }
+
+    private static KeyPair newKeyPair() throws GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(256);
+        return generator.generateKeyPair();
+    }
+
+    private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair subjectKeys) {
+        Instant now = Instant.now();
+        return new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(System.nanoTime()),
+                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))), subject,
+                subjectKeys.getPublic());
+    }
+
+    private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair issuerKeys)
+            throws GeneralSecurityException {
+        try {
+            return new JcaX509CertificateConverter()
+                    .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate())));
+        } catch (OperatorCreationException e) {
+            throw new GeneralSecurityException("failed to sign the test certificate", e);
+        }
     }
 
     /** Creates a certificate whose subjectAltName lists the DNS name and, optionally, an IP address. */
@@ -70,7 +138,7 @@ final class TestCertificates {
         char[] password = "test".toCharArray();
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
-        store.setKeyEntry("server", keyPair.getPrivate(), password, new X509Certificate[] {certificate});
+        store.setKeyEntry("server", keyPair.getPrivate(), password, chain);
         KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keyManagers.init(store, password);
         SSLContext context = SSLContext.getInstance("TLS");

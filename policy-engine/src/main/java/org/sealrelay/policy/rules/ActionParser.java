@@ -75,13 +75,13 @@ final class ActionParser {
             }
             if (!name.startsWith("tls-")) {
                 throw item.error(item.path() + ": invalid delivery step '" + name
-                        + "': expected tls-verify, tls-encrypt, tls-may or tls-none");
+                        + "': expected tls-dane, tls-mta-sts, tls-verify, tls-encrypt, tls-may or tls-none");
             }
             try {
                 steps.add(PlanStep.relay(TlsLevel.fromConfigName(name.substring(4))));
             } catch (IllegalArgumentException e) {
                 throw item.error(item.path() + ": invalid delivery step '" + name
-                        + "': expected tls-verify, tls-encrypt, tls-may or tls-none");
+                        + "': expected tls-dane, tls-mta-sts, tls-verify, tls-encrypt, tls-may or tls-none");
             }
         }
         return new DeliveryPlan(steps);

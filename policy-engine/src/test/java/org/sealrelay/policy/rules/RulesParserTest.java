@@ -45,7 +45,7 @@ class RulesParserTest {
     @CsvSource(delimiter = '|', textBlock = """
             rules: [{name: a, when: {recipient-domian: x.org}, deliver: tls-verify}] | p.yaml:1:26: rules[0].when.recipient-domian: unknown condition 'recipient-domian'; expected one of all, any, not, sender, sender-domain, sender-domain-suffix, recipient, recipient-domain, recipient-domain-suffix, listener, client-address, inbound-tls, header, subject, body, attachment-name, attachment-type, attachment-size-over, size-over, detector, unreadable-parts, text-truncated
             rules: [{name: a, deliver: [pgp, tls-encrypt]}]                          | p.yaml:1:29: rules[0].deliver[0]: delivery method 'pgp' is not supported yet because it has no delivery agent; use tls-verify or tls-encrypt
-            rules: [{name: a, deliver: [tls-dane]}]                                  | p.yaml:1:29: rules[0].deliver[0]: invalid delivery step 'tls-dane': expected tls-verify, tls-encrypt, tls-may or tls-none
+            rules: [{name: a, deliver: [tls-strict]}]                                | p.yaml:1:29: rules[0].deliver[0]: invalid delivery step 'tls-strict': expected tls-dane, tls-mta-sts, tls-verify, tls-encrypt, tls-may or tls-none
             rules: [{name: a, reject: {code: 450, enhanced-code: 5.7.1, text: x}}]   | p.yaml:1:34: rules[0].reject.code: invalid reply code '450': expected 550 to 559
             rules: [{name: a, reject: {code: 550, enhanced-code: 4.7.1, text: x}}]   | p.yaml:1:54: rules[0].reject.enhanced-code: invalid enhanced status code '4.7.1': expected 5.X.Y as in RFC 3463, such as 5.7.1
             rules: [{name: a, reject: {code: 550, enhanced-code: 5.7.1}}]            | p.yaml:1:27: rules[0].reject: missing setting 'text'

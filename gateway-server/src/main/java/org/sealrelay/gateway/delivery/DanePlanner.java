@@ -1,0 +1,158 @@
+package org.sealrelay.gateway.delivery;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.sealrelay.gateway.config.HostAndPort;
+import org.sealrelay.gateway.config.Transport;
+import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
+import org.sealrelay.gateway.dns.DnssecResolver;
+import org.sealrelay.gateway.dns.DnssecResolver.Security;
+import org.sealrelay.gateway.dns.HostLookupException;
+import org.xbill.DNS.Address;
+import org.xbill.DNS.TLSARecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies DANE (RFC 7672) to a request at the {@code dane} level, in two steps.
+ *
+ * <ol>
+ *   <li>{@link #route}: the MX RRset is looked up through the DNSSEC validator. Bogus or failed
+ *       answers defer the whole request with 4.7.5. An insecure RRset means DANE does not apply,
+ *       so the hosts get the fallback requirement (section 2.2.1). A configured fixed host skips
+ *       this step.
+ *   <li>{@link #host}: each host's addresses and then its TLSA records at {@code _port._tcp.host}
+ *       are looked up. Secure usable TLSA records make DANE authentication mandatory; secure
+ *       records that are all unusable require unauthenticated TLS (section 2.2); insecure or
+ *       provably absent records give the fallback requirement; bogus or failed lookups skip the
+ *       host with 4.7.5 (section 2.2.2).
+ * </ol>
+ *
+ * <p>The fallback requirement is decided by the caller: the domain's MTA-STS policy when it
+ * publishes one, or the configured fallback level. A DANE failure is never handed to MTA-STS
+ * (RFC 8461 section 2): only the absence of secure TLSA records is.
+ */
+final class DanePlanner {
+    private static final Logger log = LoggerFactory.getLogger(DanePlanner.class);
+
+    private final DnssecResolver dnssec;
+    private final TlsClientContexts contexts;
+    private final TlsReportCounters reports;
+
+    DanePlanner(DnssecResolver dnssec, TlsClientContexts contexts, TlsReportCounters reports) {
+        this.dnssec = dnssec;
+        this.contexts = contexts;
+        this.reports = reports;
+    }
+
+    /** Returns the route for {@code request} under DANE; the future never completes exceptionally. */
+    CompletableFuture<Route> route(DeliveryRequest request, Transport transport) {
+        if (transport.kind() == Transport.Kind.FIXED_HOST) {
+            HostAndPort host = new HostAndPort(transport.host(), transport.port());
+            return CompletableFuture.completedFuture(Route.to(List.of(host), true, false).withDane());
+        }
+        String mxDomain = transport.kind() == Transport.Kind.MX ? request.domain() : transport.host();
+        return dnssec.resolveMx(mxDomain).thenApply(answer -> switch (answer.security()) {
+            case BOGUS, FAILED -> {
+                String reason = "4.7.5 DNSSEC validation of the MX records of " + mxDomain + " failed: "
+                        + answer.reason();
+                log.warn("queueId={} domain={} {}", request.queueId(), request.domain(), reason);
+                reports.failure(request.domain(), TlsReportCounters.PolicyType.TLSA,
+                        TlsReportCounters.FailureType.DNSSEC_INVALID);
+                yield Route.failed(Result.DEFERRED, reason);
+            }
+            case INSECURE -> {
+                log.info("queueId={} domain={} MX records of {} are not DNSSEC-secure, so DANE does not apply",
+                        request.queueId(), request.domain(), mxDomain);
+                yield NextHopSelector.toRoute(answer.mx(), transport.port());
+            }
+            case SECURE -> {
+                Route route = NextHopSelector.toRoute(answer.mx(), transport.port());
+                yield route.isFailure() ? route : route.withDane();
+            }
+        });
+    }
+
+    /**
+     * Returns the addresses and TLS requirement of {@code host} on a DANE route. The future fails
+     * with {@link HostLookupException} when the host has no addresses, as
+     * {@code MxResolver.resolveAddresses} does.
+     *
+     * @param fallback the requirement where DANE does not apply to this host
+     */
+    CompletableFuture<HostPlan> host(DeliveryRequest request, HostAndPort host, HopTls fallback) {
+        if (Address.isDottedQuad(host.host()) || host.host().indexOf(':') >= 0) {
+            log.info("queueId={} host={} is an IP address, which has no TLSA records, so DANE does not apply",
+                    request.queueId(), host);
+            try {
+                return CompletableFuture.completedFuture(
+                        HostPlan.ready(List.of(InetAddress.getByName(host.host())), fallback));
+            } catch (UnknownHostException e) {
+                return CompletableFuture.failedFuture(new HostLookupException(host.host(), false, e.getMessage()));
+            }
+        }
+        return dnssec.resolveAddresses(host.host()).thenCompose(addresses -> {
+            switch (addresses.security()) {
+                case BOGUS, FAILED -> {
+                    reports.failure(request.domain(), TlsReportCounters.PolicyType.TLSA,
+                            TlsReportCounters.FailureType.DNSSEC_INVALID);
+                    return done(HostPlan.deferred("4.7.5 DNSSEC validation of the addresses of " + host.host()
+                            + " failed: " + addresses.reason()));
+                }
+                case INSECURE -> {
+                    if (addresses.addresses().isEmpty()) {
+                        return CompletableFuture.failedFuture(new HostLookupException(host.host(), true, addresses.reason()));
+                    }
+                    log.info("queueId={} host={} addresses are not DNSSEC-secure, so DANE does not apply; using {}",
+                            request.queueId(), host.host(), fallback.policy());
+                    return done(HostPlan.ready(addresses.addresses(), fallback));
+                }
+                default -> {
+                    if (addresses.addresses().isEmpty()) {
+                        return CompletableFuture.failedFuture(new HostLookupException(host.host(), true, addresses.reason()));
+                    }
+                    return dnssec.lookupTlsa(host.host(), host.port())
+                            .thenApply(tlsa -> withTlsa(request, host, addresses.addresses(), tlsa, fallback));
+                }
+            }
+        });
+    }
+
+    private HostPlan withTlsa(DeliveryRequest request, HostAndPort host, List<InetAddress> addresses,
+            DnssecResolver.TlsaAnswer tlsa, HopTls fallback) {
+        String owner = "_" + host.port() + "._tcp." + host.host();
+        if (tlsa.security() == Security.BOGUS || tlsa.security() == Security.FAILED) {
+            reports.failure(request.domain(), TlsReportCounters.PolicyType.TLSA,
+                    TlsReportCounters.FailureType.DNSSEC_INVALID);
+            return HostPlan.deferred("4.7.5 DNSSEC validation of the TLSA records at " + owner + " failed: "
+                    + tlsa.reason());
+        }
+        if (tlsa.security() == Security.INSECURE || tlsa.records().isEmpty()) {
+            log.info("queueId={} host={} has no DNSSEC-secure TLSA records at {}, so DANE does not apply; using {}",
+                    request.queueId(), host.host(), owner, fallback.policy());
+            return HostPlan.ready(addresses, fallback);
+        }
+        List<TLSARecord> usable = DaneVerifier.usable(tlsa.records());
+        if (usable.isEmpty()) {
+            // RFC 7672 section 2.2: TLSA records that are all unusable still require TLS.
+            log.warn("queueId={} host={} publishes {} TLSA records at {}, none usable for SMTP; requiring TLS"
+                    + " without authentication", request.queueId(), host.host(), tlsa.records().size(), owner);
+            HopTls encrypt = fallback.requiresTls()
+                    ? fallback
+                    : new HopTls("dane (no usable TLSA records)", true, true, false, contexts.unverified());
+            return HostPlan.ready(addresses, encrypt);
+        }
+        DaneVerifier verifier = new DaneVerifier(usable, List.of(host.host(), request.domain()));
+        HopTls dane = new HopTls("dane", true, true, true,
+                TlsClientContexts.withTrustManager(new DaneTrustManager(verifier)));
+        log.info("queueId={} host={} DANE applies with {} usable TLSA records", request.queueId(), host.host(),
+                usable.size());
+        return HostPlan.ready(addresses, dane);
+    }
+
+    private static <T> CompletableFuture<T> done(T value) {
+        return CompletableFuture.completedFuture(value);
+    }
+}

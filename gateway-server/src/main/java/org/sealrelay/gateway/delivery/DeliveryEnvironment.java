@@ -1,0 +1,73 @@
+package org.sealrelay.gateway.delivery;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.sealrelay.gateway.config.DeliveryConfig;
+import org.sealrelay.gateway.config.HostAndPort;
+import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.SimpleResolver;
+
+/**
+ * The agent's outside dependencies: the DNS resolver that MX, address, TLSA and TXT lookups
+ * go through, and the port that MX hosts are dialled on. Production builds it from the
+ * configuration; tests substitute an in-memory resolver and a loopback port.
+ *
+ * @param dnsResolver the upstream resolver; DNSSEC validation wraps it for the {@code dane} level
+ * @param mxPortOverride port for MX hosts instead of 25, or 0 to keep the route's port
+ * @param dnssecTrustAnchor DS or DNSKEY records in zone file format for the DNSSEC validator, or
+ *     null for none
+ * @param mtaStsPolicyUris the MTA-STS policy URI of a domain
+ * @param mtaStsTimeout connect and response timeout of an MTA-STS policy fetch
+ */
+record DeliveryEnvironment(
+        Resolver dnsResolver,
+        int mxPortOverride,
+        java.nio.file.Path dnssecTrustAnchor,
+        java.util.function.Function<String, java.net.URI> mtaStsPolicyUris,
+        java.time.Duration mtaStsTimeout) {
+    /** Default MTA-STS fetch timeout; RFC 8461 section 3.3 leaves the value to the sender. */
+    static final java.time.Duration DEFAULT_MTA_STS_TIMEOUT = java.time.Duration.ofSeconds(30);
+
+    /** Creates an environment with the well-known MTA-STS policy URIs and the default timeout. */
+    DeliveryEnvironment(Resolver dnsResolver, int mxPortOverride, java.nio.file.Path dnssecTrustAnchor) {
+        this(dnsResolver, mxPortOverride, dnssecTrustAnchor, MtaStsFetcher::wellKnownUri, DEFAULT_MTA_STS_TIMEOUT);
+    }
+
+    DeliveryEnvironment {
+        Objects.requireNonNull(dnsResolver, "dnsResolver");
+        Objects.requireNonNull(mtaStsPolicyUris, "mtaStsPolicyUris");
+        Objects.requireNonNull(mtaStsTimeout, "mtaStsTimeout");
+        if (mxPortOverride < 0 || mxPortOverride > 65535) {
+            throw new IllegalArgumentException("invalid MX port override " + mxPortOverride + ": expected 0 to 65535");
+        }
+    }
+
+    /**
+     * Builds the production environment: the configured DNS servers, or the system resolvers
+     * when none are configured.
+     *
+     * @throws IllegalArgumentException when a server is neither an IP literal nor a resolvable name
+     */
+    static DeliveryEnvironment fromConfig(DeliveryConfig config) {
+        return new DeliveryEnvironment(resolverFor(config.dnsServers()), 0, config.dnssecTrustAnchor());
+    }
+
+    private static Resolver resolverFor(List<HostAndPort> servers) {
+        if (servers.isEmpty()) {
+            return new ExtendedResolver();
+        }
+        List<Resolver> resolvers = new ArrayList<>();
+        for (HostAndPort server : servers) {
+            InetSocketAddress address = new InetSocketAddress(server.host(), server.port());
+            if (address.isUnresolved()) {
+                throw new IllegalArgumentException(
+                        "invalid DNS server '" + server + "': host not found; use an IP address");
+            }
+            resolvers.add(new SimpleResolver(address));
+        }
+        return new ExtendedResolver(resolvers);
+    }
+}
