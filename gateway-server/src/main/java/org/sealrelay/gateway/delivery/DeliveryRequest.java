@@ -2,7 +2,9 @@ package org.sealrelay.gateway.delivery;
 
 import java.util.List;
 import java.util.Objects;
+import org.sealrelay.gateway.spool.DsnRequest;
 import org.sealrelay.gateway.spool.QueueId;
+import org.sealrelay.gateway.spool.TransactionOptions;
 import org.sealrelay.policy.TlsLevel;
 
 /**
@@ -17,6 +19,8 @@ import org.sealrelay.policy.TlsLevel;
  * @param eightBitMime whether to send BODY=8BITMIME
  * @param sizeOctets content size, for the SIZE parameter
  * @param content the content to send
+ * @param options SMTPUTF8, REQUIRETLS and DSN parameters the client gave with MAIL FROM
+ * @param dsnRequests NOTIFY and ORCPT of each recipient, in the order of {@code recipients}
  */
 public record DeliveryRequest(
         QueueId queueId,
@@ -26,7 +30,9 @@ public record DeliveryRequest(
         TlsLevel tlsLevel,
         boolean eightBitMime,
         long sizeOctets,
-        ContentSource content) {
+        ContentSource content,
+        TransactionOptions options,
+        List<DsnRequest> dsnRequests) {
     public DeliveryRequest {
         Objects.requireNonNull(queueId, "queueId");
         Objects.requireNonNull(reversePath, "reversePath");
@@ -37,5 +43,23 @@ public record DeliveryRequest(
         if (recipients.isEmpty()) {
             throw new IllegalArgumentException("delivery request for " + queueId + " has no recipients");
         }
+        Objects.requireNonNull(options, "options");
+        dsnRequests = List.copyOf(dsnRequests);
+        if (dsnRequests.size() != recipients.size()) {
+            throw new IllegalArgumentException("delivery request for " + queueId + " needs one DSN request per recipient");
+        }
+    }
+
+    /** Creates a request without ESMTP transaction options. */
+    public DeliveryRequest(QueueId queueId, String reversePath, List<String> recipients, String domain,
+            TlsLevel tlsLevel, boolean eightBitMime, long sizeOctets, ContentSource content) {
+        this(queueId, reversePath, recipients, domain, tlsLevel, eightBitMime, sizeOctets, content,
+                TransactionOptions.NONE, java.util.Collections.nCopies(recipients.size(), DsnRequest.DEFAULT));
+    }
+
+    /** Returns the NOTIFY and ORCPT parameters of one recipient of this request. */
+    public DsnRequest dsnFor(String recipient) {
+        int index = recipients.indexOf(recipient);
+        return index < 0 ? DsnRequest.DEFAULT : dsnRequests.get(index);
     }
 }

@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSession;
 import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
 import org.sealrelay.gateway.logging.Redact;
+import org.sealrelay.gateway.spool.DsnRequest;
+import org.sealrelay.gateway.spool.TransactionOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -267,9 +269,35 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
             return;
         }
 
+        TransactionOptions options = request.options();
+        if (options.smtpUtf8() && !extensions.has("SMTPUTF8")) {
+            // RFC 6531 section 3.2: a message that needs SMTPUTF8 must not go to a server without it.
+            quitWith(Result.BOUNCED, "5.6.7 " + nextHop + " does not offer SMTPUTF8, which this message requires");
+            return;
+        }
+        if (options.requireTls() && !(tlsProtocol != null && peerVerified && extensions.has("REQUIRETLS"))) {
+            // RFC 8689 section 5: relay only over verified TLS to a server that offers REQUIRETLS.
+            quitWith(Result.BOUNCED, "5.7.30 REQUIRETLS support required, but " + nextHop
+                    + (tlsProtocol == null || !peerVerified ? " offers no verified TLS" : " does not offer REQUIRETLS"));
+            return;
+        }
+
         StringBuilder mail = new StringBuilder("MAIL FROM:<").append(request.reversePath()).append('>');
         if (request.eightBitMime() && extensions.has("8BITMIME")) {
             mail.append(" BODY=8BITMIME");
+        }
+        if (options.smtpUtf8()) {
+            mail.append(" SMTPUTF8");
+        }
+        if (options.requireTls()) {
+            mail.append(" REQUIRETLS");
+        }
+        boolean passDsn = extensions.has("DSN");
+        if (passDsn && !options.dsnReturn().isEmpty()) {
+            mail.append(" RET=").append(options.dsnReturn());
+        }
+        if (passDsn && !options.envelopeId().isEmpty()) {
+            mail.append(" ENVID=").append(options.envelopeId());
         }
         // NOTE: 8-bit content goes to a server without 8BITMIME unchanged, as Postfix does by default,
         // instead of being converted to 7 bit (RFC 6152 section 3).
@@ -283,7 +311,7 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
             stage = Stage.MAIL;
             write(mail.toString());
             for (String recipient : recipients) {
-                write("RCPT TO:<" + recipient + ">");
+                write(rcptCommand(recipient));
                 rcptCommandsSent++;
             }
             ctx.flush();
@@ -327,7 +355,7 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
 
     private void sendNextRcptIfNotPipelined() {
         if (rcptCommandsSent < recipients.size()) {
-            send(Stage.RCPT, "RCPT TO:<" + recipients.get(rcptCommandsSent++) + ">");
+            send(Stage.RCPT, rcptCommand(recipients.get(rcptCommandsSent++)));
         } else {
             armTimer(commandTimeout);
         }
@@ -439,6 +467,22 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
         write(command);
         ctx.flush();
         armTimer(commandTimeout);
+    }
+
+    /** Builds RCPT TO, passing the client's NOTIFY and ORCPT on when the server offers DSN (RFC 3461). */
+    private String rcptCommand(String recipient) {
+        StringBuilder rcpt = new StringBuilder("RCPT TO:<").append(recipient).append('>');
+        DsnRequest dsn = request.dsnFor(recipient);
+        if (extensions.has("DSN")) {
+            if (!dsn.conditions().isEmpty()) {
+                rcpt.append(" NOTIFY=").append(dsn.conditions().stream().map(Enum::name).sorted()
+                        .collect(java.util.stream.Collectors.joining(",")));
+            }
+            if (!dsn.originalRecipient().isEmpty()) {
+                rcpt.append(" ORCPT=").append(dsn.originalRecipient());
+            }
+        }
+        return rcpt.toString();
     }
 
     private void write(String command) {

@@ -21,6 +21,7 @@ import org.sealrelay.gateway.delivery.DeliveryAgent;
 import org.sealrelay.gateway.delivery.DeliveryOutcome;
 import org.sealrelay.gateway.delivery.DeliveryRequest;
 import org.sealrelay.gateway.delivery.RecipientOutcome;
+import org.sealrelay.gateway.spool.DsnRequest;
 import org.sealrelay.gateway.spool.Envelope;
 import org.sealrelay.gateway.spool.EnvelopeRecipient;
 import org.sealrelay.gateway.spool.QueueId;
@@ -348,9 +349,14 @@ public final class QueueManager implements AutoCloseable {
     }
 
     private void startDelivery(Entry entry, Envelope envelope, GroupKey key, List<String> recipients) {
+        List<DsnRequest> dsnRequests = new ArrayList<>(recipients.size());
+        for (String address : recipients) {
+            EnvelopeRecipient recipient = findRecipient(envelope, address);
+            dsnRequests.add(recipient == null ? DsnRequest.DEFAULT : recipient.dsn());
+        }
         DeliveryRequest request = new DeliveryRequest(envelope.id(), envelope.reversePath(), recipients,
                 key.domain(), key.tlsLevel(), envelope.eightBitMime(), envelope.sizeOctets(),
-                () -> spool.openContent(envelope.id()));
+                () -> spool.openContent(envelope.id()), envelope.options(), dsnRequests);
         try {
             deliverySlots.acquire();
         } catch (InterruptedException e) {

@@ -410,4 +410,71 @@ class SmtpDeliveryAgentTest {
         return new DeliveryConfig("relay.test", new HostAndPort(host, port), TlsLevel.MAY, Map.of(), trustFile,
                 Duration.ofSeconds(5), commandTimeout, Duration.ofSeconds(10), List.of());
     }
+
+    @Test
+    void smtpUtf8AndDsnParametersArePassedOn() throws Exception {
+        Map<String, String> replies = Map.of(
+                "EHLO", "250-scripted\r\n250-PIPELINING\r\n250-SMTPUTF8\r\n250 DSN\r\n",
+                "MAIL", "250 2.1.0 ok\r\n",
+                "RCPT", "250 2.1.5 ok\r\n",
+                "DATA", "354 go ahead\r\n",
+                ".", "250 2.0.0 queued as X2\r\n",
+                "QUIT", "221 2.0.0 bye\r\n");
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted ESMTP\r\n", replies)) {
+            agent = new SmtpDeliveryAgent(config("127.0.0.1", server.port(), null));
+            DeliveryRequest request = new DeliveryRequest(QueueId.generate(), "sender@example.com",
+                    List.of("a@example.org"), "example.org", TlsLevel.MAY, false, 3,
+                    () -> new ByteArrayInputStream("x\r\n".getBytes(StandardCharsets.US_ASCII)),
+                    new org.sealrelay.gateway.spool.TransactionOptions(true, false, "HDRS", "ENV+2B1"),
+                    List.of(new org.sealrelay.gateway.spool.DsnRequest(java.util.EnumSet.of(
+                            org.sealrelay.gateway.spool.DsnRequest.Notify.FAILURE,
+                            org.sealrelay.gateway.spool.DsnRequest.Notify.DELAY), "rfc822;a@example.org")));
+
+            DeliveryOutcome outcome = deliver(request);
+
+            assertThat(outcome.byRecipient().get("a@example.org").result()).isEqualTo(Result.DELIVERED);
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.commands().contains("QUIT"));
+            assertThat(server.commands()).contains(
+                    "MAIL FROM:<sender@example.com> SMTPUTF8 RET=HDRS ENVID=ENV+2B1",
+                    "RCPT TO:<a@example.org> NOTIFY=DELAY,FAILURE ORCPT=rfc822;a@example.org");
+        }
+    }
+
+    @Test
+    void smtpUtf8MessageBouncesWithoutServerSupport() throws Exception {
+        Map<String, String> replies = Map.of("EHLO", "250-scripted\r\n250 PIPELINING\r\n", "QUIT", "221 2.0.0 bye\r\n");
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted ESMTP\r\n", replies)) {
+            agent = new SmtpDeliveryAgent(config("127.0.0.1", server.port(), null));
+            DeliveryRequest request = new DeliveryRequest(QueueId.generate(), "sender@example.com",
+                    List.of("a@example.org"), "example.org", TlsLevel.MAY, false, 3,
+                    () -> new ByteArrayInputStream("x\r\n".getBytes(StandardCharsets.US_ASCII)),
+                    new org.sealrelay.gateway.spool.TransactionOptions(true, false, "", ""),
+                    List.of(org.sealrelay.gateway.spool.DsnRequest.DEFAULT));
+
+            DeliveryOutcome outcome = deliver(request);
+
+            assertThat(outcome.byRecipient().get("a@example.org").result()).isEqualTo(Result.BOUNCED);
+            assertThat(outcome.byRecipient().get("a@example.org").reply()).startsWith("5.6.7 ");
+            assertThat(server.commands()).noneMatch(command -> command.startsWith("MAIL"));
+        }
+    }
+
+    @Test
+    void requireTlsBouncesWithoutVerifiedTls() throws Exception {
+        Map<String, String> replies = Map.of("EHLO", "250-scripted\r\n250 REQUIRETLS\r\n", "QUIT", "221 2.0.0 bye\r\n");
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted ESMTP\r\n", replies)) {
+            agent = new SmtpDeliveryAgent(config("127.0.0.1", server.port(), null));
+            DeliveryRequest request = new DeliveryRequest(QueueId.generate(), "sender@example.com",
+                    List.of("a@example.org"), "example.org", TlsLevel.MAY, false, 3,
+                    () -> new ByteArrayInputStream("x\r\n".getBytes(StandardCharsets.US_ASCII)),
+                    new org.sealrelay.gateway.spool.TransactionOptions(false, true, "", ""),
+                    List.of(org.sealrelay.gateway.spool.DsnRequest.DEFAULT));
+
+            DeliveryOutcome outcome = deliver(request);
+
+            assertThat(outcome.byRecipient().get("a@example.org").result()).isEqualTo(Result.BOUNCED);
+            assertThat(outcome.byRecipient().get("a@example.org").reply()).startsWith("5.7.30 REQUIRETLS support required");
+            assertThat(server.commands()).noneMatch(command -> command.startsWith("MAIL"));
+        }
+    }
 }
