@@ -1,6 +1,5 @@
 package org.sealrelay.policy.detect;
 
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -19,14 +18,7 @@ public final class DeaDetector implements Detector {
 
     @Override
     public int count(CharSequence text) {
-        int count = 0;
-        Matcher matcher = CANDIDATE.matcher(text);
-        while (matcher.find()) {
-            if (hasValidCheckDigit(matcher.group(3))) {
-                count++;
-            }
-        }
-        return count;
+        return Matches.countValid(CANDIDATE, text, match -> hasValidCheckDigit(match.group(3)));
     }
 
     /** Whether the seventh of seven digits is the DEA check digit of the first six. */

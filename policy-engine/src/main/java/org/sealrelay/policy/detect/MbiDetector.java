@@ -1,6 +1,5 @@
 package org.sealrelay.policy.detect;
 
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -22,11 +21,6 @@ public final class MbiDetector implements Detector {
 
     @Override
     public int count(CharSequence text) {
-        int count = 0;
-        Matcher matcher = CANDIDATE.matcher(text);
-        while (matcher.find()) {
-            count++;
-        }
-        return count;
+        return Matches.countValid(CANDIDATE, text, match -> true);
     }
 }

@@ -1,6 +1,5 @@
 package org.sealrelay.policy.detect;
 
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -18,14 +17,7 @@ public final class PaymentCardDetector implements Detector {
 
     @Override
     public int count(CharSequence text) {
-        int count = 0;
-        Matcher matcher = CANDIDATE.matcher(text);
-        while (matcher.find()) {
-            if (isValid(matcher.group())) {
-                count++;
-            }
-        }
-        return count;
+        return Matches.countValid(CANDIDATE, text, match -> isValid(match.group()));
     }
 
     /** Whether a candidate, separators included, is a plausible card number. */
