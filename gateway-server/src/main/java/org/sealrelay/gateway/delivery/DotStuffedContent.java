@@ -75,17 +75,22 @@ final class DotStuffedContent implements ChunkedInput<ByteBuf> {
     }
 
     private ByteBuf stuff(ByteBufAllocator allocator, int count) {
-        // A chunk grows by at most one octet per line, so count * 2 always suffices.
-        ByteBuf chunk = allocator.buffer(count * 2);
+        // Most chunks need no extra dot; the buffer grows when some do.
+        ByteBuf chunk = allocator.buffer(count + 64);
+        int runStart = 0;
         for (int i = 0; i < count; i++) {
             byte b = readBuffer[i];
             if (atLineStart && b == DOT) {
+                // Copy the run before the line's leading dot, then the stuffed dot; the dot
+                // itself starts the next run.
+                chunk.writeBytes(readBuffer, runStart, i - runStart);
                 chunk.writeByte(DOT);
+                runStart = i;
             }
-            chunk.writeByte(b);
             atLineStart = previous == CR && b == LF;
             previous = b;
         }
+        chunk.writeBytes(readBuffer, runStart, count - runStart);
         sawContent = true;
         progress += count;
         return chunk;
