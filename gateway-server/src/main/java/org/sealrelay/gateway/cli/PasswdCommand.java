@@ -24,8 +24,11 @@ import picocli.CommandLine.Parameters;
  * file. The password is read from the terminal without echo, or from the first line of
  * standard input when there is no terminal, so it never appears in the process list.
  */
-@Command(name = "passwd", description = "Add or replace a user in an SMTP AUTH credentials file.")
+@Command(name = "passwd", mixinStandardHelpOptions = true, description = "Add or replace a user in an SMTP AUTH credentials file.")
 final class PasswdCommand implements Callable<Integer> {
+    /** NIST SP 800-63B asks for at least 8 characters; a relay credential deserves more. */
+    static final int MIN_PASSWORD_LENGTH = 12;
+
     @Parameters(index = "0", paramLabel = "USER", description = "User name, as the client sends it in AUTH.")
     String user;
 
@@ -46,6 +49,12 @@ final class PasswdCommand implements Callable<Integer> {
         char[] password = readPassword();
         if (password == null || password.length == 0) {
             spec.commandLine().getErr().println("sealrelay: no password given; type it at the prompt or pipe it on standard input");
+            return 2;
+        }
+        if (password.length < MIN_PASSWORD_LENGTH) {
+            java.util.Arrays.fill(password, '\0');
+            spec.commandLine().getErr().println("sealrelay: password too short: use at least " + MIN_PASSWORD_LENGTH
+                    + " characters (a passphrase of several words is easiest)");
             return 2;
         }
         String hash;

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code sealrelay run}: runs the gateway in the foreground until SIGTERM or SIGINT. */
-@Command(name = "run", description = "Run the gateway in the foreground until stopped with SIGTERM or Ctrl-C.")
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Run the gateway in the foreground until stopped with SIGTERM or Ctrl-C.")
 final class RunCommand implements java.util.concurrent.Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 

@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code sealrelay version}: prints the version and the Java runtime. */
-@Command(name = "version", description = "Print the SealRelay version and the Java runtime.")
+@Command(name = "version", mixinStandardHelpOptions = true, description = "Print the SealRelay version and the Java runtime.")
 final class VersionCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -126,7 +126,7 @@ public final class ConfigLoader {
 
     static ListenerConfig defaultListener() {
         return new ListenerConfig("smtp", HostAndPort.parse(DEFAULT_LISTEN, 25), ListenerConfig.TlsMode.STARTTLS,
-                false, List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128")), List.of(), null, null, null, null,
+                false, false, List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128")), List.of(), null, null, null, null,
                 DEFAULT_MAX_MESSAGE_SIZE,
                 DEFAULT_MAX_RECIPIENTS, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
                 DEFAULT_MAX_ERRORS, DEFAULT_MAX_HOPS, DEFAULT_INBOUND_COMMAND_TIMEOUT, DEFAULT_INBOUND_DATA_TIMEOUT);
@@ -146,6 +146,7 @@ public final class ConfigLoader {
                 }
             }
             ListenerConfig.TlsMode tlsMode = tlsMode(node);
+            boolean requireTls = node.bool("require-tls", false);
             boolean proxyProtocol = node.bool("proxy-protocol", false);
             List<String> acceptedDomains = node.strings("accepted-domains", List.of());
             for (String domain : acceptedDomains) {
@@ -168,13 +169,14 @@ public final class ConfigLoader {
             Duration dataTimeout = node.duration("data-timeout", DEFAULT_INBOUND_DATA_TIMEOUT);
             node.rejectUnknownKeys();
             try {
-                listeners.add(new ListenerConfig(name, address, tlsMode, proxyProtocol, relayNetworks, acceptedDomains,
+                listeners.add(new ListenerConfig(name, address, tlsMode, requireTls, proxyProtocol, relayNetworks, acceptedDomains,
                         credentials == null ? null : Path.of(credentials), clientCertificates, tenant, processedHeader,
                         maxSize, maxRecipients, maxConnections,
                         maxPerClient, maxErrors, maxHops, commandTimeout, dataTimeout));
             } catch (IllegalArgumentException e) {
-                throw node.invalid(e.getMessage().startsWith("processed-header") ? "processed-header" : "max-message-size",
-                        e.getMessage());
+                String setting = e.getMessage().startsWith("processed-header") ? "processed-header"
+                        : e.getMessage().startsWith("require-tls") ? "require-tls" : "max-message-size";
+                throw node.invalid(setting, e.getMessage());
             }
         }
         return listeners;

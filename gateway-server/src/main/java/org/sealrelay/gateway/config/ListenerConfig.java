@@ -11,6 +11,7 @@ import java.util.Objects;
  * @param name label for logs and policy facts, such as {@code smtp}
  * @param address address and port to bind; port 0 binds a free port (tests)
  * @param tlsMode STARTTLS offered, TLS from the first byte (RFC 8314), or no TLS
+ * @param requireTls whether MAIL FROM is refused with 530 5.7.0 until the session uses TLS
  * @param proxyProtocol whether each connection starts with a HAProxy PROXY header (v1 or v2)
  *     that names the real client; only for listeners behind a load balancer
  * @param relayNetworks clients allowed to relay without authenticating; everyone else gets
@@ -40,6 +41,7 @@ public record ListenerConfig(
         String name,
         HostAndPort address,
         TlsMode tlsMode,
+        boolean requireTls,
         boolean proxyProtocol,
         List<Cidr> relayNetworks,
         List<String> acceptedDomains,
@@ -106,6 +108,9 @@ public record ListenerConfig(
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(tlsMode, "tlsMode");
+        if (requireTls && tlsMode == TlsMode.NONE) {
+            throw new IllegalArgumentException("require-tls needs tls-mode starttls or implicit");
+        }
         relayNetworks = List.copyOf(relayNetworks);
         acceptedDomains = acceptedDomains.stream().map(domain -> domain.toLowerCase(java.util.Locale.ROOT)).toList();
         Objects.requireNonNull(commandTimeout, "commandTimeout");

@@ -146,7 +146,7 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
             case END_OF_DATA -> onEndOfData(reply);
             case QUIT -> ctx.close();
             case TLS_HANDSHAKE -> log.warn("queueId={} nextHop={} ignored a reply during the TLS handshake: {}",
-                    request.queueId(), nextHop, Redact.text(reply.text()));
+                    request.queueId(), nextHop, Redact.reply(reply.text()));
             case CLOSED -> {
                 // The outcome is already decided.
             }
@@ -209,7 +209,7 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
                 return;
             }
             log.info("queueId={} nextHop={} STARTTLS rejected, continuing in clear at level {}: {}",
-                    request.queueId(), nextHop, tls.policy(), Redact.text(reply.text()));
+                    request.queueId(), nextHop, tls.policy(), Redact.reply(reply.text()));
             startTransaction();
             return;
         }
@@ -339,7 +339,7 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
         } else {
             outcomes.put(recipient, new RecipientOutcome(classify(reply), reply.text()));
             log.info("queueId={} nextHop={} recipient={} rejected: {}",
-                    request.queueId(), nextHop, Redact.address(recipient), Redact.text(reply.text()));
+                    request.queueId(), nextHop, Redact.address(recipient), Redact.reply(reply.text()));
         }
 
         if (rcptRepliesReceived < rcptRepliesExpected) {

@@ -318,7 +318,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
                     return done(finish());
                 }
                 log.info("queueId={} nextHop={} session ended before MAIL FROM, so another address may be tried: {}",
-                        request.queueId(), hop, Redact.text(firstReply(session)));
+                        request.queueId(), hop, Redact.reply(firstReply(session)));
                 return tryAddress(route, hostIndex, host, plan, addressIndex + 1);
             });
         }

@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 public final class Redact {
     private static final Pattern ADDRESS = Pattern.compile("[^\\s<>\"(),;:]+@([A-Za-z0-9.\\-\\[\\]:]+)");
     private static final int MAX_TEXT = 300;
+    private static final Pattern REMOTE_REPLY = Pattern.compile("[2-5]\\d\\d(?:[ -][245]\\.\\d{1,3}\\.\\d{1,3})?");
 
     private Redact() {
     }
@@ -23,6 +24,24 @@ public final class Redact {
         }
         int at = address.lastIndexOf('@');
         return at < 0 ? "***" : "***" + address.substring(at);
+    }
+
+    /**
+     * Returns a reply or failure reason fit for a log line. A remote server's reply (it starts
+     * with a three-digit code) keeps only its codes, because its free text can name a person
+     * ("mailbox unknown for patient ..."); the whole reply stays in the encrypted envelope for
+     * {@code sealrelay queue show}. A local reason, which starts with an enhanced code, is
+     * passed through {@link #text}.
+     */
+    public static String reply(String reply) {
+        if (reply == null) {
+            return "";
+        }
+        java.util.regex.Matcher codes = REMOTE_REPLY.matcher(reply);
+        if (codes.lookingAt()) {
+            return codes.group().trim() + " (reply text withheld)";
+        }
+        return text(reply);
     }
 
     /**

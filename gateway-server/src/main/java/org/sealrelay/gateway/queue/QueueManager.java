@@ -418,7 +418,7 @@ public final class QueueManager implements AutoCloseable {
                     updated = updated.withNextStep();
                     entry.fallbackDue = true;
                     log.info("queueId={} to={} plan step {} cannot be met ({}); falling back to {}", entry.envelope.id(),
-                            Redact.address(recipient.address()), recipient.currentStep(), Redact.text(reply),
+                            Redact.address(recipient.address()), recipient.currentStep(), Redact.reply(reply),
                             updated.currentStep());
                 }
                 entry.envelope = entry.envelope.withRecipient(updated);
@@ -597,7 +597,7 @@ public final class QueueManager implements AutoCloseable {
             case PENDING -> "deferred";
         };
         log.info("queueId={} to={} relay={} tls={} status={} reply={}", id, Redact.address(recipient.address()),
-                outcome.nextHop().isEmpty() ? "none" : outcome.nextHop(), tls, state, Redact.text(reply));
+                outcome.nextHop().isEmpty() ? "none" : outcome.nextHop(), tls, state, Redact.reply(reply));
     }
 
     /**

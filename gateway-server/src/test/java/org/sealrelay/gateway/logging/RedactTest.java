@@ -25,4 +25,13 @@ class RedactTest {
         assertThat(Redact.text("a\r\nb\u0001")).isEqualTo("a\\r\\nb?");
         assertThat(Redact.text("x".repeat(400))).hasSize(303).endsWith("...");
     }
+
+    @Test
+    void remoteReplyKeepsOnlyItsCodes() {
+        assertThat(Redact.reply("550 5.1.1 <j@lab.example>: mailbox unknown for patient John Smith"))
+                .isEqualTo("550 5.1.1 (reply text withheld)");
+        assertThat(Redact.reply("451 try again later")).isEqualTo("451 (reply text withheld)");
+        assertThat(Redact.reply("4.7.5 STARTTLS not offered by mx.lab.example[192.0.2.1]:25"))
+                .isEqualTo("4.7.5 STARTTLS not offered by mx.lab.example[192.0.2.1]:25");
+    }
 }

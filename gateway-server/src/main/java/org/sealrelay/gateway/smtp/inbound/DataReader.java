@@ -337,7 +337,9 @@ final class DataReader {
     }
 
     private void setFault(Fault newFault) {
-        if (fault == Fault.NONE) {
+        // The size limit is the more useful answer when a message breaks both limits.
+        boolean sizeOverLine = newFault == Fault.TOO_BIG && fault == Fault.LINE_TOO_LONG;
+        if (fault == Fault.NONE || sizeOverLine) {
             fault = newFault;
             buffered = 0;
         }

@@ -43,8 +43,10 @@ final class Replies {
     static final SmtpReply SYNTAX_RCPT = SmtpReply.of(501, "5.5.4", "Syntax: RCPT TO:<address> [parameters]");
     static final SmtpReply MESSAGE_BARE_LINE_ENDING = SmtpReply.of(550, "5.6.0",
             "Message rejected: bare CR or LF in message data; lines must end with CRLF");
-    static final SmtpReply MESSAGE_LINE_TOO_LONG = SmtpReply.of(550, "5.6.0",
+    static final SmtpReply MESSAGE_LINE_TOO_LONG = SmtpReply.of(500, "5.5.2",
             "Message rejected: a line is longer than 1000 octets including CRLF");
+    static final SmtpReply ADDRESS_LITERAL_RECIPIENT = SmtpReply.of(550, "5.1.2",
+            "Address literals are not accepted as recipients; use a domain name");
     static final SmtpReply DATA_AFTER_BDAT = SmtpReply.of(503, "5.5.1", "DATA cannot follow BDAT in one transaction");
     static final SmtpReply ALREADY_AUTHENTICATED = SmtpReply.of(503, "5.5.1", "Already authenticated");
     static final SmtpReply AUTH_OK = SmtpReply.of(235, "2.7.0", "Authentication successful");

@@ -380,6 +380,10 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
             replyError(ctx, Replies.BAD_SEQUENCE_NESTED_MAIL);
             return;
         }
+        if (context.listener().requireTls() && state.tlsProtocol == null) {
+            replyError(ctx, Replies.ENCRYPTION_REQUIRED);
+            return;
+        }
         PathArgument path;
         try {
             path = PathArgument.parse(argument, "FROM", true, true);
@@ -420,6 +424,11 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
             return;
         } catch (PathArgument.SyntaxException e) {
             replyError(ctx, SmtpReply.of(501, "5.1.3", "Bad recipient address syntax: " + e.getMessage()));
+            return;
+        }
+        if (domainOf(path.address()).startsWith("[")) {
+            // An address literal would let a client aim mail at any host, internal ones included.
+            replyError(ctx, Replies.ADDRESS_LITERAL_RECIPIENT);
             return;
         }
         DsnRequest dsn;
@@ -586,6 +595,10 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
             pendingChunkReply = null;
         }
         mode = Mode.CHUNK;
+        if (chunkRemaining == 0) {
+            // An empty chunk (often BDAT 0 LAST) is complete now; no further input will arrive for it.
+            readChunk(ctx, Unpooled.EMPTY_BUFFER);
+        }
     }
 
     /** Reads chunk octets; returns false when more input is needed. */

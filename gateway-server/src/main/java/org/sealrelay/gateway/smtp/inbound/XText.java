@@ -7,13 +7,18 @@ final class XText {
 
     /**
      * Whether {@code text} is valid xtext: printable ASCII other than "+" and "=", or "+"
-     * followed by two upper-case hexadecimal digits.
+     * followed by two upper-case hexadecimal digits that encode a printable character or a
+     * space, so that a decoded value can never carry CR, LF or other controls.
      */
     static boolean isValid(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c == '+') {
                 if (i + 2 >= text.length() || !isHex(text.charAt(i + 1)) || !isHex(text.charAt(i + 2))) {
+                    return false;
+                }
+                int decoded = Integer.parseInt(text.substring(i + 1, i + 3), 16);
+                if (decoded < 0x20 || decoded > 0x7e) {
                     return false;
                 }
                 i += 2;

@@ -251,4 +251,14 @@ class DataReaderTest {
 
         assertThat(reader.fault()).isEqualTo(DataReader.Fault.BARE_LINE_ENDING);
     }
+
+    @Test
+    void sizeLimitWinsOverLongLine() {
+        CollectingWriter writer = new CollectingWriter();
+        DataReader reader = new DataReader(writer, 0, 1500, true, 100, null);
+
+        reader.read(bytes("x".repeat(2000) + "\r\n.\r\n"));
+
+        assertThat(reader.fault()).isEqualTo(DataReader.Fault.TOO_BIG);
+    }
 }

@@ -100,4 +100,15 @@ class SmtpChunkingTest {
         assertThat(client.command("RSET")).isEqualTo("250 2.0.0 Reset\r\n");
         assertThat(gateway.queueManager().size()).isZero();
     }
+
+    @Test
+    void emptyLastChunkSentAloneIsAnswered() throws Exception {
+        String body = "Subject: last chunk empty\r\n\r\nbody\r\n";
+        client.command("MAIL FROM:<a@clinic.example>");
+        client.command("RCPT TO:<b@lab.example>");
+        client.sendRaw("BDAT " + body.length() + "\r\n" + body);
+        assertThat(client.readReply()).isEqualTo("250 2.0.0 " + body.length() + " octets received\r\n");
+
+        assertThat(client.command("BDAT 0 LAST")).startsWith("250 2.0.0 Ok: queued as ");
+    }
 }

@@ -121,6 +121,8 @@ class SmtpEsmtpParametersTest {
                 .isEqualTo("501 5.5.4 Invalid RET value: expected FULL or HDRS\r\n");
         assertThat(client.command("MAIL FROM:<a@clinic.example> ENVID=has=equals"))
                 .isEqualTo("501 5.5.4 Invalid ENVID value: expected 1 to 100 characters of xtext\r\n");
+        assertThat(client.command("MAIL FROM:<a@clinic.example> ENVID=abc+0D+0AX-Injected:+20x"))
+                .isEqualTo("501 5.5.4 Invalid ENVID value: expected 1 to 100 characters of xtext\r\n");
         assertThat(client.command("MAIL FROM:<a@clinic.example> SMTPUTF8=yes"))
                 .isEqualTo("501 5.5.4 SMTPUTF8 takes no value\r\n");
         client.command("MAIL FROM:<a@clinic.example>");

@@ -284,4 +284,18 @@ class SmtpListenerModesTest {
             return new X509Certificate[0];
         }
     }
+
+    @Test
+    void requireTlsRefusesMailInClear() throws Exception {
+        InetSocketAddress address = startWith("relay-networks: [127.0.0.0/8]\n    require-tls: true");
+        try (SmtpTestClient client = new SmtpTestClient(address)) {
+            client.readReply();
+            client.command("EHLO client.test");
+            assertThat(client.command("MAIL FROM:<a@clinic.example>")).isEqualTo("530 5.7.0 Must issue a STARTTLS command first\r\n");
+            client.command("STARTTLS");
+            client.startTls();
+            client.command("EHLO client.test");
+            assertThat(client.command("MAIL FROM:<a@clinic.example>")).isEqualTo("250 2.1.0 Sender ok\r\n");
+        }
+    }
 }

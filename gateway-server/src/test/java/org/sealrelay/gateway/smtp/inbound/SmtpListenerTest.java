@@ -248,4 +248,14 @@ class SmtpListenerTest {
             assertThat(client.isClosedByServer()).isTrue();
         }
     }
+
+    @Test
+    void addressLiteralRecipientIsRejected() throws Exception {
+        try (SmtpTestClient client = connect()) {
+            client.command("EHLO client.test");
+            client.command("MAIL FROM:<a@example.org>");
+            assertThat(client.command("RCPT TO:<root@[127.0.0.1]>"))
+                    .isEqualTo("550 5.1.2 Address literals are not accepted as recipients; use a domain name\r\n");
+        }
+    }
 }
