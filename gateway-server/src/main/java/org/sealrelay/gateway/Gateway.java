@@ -106,7 +106,7 @@ public final class Gateway implements AutoCloseable {
                 listenerTls = ServerTls.withClientCertificates(config.tls().certificate(), config.tls().privateKey(),
                         listener.clientCertificates().trustFile());
             }
-            SmtpServer server = new SmtpServer(listener, config.hostname(), listenerTls, authenticator, spool,
+            SmtpServer server = new SmtpServer(listener, config.hostname(), config.postmaster(), listenerTls, authenticator, spool,
                     submission, clock, bossGroup, workerGroup);
             try {
                 server.start();

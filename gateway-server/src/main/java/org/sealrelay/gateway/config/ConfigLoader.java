@@ -118,10 +118,17 @@ public final class ConfigLoader {
         QueueConfig queue = parseQueue(root == null ? null : root.child("queue"));
         AdminConfig admin = parseAdmin(root == null ? null : root.child("admin"));
         PolicyConfig policy = parsePolicy(root == null ? null : root.child("policy"));
+        String postmaster = root == null ? "postmaster@" + hostname : root.string("postmaster", "postmaster@" + hostname);
+        if (!postmaster.matches("[^@\\s<>]+@[A-Za-z0-9.-]+")) {
+            if (root == null) {
+                throw new ConfigException(source + ": hostname '" + hostname + "' does not make a valid postmaster address");
+            }
+            throw root.invalid("postmaster", "invalid address '" + postmaster + "': expected local-part@domain");
+        }
         if (root != null) {
             root.rejectUnknownKeys();
         }
-        return new GatewayConfig(hostname, listeners, tls, spool, delivery, queue, admin, policy);
+        return new GatewayConfig(hostname, postmaster, listeners, tls, spool, delivery, queue, admin, policy);
     }
 
     static ListenerConfig defaultListener() {

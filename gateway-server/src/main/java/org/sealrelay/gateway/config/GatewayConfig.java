@@ -7,6 +7,8 @@ import java.util.Objects;
  * The whole gateway configuration, as read from {@code sealrelay.yaml} by {@link ConfigLoader}.
  *
  * @param hostname the gateway's name in greetings, EHLO replies and Received headers
+ * @param postmaster where mail to the bare {@code <postmaster>} recipient goes, which every SMTP
+ *     server must accept (RFC 5321 section 4.5.1)
  * @param listeners SMTP listeners, at least one
  * @param tls the listeners' certificate
  * @param spool spool location and keys
@@ -17,6 +19,7 @@ import java.util.Objects;
  */
 public record GatewayConfig(
         String hostname,
+        String postmaster,
         List<ListenerConfig> listeners,
         TlsConfig tls,
         SpoolConfig spool,
@@ -26,6 +29,7 @@ public record GatewayConfig(
         PolicyConfig policy) {
     public GatewayConfig {
         Objects.requireNonNull(hostname, "hostname");
+        Objects.requireNonNull(postmaster, "postmaster");
         listeners = List.copyOf(listeners);
         if (listeners.isEmpty()) {
             throw new IllegalArgumentException("at least one listener is required");
@@ -40,6 +44,6 @@ public record GatewayConfig(
 
     /** Returns a copy with the given listeners, for tests and tools that bind other ports. */
     public GatewayConfig withListeners(List<ListenerConfig> replacement) {
-        return new GatewayConfig(hostname, replacement, tls, spool, delivery, queue, admin, policy);
+        return new GatewayConfig(hostname, postmaster, replacement, tls, spool, delivery, queue, admin, policy);
     }
 }

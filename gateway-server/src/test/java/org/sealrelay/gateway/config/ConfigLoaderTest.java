@@ -14,6 +14,7 @@ class ConfigLoaderTest {
         GatewayConfig config = ConfigLoader.parse("empty.yaml", "");
 
         assertThat(config.hostname()).isEqualTo("sealrelay.localdomain");
+        assertThat(config.postmaster()).isEqualTo("postmaster@sealrelay.localdomain");
         assertThat(config.listeners()).hasSize(1);
         assertThat(config.listeners().get(0).address()).isEqualTo(new HostAndPort("127.0.0.1", 2525));
         assertThat(config.listeners().get(0).maxMessageSize()).isEqualTo(35L << 20);

@@ -13,6 +13,7 @@ import org.sealrelay.gateway.submission.SubmissionService;
  *
  * @param listener the listener's settings
  * @param hostname name in the greeting, EHLO reply and Received header
+ * @param postmaster address that the bare {@code <postmaster>} recipient is delivered to
  * @param sslContext server TLS context, or null when TLS is not configured
  * @param authenticator checks SMTP AUTH credentials, or null when AUTH is not offered
  * @param limiter open-connection counts of this listener
@@ -23,6 +24,7 @@ import org.sealrelay.gateway.submission.SubmissionService;
 record InboundContext(
         ListenerConfig listener,
         String hostname,
+        String postmaster,
         SslContext sslContext,
         Authenticator authenticator,
         ConnectionLimiter limiter,
@@ -32,6 +34,7 @@ record InboundContext(
     InboundContext {
         Objects.requireNonNull(listener, "listener");
         Objects.requireNonNull(hostname, "hostname");
+        Objects.requireNonNull(postmaster, "postmaster");
         Objects.requireNonNull(limiter, "limiter");
         Objects.requireNonNull(spool, "spool");
         Objects.requireNonNull(submission, "submission");

@@ -40,14 +40,15 @@ public final class SmtpServer implements AutoCloseable {
 
     /**
      * @param hostname name in the greeting and Received header
+     * @param postmaster address that the bare {@code <postmaster>} recipient is delivered to
      * @param sslContext server TLS context; required unless the listener's TLS mode is none
      * @param authenticator SMTP AUTH checker, or null to offer no AUTH
      */
-    public SmtpServer(ListenerConfig config, String hostname, SslContext sslContext, Authenticator authenticator,
-            Spool spool, SubmissionService submission, Clock clock, EventLoopGroup bossGroup,
-            EventLoopGroup workerGroup) {
+    public SmtpServer(ListenerConfig config, String hostname, String postmaster, SslContext sslContext,
+            Authenticator authenticator, Spool spool, SubmissionService submission, Clock clock,
+            EventLoopGroup bossGroup, EventLoopGroup workerGroup) {
         this.config = config;
-        this.context = new InboundContext(config, hostname, sslContext, authenticator,
+        this.context = new InboundContext(config, hostname, postmaster, sslContext, authenticator,
                 new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerClient()), spool, submission,
                 clock);
         this.bossGroup = bossGroup;

@@ -60,6 +60,8 @@ import org.slf4j.LoggerFactory;
 final class SmtpServerHandler extends ByteToMessageDecoder {
     private static final Logger log = LoggerFactory.getLogger(SmtpServerHandler.class);
     private static final AtomicLong SESSION_COUNTER = new AtomicLong();
+    private static final java.util.regex.Pattern BARE_POSTMASTER =
+            java.util.regex.Pattern.compile("(?i)TO: ?<(postmaster)>(?= |$)");
 
     /** RFC 5321 section 4.5.3.1.4: a command line is at most 512 octets including CRLF. */
     static final int MAX_COMMAND_LINE = 512;
@@ -416,6 +418,12 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
             replyError(ctx, Replies.BAD_SEQUENCE_MAIL_FIRST);
             return;
         }
+        // RFC 5321 section 4.5.1: <postmaster> without a domain must be accepted from anyone.
+        java.util.regex.Matcher postmaster = BARE_POSTMASTER.matcher(argument);
+        boolean toPostmaster = postmaster.lookingAt();
+        if (toPostmaster) {
+            argument = argument.substring(0, postmaster.start(1)) + context.postmaster() + argument.substring(postmaster.end(1));
+        }
         PathArgument path;
         try {
             path = PathArgument.parse(argument, "TO", false, state.options.smtpUtf8());
@@ -443,7 +451,7 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
             return;
         }
         // Mail to an accepted domain is inbound mail, not relay, whoever sends it.
-        SessionState.RelayGrant grant = context.listener().acceptsDomain(domainOf(path.address()))
+        SessionState.RelayGrant grant = toPostmaster || context.listener().acceptsDomain(domainOf(path.address()))
                 ? SessionState.RelayGrant.ACCEPTED_DOMAIN : relayGrant();
         if (grant == null) {
             log.info("session={} peer={} relay denied for {}", sessionId, peer, Redact.address(path.address()));

@@ -298,4 +298,21 @@ class SmtpListenerModesTest {
             assertThat(client.command("MAIL FROM:<a@clinic.example>")).isEqualTo("250 2.1.0 Sender ok\r\n");
         }
     }
+
+    @Test
+    void barePostmasterIsAcceptedFromAnyone() throws Exception {
+        InetSocketAddress address = startWith("relay-networks: [192.0.2.0/24]");
+        try (SmtpTestClient client = new SmtpTestClient(address)) {
+            client.readReply();
+            client.command("EHLO outside.example");
+            client.command("MAIL FROM:<someone@outside.example>");
+            assertThat(client.command("RCPT TO:<Postmaster>")).isEqualTo("250 2.1.5 Recipient ok\r\n");
+            assertThat(client.command("RCPT TO:<other@elsewhere.example>")).isEqualTo("554 5.7.1 Relay access denied\r\n");
+            client.command("DATA");
+            client.sendRaw("Subject: to the postmaster\r\n\r\nx\r\n.\r\n");
+            assertThat(client.readReply()).startsWith("250 2.0.0 Ok: queued as ");
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.received().size() == 1);
+        assertThat(nextHop.received().get(0).to()).isEqualTo("postmaster@gateway.test");
+    }
 }
