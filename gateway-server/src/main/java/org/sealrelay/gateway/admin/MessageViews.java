@@ -54,6 +54,7 @@ final class MessageViews {
             row.put("attempts", recipient.attempts());
             row.put("lastReply", reply(recipient.lastReply(), showAddresses));
             row.put("remoteMta", recipient.remoteMta());
+            row.put("policy", recipient.policyNote());
             if (recipient.status() == RecipientStatus.FAILED) {
                 row.put("notified", recipient.notified());
             }

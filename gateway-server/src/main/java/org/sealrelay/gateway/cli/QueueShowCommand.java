@@ -65,6 +65,9 @@ final class QueueShowCommand extends QueueSubcommand {
             out().printf("  %-40s %-9s tls=%-7s attempts=%d%s%n", name, recipient.path("status").asText(),
                     recipient.path("tlsLevel").asText(), recipient.path("attempts").asInt(),
                     recipient.path("lastReply").asText().isEmpty() ? "" : "  " + recipient.path("lastReply").asText());
+            if (!recipient.path("policy").asText().isEmpty()) {
+                out().printf("    policy: %s%n", recipient.path("policy").asText());
+            }
         }
         return QueueExitCodes.OK;
     }

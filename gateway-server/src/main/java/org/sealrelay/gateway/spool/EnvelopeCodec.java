@@ -136,6 +136,7 @@ final class EnvelopeCodec {
         }
         writeString(out, recipient.dsn().originalRecipient());
         out.writeInt(recipient.planStep());
+        writeString(out, recipient.policyNote());
     }
 
     private static EnvelopeRecipient readRecipient(DataInputStream in, int maxCount, int version)
@@ -172,8 +173,9 @@ final class EnvelopeCodec {
         if (planStep < 0 || planStep >= steps.size()) {
             throw new IOException("plan step " + planStep + " is out of range 0.." + (steps.size() - 1));
         }
+        String policyNote = version >= 3 ? readString(in) : "";
         return new EnvelopeRecipient(address, new DeliveryPlan(steps), status, attempts, lastReply, remoteMta,
-                notified, dsn, planStep);
+                notified, dsn, planStep, policyNote);
     }
 
     private static void writeString(DataOutputStream out, String value) throws IOException {

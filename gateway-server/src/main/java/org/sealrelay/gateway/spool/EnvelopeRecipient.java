@@ -19,11 +19,14 @@ import org.sealrelay.policy.PlanStep;
  * @param dsn the client's NOTIFY and ORCPT parameters for this recipient
  * @param planStep index of the plan step in use; it moves on when a step's requirement (such as
  *     the TLS level) cannot be met, and never back
+ * @param policyNote the rule that decided this recipient and its evidence (detector names and
+ *     counts, never matched text), for audits and {@code sealrelay queue show}; may be empty
  */
 public record EnvelopeRecipient(
         String address, DeliveryPlan plan, RecipientStatus status, int attempts, String lastReply,
-        String remoteMta, boolean notified, DsnRequest dsn, int planStep) {
+        String remoteMta, boolean notified, DsnRequest dsn, int planStep, String policyNote) {
     public EnvelopeRecipient {
+        policyNote = policyNote == null ? "" : policyNote;
         Objects.requireNonNull(dsn, "dsn");
         if (plan != null && (planStep < 0 || planStep >= plan.steps().size())) {
             throw new IllegalArgumentException("plan step " + planStep + " is outside the plan " + plan + " of " + address);
@@ -38,19 +41,19 @@ public record EnvelopeRecipient(
     /** Creates a recipient without a known next hop and without a notification. */
     public EnvelopeRecipient(String address, DeliveryPlan plan, RecipientStatus status, int attempts,
             String lastReply) {
-        this(address, plan, status, attempts, lastReply, "", false, DsnRequest.DEFAULT, 0);
+        this(address, plan, status, attempts, lastReply, "", false, DsnRequest.DEFAULT, 0, "");
     }
 
     /** Creates a recipient at the first step of its plan. */
     public EnvelopeRecipient(String address, DeliveryPlan plan, RecipientStatus status, int attempts,
             String lastReply, String remoteMta, boolean notified, DsnRequest dsn) {
-        this(address, plan, status, attempts, lastReply, remoteMta, notified, dsn, 0);
+        this(address, plan, status, attempts, lastReply, remoteMta, notified, dsn, 0, "");
     }
 
     /** Creates a recipient without DSN parameters. */
     public EnvelopeRecipient(String address, DeliveryPlan plan, RecipientStatus status, int attempts,
             String lastReply, String remoteMta, boolean notified) {
-        this(address, plan, status, attempts, lastReply, remoteMta, notified, DsnRequest.DEFAULT, 0);
+        this(address, plan, status, attempts, lastReply, remoteMta, notified, DsnRequest.DEFAULT, 0, "");
     }
 
     /** Returns a recipient that has not been tried yet, with the client's DSN parameters. */
@@ -65,7 +68,7 @@ public record EnvelopeRecipient(
 
     /** Returns this recipient after an attempt with the given outcome and next hop. */
     public EnvelopeRecipient afterAttempt(RecipientStatus newStatus, String reply, String nextHop) {
-        return new EnvelopeRecipient(address, plan, newStatus, attempts + 1, reply, nextHop, false, dsn, planStep);
+        return new EnvelopeRecipient(address, plan, newStatus, attempts + 1, reply, nextHop, false, dsn, planStep, policyNote);
     }
 
     /** Returns this recipient after an attempt with the given outcome, without a next hop. */
@@ -75,12 +78,17 @@ public record EnvelopeRecipient(
 
     /** Returns this recipient failed for good without a new attempt, such as after expiry or an administrator's bounce. */
     public EnvelopeRecipient failedWith(String reason) {
-        return new EnvelopeRecipient(address, plan, RecipientStatus.FAILED, attempts, reason, remoteMta, false, dsn, planStep);
+        return new EnvelopeRecipient(address, plan, RecipientStatus.FAILED, attempts, reason, remoteMta, false, dsn, planStep, policyNote);
     }
 
     /** Returns this recipient marked as covered by a durable delivery status notification. */
     public EnvelopeRecipient asNotified() {
-        return new EnvelopeRecipient(address, plan, status, attempts, lastReply, remoteMta, true, dsn, planStep);
+        return new EnvelopeRecipient(address, plan, status, attempts, lastReply, remoteMta, true, dsn, planStep, policyNote);
+    }
+
+    /** Returns this recipient with the policy's rule and evidence recorded. */
+    public EnvelopeRecipient withPolicyNote(String note) {
+        return new EnvelopeRecipient(address, plan, status, attempts, lastReply, remoteMta, notified, dsn, planStep, note);
     }
 
     /** Returns the plan step in use. */
@@ -95,7 +103,7 @@ public record EnvelopeRecipient(
 
     /** Returns this recipient moved to the next step of its plan. */
     public EnvelopeRecipient withNextStep() {
-        return new EnvelopeRecipient(address, plan, status, attempts, lastReply, remoteMta, notified, dsn, planStep + 1);
+        return new EnvelopeRecipient(address, plan, status, attempts, lastReply, remoteMta, notified, dsn, planStep + 1, policyNote);
     }
 
     /** Returns the domain part of the address, lower-cased. */

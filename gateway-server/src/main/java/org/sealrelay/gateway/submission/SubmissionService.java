@@ -148,7 +148,8 @@ public final class SubmissionService {
                 writer.abort();
                 return CompletableFuture.completedFuture(new SubmissionResult.Rejected(decision.reply()));
             }
-            recipients.add(EnvelopeRecipient.pending(recipient, decision.plan(), draft.dsnRequests().get(i)));
+            recipients.add(EnvelopeRecipient.pending(recipient, decision.plan(), draft.dsnRequests().get(i))
+                    .withPolicyNote(policyNote(decision)));
         }
         return commit(draft, writer, recipients, hold);
     }
@@ -196,6 +197,12 @@ public final class SubmissionService {
             queueManager.enqueue(envelope);
             return new SubmissionResult.Queued(envelope.id());
         });
+    }
+
+    /** Returns the rule and evidence of a decision as kept with the message; PHI-free by contract. */
+    static String policyNote(Decision decision) {
+        String note = "rule=" + decision.rule();
+        return decision.evidence().isEmpty() ? note : note + " evidence=" + String.join(",", decision.evidence());
     }
 
     /** Whether a spool failure was caused by a full disk or quota (ENOSPC, EDQUOT). */

@@ -117,7 +117,31 @@ class SubmissionServiceTest {
         assertThat(result).isInstanceOf(SubmissionResult.Queued.class);
         org.sealrelay.gateway.spool.QueueId id = ((SubmissionResult.Queued) result).id();
         assertThat(queueManager.find(id).held()).isTrue();
-        assertThat(spool.recover()).singleElement().satisfies(envelope -> assertThat(envelope.held()).isTrue());
+        assertThat(spool.recover()).singleElement().satisfies(envelope -> {
+            assertThat(envelope.held()).isTrue();
+            assertThat(envelope.recipients().get(0).policyNote()).startsWith("rule=review-subject");
+        });
+    }
+
+    @Test
+    void decisionEvidenceIsStoredWithoutMatchedText() throws Exception {
+        SubmissionService service = service(RulesParser.parse("p.yaml", """
+                rules:
+                  - name: ssn-out
+                    when: {detector: ssn}
+                    deliver: [tls-verify]
+                default:
+                  deliver: [tls-encrypt]
+                """));
+
+        SubmissionResult result = await(service.submit(draft("a@b.example"),
+                written("Subject: x\r\n\r\nSSN 536-22-1234\r\n")));
+
+        assertThat(result).isInstanceOf(SubmissionResult.Queued.class);
+        String note = spool.recover().get(0).recipients().get(0).policyNote();
+        assertThat(note).startsWith("rule=ssn-out evidence=");
+        assertThat(note).contains("ssn");
+        assertThat(note).doesNotContain("536-22-1234");
     }
 
     @Test
