@@ -24,6 +24,12 @@ public final class SealRelayCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        // Only the daemon logs at INFO; the tools' own output would drown in start-up lines.
+        // Set before the first logger is created, and only when the operator has not chosen a level.
+        boolean daemon = args.length > 0 && args[0].equals("run");
+        if (!daemon && System.getProperty("sealrelay.log.level") == null) {
+            System.setProperty("sealrelay.log.level", "WARN");
+        }
         System.exit(new CommandLine(new SealRelayCommand()).execute(args));
     }
 }
