@@ -124,13 +124,29 @@ public final class HeaderProtection {
         out.write(";\r\n hp=\"cipher\"\r\n".getBytes(StandardCharsets.US_ASCII));
     }
 
+    /**
+     * Checks the cap on the buffered header section.
+     *
+     * @throws IllegalArgumentException if it is not positive
+     */
+    public static void checkMaxHeaderBytes(int bytes) {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("maxHeaderBytes must be positive; got " + bytes);
+        }
+    }
+
     /** Builds a field from a name and an ASCII value, ending in CRLF. */
     public static HeaderField asciiField(String name, String value) {
         Objects.requireNonNull(value, "value");
         return new HeaderField(name, (name + ": " + value + "\r\n").getBytes(StandardCharsets.US_ASCII));
     }
 
-    private static void checkPlaceholder(String placeholder) {
+    /**
+     * Checks a Subject placeholder, which goes into the outer header unencoded.
+     *
+     * @throws IllegalArgumentException naming the first character that is not printable US-ASCII
+     */
+    public static void checkPlaceholder(String placeholder) {
         Objects.requireNonNull(placeholder, "subjectPlaceholder");
         for (int i = 0; i < placeholder.length(); i++) {
             char c = placeholder.charAt(i);

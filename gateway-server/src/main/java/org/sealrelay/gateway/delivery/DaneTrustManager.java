@@ -4,13 +4,12 @@ import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Trusts a server exactly when {@link DaneVerifier} matches its chain, so the handshake fails
  * (and the session defers) on a mismatch. It trusts no client.
  */
-final class DaneTrustManager extends X509ExtendedTrustManager {
+final class DaneTrustManager extends ServerTrustManager {
     private final DaneVerifier verifier;
 
     DaneTrustManager(DaneVerifier verifier) {
@@ -32,23 +31,6 @@ final class DaneTrustManager extends X509ExtendedTrustManager {
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
         verifier.verify(chain);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-            throws CertificateException {
-        throw new CertificateException("an outbound SMTP client trusts no client certificates");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-            throws CertificateException {
-        throw new CertificateException("an outbound SMTP client trusts no client certificates");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        throw new CertificateException("an outbound SMTP client trusts no client certificates");
     }
 
     @Override

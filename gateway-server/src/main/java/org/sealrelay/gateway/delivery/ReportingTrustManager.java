@@ -12,7 +12,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * failing the handshake. MTA-STS testing mode uses it: the message goes out either way, and a
  * failure is logged (RFC 8461 section 5).
  */
-final class ReportingTrustManager extends X509ExtendedTrustManager {
+final class ReportingTrustManager extends ServerTrustManager {
     private final X509ExtendedTrustManager pkix;
     private final Consumer<CertificateException> onFailure;
 
@@ -46,23 +46,6 @@ final class ReportingTrustManager extends X509ExtendedTrustManager {
         } catch (CertificateException e) {
             onFailure.accept(e);
         }
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-            throws CertificateException {
-        throw new CertificateException("an outbound SMTP client trusts no client certificates");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-            throws CertificateException {
-        throw new CertificateException("an outbound SMTP client trusts no client certificates");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        throw new CertificateException("an outbound SMTP client trusts no client certificates");
     }
 
     @Override

@@ -218,10 +218,7 @@ public final class PgpMimeEncryptor {
          * @throws IllegalArgumentException if it is not printable US-ASCII
          */
         public Builder subjectPlaceholder(String placeholder) {
-            Objects.requireNonNull(placeholder, "placeholder");
-            if (!placeholder.chars().allMatch(c -> c >= 0x20 && c <= 0x7e)) {
-                throw new IllegalArgumentException("subject placeholder must be printable US-ASCII");
-            }
+            HeaderProtection.checkPlaceholder(placeholder);
             this.subjectPlaceholder = placeholder;
             return this;
         }
@@ -232,9 +229,7 @@ public final class PgpMimeEncryptor {
          * @throws IllegalArgumentException if not positive
          */
         public Builder maxHeaderBytes(int bytes) {
-            if (bytes <= 0) {
-                throw new IllegalArgumentException("maxHeaderBytes must be positive; got " + bytes);
-            }
+            HeaderProtection.checkMaxHeaderBytes(bytes);
             this.maxHeaderBytes = bytes;
             return this;
         }
