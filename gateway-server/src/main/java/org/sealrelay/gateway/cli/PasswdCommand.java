@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "passwd", mixinStandardHelpOptions = true, description = "Add or replace a user in an SMTP AUTH credentials file.")
 final class PasswdCommand implements Callable<Integer> {
-    /** NIST SP 800-63B asks for at least 8 characters; a relay credential deserves more. */
+    /** Minimum password length; a credential that lets a client relay mail deserves a long one. */
     static final int MIN_PASSWORD_LENGTH = 12;
 
     @Parameters(index = "0", paramLabel = "USER", description = "User name, as the client sends it in AUTH.")

@@ -58,7 +58,7 @@ public record ListenerConfig(
         Duration commandTimeout,
         Duration dataTimeout) {
 
-    /** How a listener offers TLS. */
+    /** TLS mode of a listener. */
     public enum TlsMode {
         /** Plain text first; STARTTLS (RFC 3207) is offered. */
         STARTTLS,

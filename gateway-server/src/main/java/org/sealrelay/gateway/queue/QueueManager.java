@@ -490,7 +490,7 @@ public final class QueueManager implements AutoCloseable {
             if (recipient.dsn().wantsFailureReport()) {
                 failed.add(recipient);
             } else {
-                // RFC 3461 section 4.1: NOTIFY without FAILURE (or NEVER) asks for no report.
+                // RFC 3461 section 4.1: NOTIFY without FAILURE (or NEVER) requests no report.
                 entry.envelope = entry.envelope.withRecipient(recipient.asNotified());
             }
         }
@@ -602,7 +602,7 @@ public final class QueueManager implements AutoCloseable {
 
     /**
      * Returns the TLS level of the recipient's current plan step, raised to {@code verify} for
-     * a REQUIRETLS message (RFC 8689 section 5 asks for a validated certificate at every hop).
+     * a REQUIRETLS message (RFC 8689 requires a validated certificate at every hop).
      */
     static TlsLevel requiredLevel(Envelope envelope, EnvelopeRecipient recipient) {
         TlsLevel level = recipient.currentStep().tlsLevel();

@@ -27,7 +27,7 @@ final class DataReader {
         COMPLETE
     }
 
-    /** Why a completed message must be rejected; {@link #NONE} when it is acceptable. */
+    /** Reason a completed message must be rejected, or {@link #NONE} when it is acceptable. */
     enum Fault {
         NONE,
         BARE_LINE_ENDING,

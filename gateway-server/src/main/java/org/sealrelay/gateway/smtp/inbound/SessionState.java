@@ -12,7 +12,7 @@ import org.sealrelay.gateway.spool.MessageWriter;
  * message being written) is cleared by RSET, a new EHLO or HELO, and the end of DATA.
  */
 final class SessionState {
-    /** What allowed a client to relay, weakest last. */
+    /** Reason a client may relay, strongest first. */
     enum RelayGrant {
         AUTHENTICATED,
         CERTIFICATE,
@@ -33,7 +33,7 @@ final class SessionState {
 
     /** Transaction scope. */
     String reversePath;
-    /** Why each accepted recipient of this transaction was allowed. */
+    /** Reasons the accepted recipients of this transaction were allowed. */
     final java.util.EnumSet<RelayGrant> relayGrants = java.util.EnumSet.noneOf(RelayGrant.class);
     boolean eightBitMime;
     TransactionOptions options = TransactionOptions.NONE;

@@ -450,7 +450,7 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
             replyError(ctx, Replies.TOO_MANY_RECIPIENTS);
             return;
         }
-        // Mail to an accepted domain is inbound mail, not relay, whoever sends it.
+        // Mail to an accepted domain is inbound mail, not relay, from any client.
         SessionState.RelayGrant grant = toPostmaster || context.listener().acceptsDomain(domainOf(path.address()))
                 ? SessionState.RelayGrant.ACCEPTED_DOMAIN : relayGrant();
         if (grant == null) {
