@@ -26,7 +26,6 @@ final class ChunkedCipherInputStream extends InputStream {
     private final SealedFileFormat.Header header;
     private final SecretKey fileKey;
     private final byte[] associatedData;
-    private final Cipher cipher;
     private final int chunkLimit;
     private final byte[] ciphertext = new byte[SEALED_CHUNK_OCTETS];
     private final byte[] plaintext = new byte[SealedFileFormat.CHUNK_OCTETS];
@@ -65,11 +64,6 @@ final class ChunkedCipherInputStream extends InputStream {
                         + keys.file() + "; restore the key file that contains it"));
         this.fileKey = SealedFileFormat.deriveFileKey(masterKey.secret(), header.salt());
         this.associatedData = SealedFileFormat.associatedData(header, role, id);
-        try {
-            this.cipher = Cipher.getInstance(SealedFileFormat.CIPHER);
-        } catch (GeneralSecurityException e) {
-            throw new IOException(SealedFileFormat.CIPHER + " is not available in this JDK", e);
-        }
     }
 
     @Override
@@ -141,6 +135,7 @@ final class ChunkedCipherInputStream extends InputStream {
         }
         byte[] nonce = SealedFileFormat.chunkNonce(header, chunkIndex, last);
         try {
+            Cipher cipher = SealedFileFormat.cipher();
             cipher.init(Cipher.DECRYPT_MODE, fileKey, new GCMParameterSpec(SealedFileFormat.TAG_BITS, nonce));
             cipher.updateAAD(associatedData);
             plaintextLength = cipher.doFinal(ciphertext, 0, sealedLength, plaintext, 0);
@@ -170,6 +165,7 @@ final class ChunkedCipherInputStream extends InputStream {
         }
         byte[] nonce = SealedFileFormat.chunkNonce(header, chunkIndex, false);
         try {
+            Cipher cipher = SealedFileFormat.cipher();
             cipher.init(Cipher.DECRYPT_MODE, fileKey, new GCMParameterSpec(SealedFileFormat.TAG_BITS, nonce));
             cipher.updateAAD(associatedData);
             plaintextLength = cipher.doFinal(ciphertext, 0, sealedLength, plaintext, 0);

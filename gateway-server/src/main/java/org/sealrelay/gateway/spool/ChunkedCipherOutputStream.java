@@ -21,7 +21,6 @@ final class ChunkedCipherOutputStream extends OutputStream {
     private final SealedFileFormat.Header header;
     private final SecretKey fileKey;
     private final byte[] associatedData;
-    private final Cipher cipher;
     private final byte[] plaintext = new byte[SealedFileFormat.CHUNK_OCTETS];
     private final byte[] ciphertext = new byte[SealedFileFormat.CHUNK_OCTETS + SealedFileFormat.TAG_OCTETS];
     private int buffered;
@@ -34,15 +33,16 @@ final class ChunkedCipherOutputStream extends OutputStream {
      */
     ChunkedCipherOutputStream(OutputStream out, SpoolKeys.Key masterKey, FileRole role, QueueId id)
             throws IOException {
+        this(out, masterKey, role, id, SealedFileFormat.SINGLE_STREAM);
+    }
+
+    /** As above, with the format version to write into the header (see {@link SealedFileFormat}). */
+    ChunkedCipherOutputStream(OutputStream out, SpoolKeys.Key masterKey, FileRole role, QueueId id, byte version)
+            throws IOException {
         this.out = out;
-        this.header = SealedFileFormat.newHeader(masterKey.id());
+        this.header = SealedFileFormat.newHeader(masterKey.id(), version);
         this.fileKey = SealedFileFormat.deriveFileKey(masterKey.secret(), header.salt());
         this.associatedData = SealedFileFormat.associatedData(header, role, id);
-        try {
-            this.cipher = Cipher.getInstance(SealedFileFormat.CIPHER);
-        } catch (GeneralSecurityException e) {
-            throw new IOException(SealedFileFormat.CIPHER + " is not available in this JDK", e);
-        }
         out.write(header.octets());
     }
 
@@ -109,6 +109,7 @@ final class ChunkedCipherOutputStream extends OutputStream {
         byte[] nonce = SealedFileFormat.chunkNonce(header, chunkIndex, last);
         int sealed;
         try {
+            Cipher cipher = SealedFileFormat.cipher();
             cipher.init(Cipher.ENCRYPT_MODE, fileKey, new GCMParameterSpec(SealedFileFormat.TAG_BITS, nonce));
             cipher.updateAAD(associatedData);
             sealed = cipher.doFinal(plaintext, 0, buffered, ciphertext, 0);

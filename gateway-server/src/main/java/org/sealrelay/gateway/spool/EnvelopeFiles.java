@@ -39,9 +39,21 @@ final class EnvelopeFiles {
      * @throws IOException if it fails its integrity check or is not a valid envelope of {@code id}
      */
     static Envelope read(Path file, QueueId id, SpoolKeys keys) throws IOException {
+        return read(Files.newInputStream(file), id, keys);
+    }
+
+    /**
+     * Reads, verifies and decodes a sealed envelope stream, and closes {@code sealed}.
+     *
+     * @throws IOException if it fails its integrity check or is not a valid envelope of {@code id}
+     */
+    static Envelope read(InputStream sealed, QueueId id, SpoolKeys keys) throws IOException {
         byte[] encoded;
-        try (InputStream in = new ChunkedCipherInputStream(Files.newInputStream(file), keys, FileRole.ENVELOPE, id)) {
+        try (InputStream in = new ChunkedCipherInputStream(sealed, keys, FileRole.ENVELOPE, id)) {
             encoded = in.readNBytes(MAX_ENVELOPE_OCTETS + 1);
+        } catch (IOException | RuntimeException e) {
+            sealed.close();
+            throw e;
         }
         if (encoded.length > MAX_ENVELOPE_OCTETS) {
             throw new IOException("envelope of " + id + " exceeds " + MAX_ENVELOPE_OCTETS + " octets");

@@ -17,14 +17,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes one message into {@code incoming/} and commits it into {@code queue/}.
+ * Writes one message file (see {@link MessageFile}) into {@code incoming/} and commits it into
+ * {@code queue/}.
  *
- * <p>Commit order, following Postfix: seal the last content chunk, fsync the content file, write
- * and fsync the envelope file, rename the content into {@code queue/}, fsync that directory,
- * rename the envelope, fsync the directory again. The envelope goes last and behind its own
- * directory fsync, so after any crash an envelope in {@code queue/} always has its content, and a
- * content file without an envelope was never acknowledged. The file fsyncs run on the calling
- * commit thread; the renames and directory fsyncs run in a {@link GroupCommitter} batch shared
+ * <p>Commit order: seal the last content chunk, append the sealed envelope and the trailer, fsync
+ * the file, rename it into {@code queue/} and fsync that directory. Only a complete, fsynced file
+ * is ever renamed, so a message file in {@code queue/} was committed, and whatever is left in
+ * {@code incoming/} after a crash was never acknowledged. The file fsync runs on the calling
+ * commit thread; the rename and the directory fsync run in a {@link GroupCommitter} batch shared
  * with concurrent commits, and the commit thread waits for that batch.
  */
 final class FileMessageWriter implements MessageWriter {
@@ -38,9 +38,7 @@ final class FileMessageWriter implements MessageWriter {
     private final Executor commitExecutor;
     private final GroupCommitter groupCommitter;
     private final Path incomingContent;
-    private final Path incomingEnvelope;
     private final Path queuedContent;
-    private final Path queuedEnvelope;
     private final FileChannel contentChannel;
     private final ChunkedCipherOutputStream content;
     private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
@@ -55,9 +53,7 @@ final class FileMessageWriter implements MessageWriter {
         this.commitExecutor = commitExecutor;
         this.groupCommitter = groupCommitter;
         this.incomingContent = directories.incoming().resolve(SpoolDirectories.contentName(id));
-        this.incomingEnvelope = directories.incoming().resolve(SpoolDirectories.envelopeName(id));
         this.queuedContent = directories.queue().resolve(SpoolDirectories.contentName(id));
-        this.queuedEnvelope = directories.queue().resolve(SpoolDirectories.envelopeName(id));
         this.contentChannel = contentChannel;
         this.content = content;
     }
@@ -70,7 +66,8 @@ final class FileMessageWriter implements MessageWriter {
         FileChannel channel = SpoolDirectories.createPrivateFile(file);
         try {
             ChunkedCipherOutputStream content = new ChunkedCipherOutputStream(
-                    Channels.newOutputStream(channel), keys.current(), FileRole.CONTENT, id);
+                    Channels.newOutputStream(channel), keys.current(), FileRole.CONTENT, id,
+                    SealedFileFormat.WITH_ENVELOPE_TRAILER);
             log.debug("{}: receiving content", id);
             return new FileMessageWriter(id, directories, keys, commitExecutor, groupCommitter, channel, content);
         } catch (IOException | RuntimeException e) {
@@ -183,13 +180,15 @@ final class FileMessageWriter implements MessageWriter {
             throw new IOException("an earlier write of message " + id + " failed", writeFailure);
         }
         content.finish();
-        contentChannel.force(true);
+        MessageFile.appendEnvelope(contentChannel, envelope, keys);
+        // fdatasync suffices: the file is new, so its size, which fdatasync covers, is the only
+        // metadata needed to read it back (POSIX fdatasync, Linux fdatasync(2)).
+        contentChannel.force(false);
         contentChannel.close();
-        EnvelopeFiles.write(incomingEnvelope, envelope, keys);
         // join() and not get(): an interrupt must not let fail() delete files while the batch
         // may still rename them.
         try {
-            groupCommitter.publish(incomingContent, queuedContent, incomingEnvelope, queuedEnvelope).join();
+            groupCommitter.publish(incomingContent, queuedContent).join();
         } catch (CompletionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof IOException io) {
@@ -202,13 +201,11 @@ final class FileMessageWriter implements MessageWriter {
         }
     }
 
-    // Removes every file of the message, envelope first so a crash midway leaves at most
-    // an uncommitted content file, which recovery deletes.
+    // The client gets no 250, so the message must not stay queued: remove the queued file and make
+    // that durable, in case the rename happened but the directory fsync failed.
     private void fail(CompletableFuture<Void> result, Exception failure) {
         state.set(State.FAILED);
         closeQuietly(contentChannel, failure);
-        EnvelopeFiles.deleteQuietly(queuedEnvelope, failure);
-        EnvelopeFiles.deleteQuietly(incomingEnvelope, failure);
         EnvelopeFiles.deleteQuietly(queuedContent, failure);
         EnvelopeFiles.deleteQuietly(incomingContent, failure);
         try {

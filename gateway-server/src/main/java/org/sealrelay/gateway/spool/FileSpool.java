@@ -19,19 +19,20 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@link Spool} on the local file system, encrypted at rest with AES-256-GCM.
  *
- * <p>Each message is a sealed content file and a sealed envelope file named by queue id (see
- * {@link SpoolDirectories} for the layout and {@link SealedFileFormat} for the file format).
- * {@link #close()} waits for commits in progress.
+ * <p>Each message is one sealed message file that holds the content and the envelope of the
+ * commit ({@link MessageFile}), plus a sealed envelope file once its state changes after the
+ * commit. {@link SpoolDirectories} describes the layout and {@link SealedFileFormat} the
+ * encryption. {@link #close()} waits for commits in progress.
  *
  * <p>Group commit: a commit runs on one of {@value #COMMIT_THREADS} commit threads, which
- * fsyncs the message's content and envelope files in {@code incoming/}. Their renames into
- * {@code queue/} and the two fsyncs of that directory are then done by one {@link GroupCommitter}
- * thread for every commit waiting at that moment, and each commit completes only when its batch
- * is durable. Under load a commit costs its two file fsyncs, which the file system can merge when
- * they run concurrently, plus a share of two directory fsyncs, where a commit on its own used to
- * pay all four. The commit thread count bounds how many messages can be in one batch. It is
- * sized for concurrent SMTP sessions waiting at end of data, not for the CPU, because the
- * threads mostly wait for the disk.
+ * fsyncs the message file in {@code incoming/}. The renames into {@code queue/} and the fsync of
+ * that directory are then done by one {@link GroupCommitter} thread for every commit waiting at
+ * that moment, and each commit completes only when its batch is durable. Under load a commit
+ * costs one file fsync, which the file system can merge with concurrent ones, plus a share of
+ * one directory fsync. A message delivered at the first attempt costs no further fsync: its
+ * removal is not made durable (see {@link #remove}). The commit thread count bounds how many
+ * messages can be in one batch. It is sized for concurrent SMTP sessions waiting at end of data,
+ * not for the CPU, because the threads mostly wait for the disk.
  */
 public final class FileSpool implements Spool {
     private static final Logger log = LoggerFactory.getLogger(FileSpool.class);
@@ -79,14 +80,7 @@ public final class FileSpool implements Spool {
     @Override
     public InputStream openContent(QueueId id) throws IOException {
         ensureOpen();
-        Path file = directories.queue().resolve(SpoolDirectories.contentName(id));
-        InputStream in = Files.newInputStream(file);
-        try {
-            return new ChunkedCipherInputStream(in, keys, FileRole.CONTENT, id);
-        } catch (IOException | RuntimeException e) {
-            in.close();
-            throw e;
-        }
+        return MessageFile.openContent(directories.queue().resolve(SpoolDirectories.contentName(id)), id, keys);
     }
 
     /**
@@ -106,8 +100,9 @@ public final class FileSpool implements Spool {
         Path target = queue.resolve(SpoolDirectories.envelopeName(id));
         Path temporary = queue.resolve(SpoolDirectories.envelopeName(id) + SpoolDirectories.TEMPORARY_SUFFIX);
         synchronized (lockFor(id)) {
-            if (!Files.exists(target)) {
-                throw new NoSuchFileException(target.toString(), null, "message " + id + " is not in the spool");
+            Path message = queue.resolve(SpoolDirectories.contentName(id));
+            if (!Files.exists(message)) {
+                throw new NoSuchFileException(message.toString(), null, "message " + id + " is not in the spool");
             }
             Files.deleteIfExists(temporary);
             EnvelopeFiles.write(temporary, envelope, keys);
@@ -125,21 +120,21 @@ public final class FileSpool implements Spool {
     /**
      * {@inheritDoc}
      *
-     * <p>The envelope goes first and its removal is fsynced before the content is deleted, so a
-     * crash midway leaves at most content without an envelope, which recovery deletes. For the
-     * same reason the content's removal is not fsynced: if a crash undoes it, recovery deletes
-     * the content again, and the queue-io thread saves one directory fsync per message.
+     * <p>The message file goes first, so a crash midway leaves at most an envelope file without
+     * its message file, which recovery deletes. The removal is not fsynced, as in Postfix: if a
+     * crash undoes it, the message is delivered again, which trades a possible duplicate after a
+     * crash for one directory fsync less per message. With the older two-file layout the same
+     * order holds, because an envelope file without content counts as removed too.
      */
     @Override
     public void remove(QueueId id) throws IOException {
         ensureOpen();
         Path queue = directories.queue();
         synchronized (lockFor(id)) {
+            boolean removedMessage = Files.deleteIfExists(queue.resolve(SpoolDirectories.contentName(id)));
             boolean removedEnvelope = Files.deleteIfExists(queue.resolve(SpoolDirectories.envelopeName(id)));
-            SpoolDirectories.fsyncDirectory(queue);
-            boolean removedContent = Files.deleteIfExists(queue.resolve(SpoolDirectories.contentName(id)));
-            log.debug("{}: removed (envelope {}, content {})", id, removedEnvelope ? "deleted" : "absent",
-                    removedContent ? "deleted" : "absent");
+            log.debug("{}: removed (message file {}, envelope file {})", id, removedMessage ? "deleted" : "absent",
+                    removedEnvelope ? "deleted" : "absent");
         }
     }
 

@@ -19,14 +19,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Moves fsynced message files from {@code incoming/} into {@code queue/} in batches, so that
- * concurrent commits share the two directory fsyncs instead of paying two each.
+ * concurrent commits share one directory fsync instead of paying one each.
  *
  * <p>One thread publishes. A batch is every publication queued when the thread gets to it, up
- * to {@link #MAX_BATCH}: rename all contents, fsync {@code queue/}, rename all envelopes, fsync
- * {@code queue/} again, then complete each publication's future. So the per-message rule of
- * {@link FileMessageWriter} still holds for every member: an envelope is renamed only after its
- * content's rename is durable, and a future completes only after its envelope's rename is
- * durable. Nothing waits for a batch to fill: a lone commit is published at once, and commits
+ * to {@link #MAX_BATCH}: rename all files, fsync {@code queue/}, then complete each
+ * publication's future. So the rule of {@link FileMessageWriter} holds for every member: its
+ * future completes only after its rename is durable. Nothing waits for a batch to fill: a lone commit is published at once, and commits
  * that arrive while a batch is being fsynced form the next one.
  *
  * <p>A failed rename fails only that message. A failed directory fsync fails every message of
@@ -39,9 +37,8 @@ final class GroupCommitter {
     /** Caps one batch, so the first message of a huge backlog does not wait for all of it. */
     static final int MAX_BATCH = 128;
 
-    /** Files of one message; the incoming paths must already be fsynced. */
-    record Publication(Path incomingContent, Path queuedContent, Path incomingEnvelope, Path queuedEnvelope,
-            CompletableFuture<Void> done) {}
+    /** The file of one message; the incoming file must already be fsynced. */
+    record Publication(Path incoming, Path queued, CompletableFuture<Void> done) {}
 
     private final Path queueDirectory;
     private final ExecutorService thread;
@@ -58,13 +55,12 @@ final class GroupCommitter {
     }
 
     /**
-     * Queues a message's renames. The future completes when both renames are durable, or
-     * exceptionally when a rename or a directory fsync failed or the committer is closed.
+     * Queues a message file's rename. The future completes when the rename is durable, or
+     * exceptionally when the rename or the directory fsync failed or the committer is closed.
      */
-    CompletableFuture<Void> publish(Path incomingContent, Path queuedContent, Path incomingEnvelope,
-            Path queuedEnvelope) {
+    CompletableFuture<Void> publish(Path incoming, Path queued) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        pending.add(new Publication(incomingContent, queuedContent, incomingEnvelope, queuedEnvelope, done));
+        pending.add(new Publication(incoming, queued, done));
         scheduleDrain();
         return done;
     }
@@ -120,28 +116,19 @@ final class GroupCommitter {
     }
 
     private void publishBatch(List<Publication> batch) {
-        List<Publication> contentsMoved = new ArrayList<>(batch.size());
+        List<Publication> moved = new ArrayList<>(batch.size());
         for (Publication publication : batch) {
-            if (move(publication.incomingContent(), publication.queuedContent(), publication)) {
-                contentsMoved.add(publication);
+            if (move(publication.incoming(), publication.queued(), publication)) {
+                moved.add(publication);
             }
         }
-        if (!fsyncQueue(contentsMoved)) {
+        if (!fsyncQueue(moved)) {
             return;
         }
-        List<Publication> envelopesMoved = new ArrayList<>(contentsMoved.size());
-        for (Publication publication : contentsMoved) {
-            if (move(publication.incomingEnvelope(), publication.queuedEnvelope(), publication)) {
-                envelopesMoved.add(publication);
-            }
-        }
-        if (!fsyncQueue(envelopesMoved)) {
-            return;
-        }
-        for (Publication publication : envelopesMoved) {
+        for (Publication publication : moved) {
             publication.done().complete(null);
         }
-        log.debug("published {} messages with one pair of directory fsyncs", envelopesMoved.size());
+        log.debug("published {} messages with one directory fsync", moved.size());
     }
 
     private static boolean move(Path from, Path to, Publication publication) {

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
@@ -16,7 +17,9 @@ import javax.crypto.spec.SecretKeySpec;
  * <pre>
  * offset  octets  field
  *      0       4  magic "SRSF"
- *      4       1  format version, 1
+ *      4       1  format version: 1 for a file that holds one sealed stream, 2 for a message
+ *                 file, whose content stream is followed by an envelope stream and a trailer
+ *                 (see {@link MessageFile})
  *      5       4  key id, big-endian
  *      9      16  random salt for the file key
  *     25       7  random nonce prefix
@@ -44,27 +47,64 @@ final class SealedFileFormat {
     static final String CIPHER = "AES/GCM/NoPadding";
 
     private static final byte[] MAGIC = {'S', 'R', 'S', 'F'};
-    private static final byte VERSION = 1;
+    /** Version of a file that holds exactly one sealed stream. */
+    static final byte SINGLE_STREAM = 1;
+    /** Version of a content stream that a sealed envelope and a {@link MessageFile} trailer follow. */
+    static final byte WITH_ENVELOPE_TRAILER = 2;
     private static final int SALT_OCTETS = 16;
     private static final int PREFIX_OCTETS = 7;
     private static final byte[] FILE_KEY_LABEL =
             "sealrelay spool file key v1".getBytes(StandardCharsets.US_ASCII);
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    // JCA lookups walk the provider list on every getInstance call. One instance per thread,
+    // fetched for each chunk rather than held by a stream, is never used by two threads at once,
+    // even when a stream is opened on one thread and read on another. Each chunk operation
+    // re-initialises the instance completely, so streams on the same thread can share it.
+    private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(() -> instance(() -> Cipher.getInstance(CIPHER)));
+    private static final ThreadLocal<Mac> MACS = ThreadLocal.withInitial(() -> instance(() -> Mac.getInstance("HmacSHA256")));
+
     private SealedFileFormat() {}
 
-    /** Parsed header of a sealed file. */
-    record Header(byte[] octets, int keyId, byte[] salt, byte[] noncePrefix) {}
+    private interface Lookup<T> {
+        T get() throws GeneralSecurityException;
+    }
 
-    /** Creates the header of a new file sealed under the given key id, with fresh random values. */
+    private static <T> T instance(Lookup<T> lookup) {
+        try {
+            return lookup.get();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK lacks " + CIPHER + " or HmacSHA256, which every Java SE 17 runtime provides", e);
+        }
+    }
+
+    /** Returns the four magic octets every sealed file starts with. */
+    static byte[] magic() {
+        return MAGIC.clone();
+    }
+
+    /** Returns this thread's AES-GCM cipher; initialise it fully before each use. */
+    static Cipher cipher() {
+        return CIPHERS.get();
+    }
+
+    /** Parsed header of a sealed file. */
+    record Header(byte[] octets, byte version, int keyId, byte[] salt, byte[] noncePrefix) {}
+
+    /** Creates the header of a single-stream file sealed under the given key id, with fresh random values. */
     static Header newHeader(int keyId) {
+        return newHeader(keyId, SINGLE_STREAM);
+    }
+
+    /** Creates a header of the given format version under the given key id, with fresh random values. */
+    static Header newHeader(int keyId, byte version) {
         byte[] salt = new byte[SALT_OCTETS];
         byte[] prefix = new byte[PREFIX_OCTETS];
         RANDOM.nextBytes(salt);
         RANDOM.nextBytes(prefix);
         ByteBuffer header = ByteBuffer.allocate(HEADER_OCTETS);
-        header.put(MAGIC).put(VERSION).putInt(keyId).put(salt).put(prefix);
-        return new Header(header.array(), keyId, salt, prefix);
+        header.put(MAGIC).put(version).putInt(keyId).put(salt).put(prefix);
+        return new Header(header.array(), version, keyId, salt, prefix);
     }
 
     /**
@@ -80,21 +120,21 @@ final class SealedFileFormat {
             throw new IOException(fileDescription + " is not a sealed spool file: invalid magic");
         }
         byte version = header.get();
-        if (version != VERSION) {
+        if (version != SINGLE_STREAM && version != WITH_ENVELOPE_TRAILER) {
             throw new IOException(fileDescription + " has unsupported format version " + version
-                    + "; expected " + VERSION);
+                    + "; expected " + SINGLE_STREAM + " or " + WITH_ENVELOPE_TRAILER);
         }
         int keyId = header.getInt();
         byte[] salt = new byte[SALT_OCTETS];
         byte[] prefix = new byte[PREFIX_OCTETS];
         header.get(salt).get(prefix);
-        return new Header(octets.clone(), keyId, salt, prefix);
+        return new Header(octets.clone(), version, keyId, salt, prefix);
     }
 
     /** Derives the AES-256 key of one file from a master key and the file's salt. */
     static SecretKey deriveFileKey(SecretKey masterKey, byte[] salt) throws IOException {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
+            Mac mac = MACS.get();
             mac.init(masterKey);
             mac.update(FILE_KEY_LABEL);
             byte[] fileKey = mac.doFinal(salt);
@@ -102,7 +142,7 @@ final class SealedFileFormat {
             Arrays.fill(fileKey, (byte) 0);
             return spec;
         } catch (GeneralSecurityException e) {
-            throw new IOException("HmacSHA256 is not available in this JDK", e);
+            throw new IOException("the spool master key cannot key HmacSHA256", e);
         }
     }
 

@@ -16,9 +16,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The spool's directories and file names. Each directory is a queue state. {@code incoming/}
  * contains messages still being received, {@code queue/} contains committed messages, and
- * {@code corrupt/} contains records that failed their integrity check. A message is two files named by its queue id:
- * {@code ID.msg} (content) and {@code ID.env} (envelope). {@code ID.env.tmp} is an envelope
- * being replaced. Names carry nothing from the message.
+ * {@code corrupt/} contains records that failed their integrity check. A message is the file
+ * {@code ID.msg}, named by its queue id, which holds the content and the envelope of the commit
+ * ({@link MessageFile}), and from its first state change on also {@code ID.env}, the current
+ * envelope. {@code ID.env.tmp} is an envelope being replaced. Names carry nothing from the
+ * message.
  */
 final class SpoolDirectories {
     static final String CONTENT_SUFFIX = ".msg";

@@ -55,35 +55,45 @@ final class SpoolRecovery {
         }
 
         boolean removedAny = false;
-        for (QueueId id : contentIds) {
-            if (!envelopeIds.contains(id)) {
-                Files.deleteIfExists(queue.resolve(SpoolDirectories.contentName(id)));
-                log.info("{}: removed content without an envelope (never committed, or removed just before a crash)", id);
+        for (QueueId id : envelopeIds) {
+            if (!contentIds.contains(id)) {
+                // remove() deletes the message file first, so this is a removal a crash interrupted.
+                Files.deleteIfExists(queue.resolve(SpoolDirectories.envelopeName(id)));
+                log.info("{}: removed envelope file without a message file (removed just before a crash)", id);
                 removedAny = true;
             }
         }
+
+        List<Envelope> envelopes = new ArrayList<>(contentIds.size());
+        for (QueueId id : contentIds) {
+            Path messageFile = queue.resolve(SpoolDirectories.contentName(id));
+            if (!envelopeIds.contains(id) && MessageFile.formatVersion(messageFile) == SealedFileFormat.SINGLE_STREAM) {
+                // A content file of the older layout never got its envelope: it was never acknowledged.
+                Files.deleteIfExists(messageFile);
+                log.info("{}: removed content without an envelope (never committed, or removed just before a crash)", id);
+                removedAny = true;
+                continue;
+            }
+            loadOrQuarantine(id, envelopeIds.contains(id)).ifPresent(envelopes::add);
+        }
         if (removedAny) {
             SpoolDirectories.fsyncDirectory(queue);
-        }
-
-        List<Envelope> envelopes = new ArrayList<>(envelopeIds.size());
-        for (QueueId id : envelopeIds) {
-            loadOrQuarantine(id, contentIds.contains(id)).ifPresent(envelopes::add);
         }
         envelopes.sort(Comparator.comparing(Envelope::id));
         log.info("spool recovery found {} committed messages", envelopes.size());
         return envelopes;
     }
 
-    private Optional<Envelope> loadOrQuarantine(QueueId id, boolean hasContent) throws IOException {
-        Path envelopeFile = directories.queue().resolve(SpoolDirectories.envelopeName(id));
-        if (!hasContent) {
-            log.error("{}: envelope has no content file; moving it to {}", id, directories.corrupt());
-            quarantine(id);
-            return Optional.empty();
-        }
+    /**
+     * Loads the newest envelope of a message: its envelope file if it has one, else the envelope
+     * embedded in its message file. A message whose envelope fails its check goes to corrupt/.
+     */
+    private Optional<Envelope> loadOrQuarantine(QueueId id, boolean hasEnvelopeFile) throws IOException {
+        Path queue = directories.queue();
         try {
-            return Optional.of(EnvelopeFiles.read(envelopeFile, id, keys));
+            return Optional.of(hasEnvelopeFile
+                    ? EnvelopeFiles.read(queue.resolve(SpoolDirectories.envelopeName(id)), id, keys)
+                    : MessageFile.readEmbeddedEnvelope(queue.resolve(SpoolDirectories.contentName(id)), id, keys));
         } catch (IOException e) {
             // The exception messages name queue ids, files and positions, never envelope fields.
             log.error("{}: envelope failed its integrity check; moving the message to {}: {}", id,
@@ -93,10 +103,11 @@ final class SpoolRecovery {
         }
     }
 
-    // Moves content, then envelope, so a crash midway leaves content without an envelope in
-    // corrupt/ rather than an envelope without content in queue/.
+    // Moves the envelope file, then the message file: a crash midway leaves the message file in
+    // queue/, where the next start checks it again, rather than an envelope file that recovery
+    // would take for an interrupted removal and delete.
     private void quarantine(QueueId id) throws IOException {
-        for (String name : List.of(SpoolDirectories.contentName(id), SpoolDirectories.envelopeName(id))) {
+        for (String name : List.of(SpoolDirectories.envelopeName(id), SpoolDirectories.contentName(id))) {
             Path source = directories.queue().resolve(name);
             if (Files.exists(source)) {
                 moveWithoutReplacing(source, directories.corrupt().resolve(name));

@@ -104,7 +104,7 @@ class QueueManagerNotificationTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> notified.contains(original.id()));
         await().atMost(Duration.ofSeconds(10)).until(() -> queue.find(original.id()) == null);
-        assertThat(Files.exists(directory.resolve("spool/queue/" + original.id() + ".env"))).isFalse();
+        assertThat(Files.exists(directory.resolve("spool/queue/" + original.id() + ".msg"))).isFalse();
         assertThat(failuresLeft.get()).as("notifier calls beyond the failing one").isEqualTo(-1);
     }
 

@@ -47,7 +47,7 @@ class FileSpoolContentTest {
 
         assertThat(SpoolTestData.readContent(spool, id)).isEqualTo(content);
         long chunks = Math.max(1, (length + CHUNK - 1) / CHUNK);
-        assertThat(Files.size(contentFile(id))).isEqualTo(HEADER + length + chunks * SealedFileFormat.TAG_OCTETS);
+        assertThat(contentLength(contentFile(id))).isEqualTo(HEADER + length + chunks * SealedFileFormat.TAG_OCTETS);
     }
 
     @Test
@@ -95,7 +95,7 @@ class FileSpoolContentTest {
     @Test
     void flippedTagFailsIntegrityCheck() throws Exception {
         QueueId id = SpoolTestData.commit(spool, SpoolTestData.content(10, 1), "rcpt@example.org");
-        flipByte(contentFile(id), Files.size(contentFile(id)) - 1);
+        flipByte(contentFile(id), contentLength(contentFile(id)) - 1);
 
         try (InputStream in = spool.openContent(id)) {
             assertThatThrownBy(in::readAllBytes).isInstanceOf(IOException.class);
@@ -115,7 +115,7 @@ class FileSpoolContentTest {
     @Test
     void truncationAtChunkBoundaryIsDetected() throws Exception {
         QueueId id = SpoolTestData.commit(spool, SpoolTestData.content(3 * CHUNK, 2), "rcpt@example.org");
-        truncate(contentFile(id), HEADER + 2L * SEALED_CHUNK);
+        truncateContent(contentFile(id), HEADER + 2L * SEALED_CHUNK);
 
         try (InputStream in = spool.openContent(id)) {
             assertThatThrownBy(in::readAllBytes)
@@ -127,7 +127,7 @@ class FileSpoolContentTest {
     @Test
     void truncationInsideChunkIsDetected() throws Exception {
         QueueId id = SpoolTestData.commit(spool, SpoolTestData.content(CHUNK + 100, 3), "rcpt@example.org");
-        truncate(contentFile(id), HEADER + SEALED_CHUNK + 50);
+        truncateContent(contentFile(id), HEADER + SEALED_CHUNK + 50);
 
         try (InputStream in = spool.openContent(id)) {
             assertThatThrownBy(in::readAllBytes).isInstanceOf(IOException.class);
@@ -137,7 +137,7 @@ class FileSpoolContentTest {
     @Test
     void truncationToHeaderIsDetected() throws Exception {
         QueueId id = SpoolTestData.commit(spool, SpoolTestData.content(100, 3), "rcpt@example.org");
-        truncate(contentFile(id), HEADER);
+        truncateContent(contentFile(id), HEADER);
 
         try (InputStream in = spool.openContent(id)) {
             assertThatThrownBy(in::readAllBytes)
@@ -153,7 +153,7 @@ class FileSpoolContentTest {
 
         assertThatThrownBy(() -> spool.openContent(id))
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining("header has 10 of 32 octets");
+                .hasMessageContaining("is truncated");
     }
 
     @Test
@@ -177,6 +177,7 @@ class FileSpoolContentTest {
     @Test
     void envelopeFileIsRejectedAsContent() throws Exception {
         QueueId id = SpoolTestData.commit(spool, SpoolTestData.content(100, 6), "rcpt@example.org");
+        spool.update(SpoolTestData.envelope(id, "rcpt@example.org"));
         Path envelope = directory.resolve("spool/queue/" + id + ".env");
         Files.copy(envelope, contentFile(id), StandardCopyOption.REPLACE_EXISTING);
 
@@ -196,6 +197,37 @@ class FileSpoolContentTest {
             raf.seek(position);
             raf.write(value ^ 0x01);
         }
+    }
+
+    @Test
+    void truncatedTrailerIsRejectedOnOpen() throws Exception {
+        QueueId id = SpoolTestData.commit(spool, SpoolTestData.content(100, 3), "rcpt@example.org");
+        truncate(contentFile(id), Files.size(contentFile(id)) - 1);
+
+        assertThatThrownBy(() -> spool.openContent(id))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("has no valid trailer");
+    }
+
+    /** Returns the length of the content stream, from the trailer of a message file. */
+    private static long contentLength(Path file) throws IOException {
+        byte[] octets = Files.readAllBytes(file);
+        return java.nio.ByteBuffer.wrap(octets, octets.length - MessageFile.TRAILER_OCTETS, 8).getLong();
+    }
+
+    /**
+     * Cuts the content stream to {@code length} octets and writes a trailer that agrees, as an
+     * attacker who can rewrite the file would, so that only the chunk checks can notice.
+     */
+    private static void truncateContent(Path file, long length) throws IOException {
+        byte[] octets = Files.readAllBytes(file);
+        int contentEnd = (int) contentLength(file);
+        java.io.ByteArrayOutputStream spliced = new java.io.ByteArrayOutputStream();
+        spliced.write(octets, 0, (int) length);
+        spliced.write(octets, contentEnd, octets.length - contentEnd - MessageFile.TRAILER_OCTETS);
+        spliced.write(java.nio.ByteBuffer.allocate(8).putLong(length).array());
+        spliced.write(octets, octets.length - 4, 4);
+        Files.write(file, spliced.toByteArray());
     }
 
     private static void truncate(Path file, long length) throws IOException {

@@ -1,6 +1,7 @@
 package org.sealrelay.gateway.spool;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -44,25 +45,64 @@ class FileSpoolRecoveryTest {
     }
 
     @Test
-    void recoverRemovesContentWithoutEnvelope() throws Exception {
+    void recoverReadsEnvelopeEmbeddedInMessageFile() throws Exception {
         QueueId id = SpoolTestData.commit(spool, new byte[] {1}, "a@example.org");
-        Files.delete(queue().resolve(id + ".env"));
+        assertThat(queue().resolve(id + ".env")).doesNotExist();
+        spool.close();
+
+        spool = FileSpool.open(config());
+
+        assertThat(spool.recover()).containsExactly(SpoolTestData.envelope(id, "a@example.org"));
+    }
+
+    @Test
+    void envelopeFileTakesPrecedenceOverEmbeddedEnvelope() throws Exception {
+        QueueId id = SpoolTestData.commit(spool, new byte[] {1}, "a@example.org");
+        spool.update(SpoolTestData.envelope(id, "a@example.org").withHeld(true));
+        spool.close();
+
+        spool = FileSpool.open(config());
+
+        assertThat(spool.recover()).singleElement().satisfies(envelope -> assertThat(envelope.held()).isTrue());
+        assertThat(SpoolTestData.readContent(spool, id)).containsExactly(1);
+    }
+
+    @Test
+    void recoverRemovesContentOfOlderLayoutWithoutEnvelope() throws Exception {
+        // In the two-file layout, content without an envelope file was never acknowledged.
+        QueueId id = QueueId.generate();
+        SpoolKeys keys = SpoolKeys.loadOrCreate(config().keyFile());
+        try (ChunkedCipherOutputStream out = new ChunkedCipherOutputStream(
+                Files.newOutputStream(queue().resolve(id + ".msg")), keys.current(), FileRole.CONTENT, id)) {
+            out.write(new byte[] {1, 2, 3});
+        }
 
         assertThat(spool.recover()).isEmpty();
         assertThat(FileSpoolTest.filesUnder(root())).isEmpty();
     }
 
     @Test
-    void recoverRemovesContentOfRemovedMessage() throws Exception {
-        // remove() does not fsync the content's deletion, so a crash may bring the file back.
+    void recoverDeliversAgainWhenCrashUndidRemoval() throws Exception {
+        // remove() is not fsynced, so a crash may bring the message file back: a duplicate, not a loss.
         QueueId id = SpoolTestData.commit(spool, new byte[] {1}, "a@example.org");
-        Path content = queue().resolve(id + ".msg");
-        byte[] sealed = Files.readAllBytes(content);
+        Path message = queue().resolve(id + ".msg");
+        byte[] sealed = Files.readAllBytes(message);
         spool.remove(id);
-        Files.write(content, sealed);
+        assertThat(FileSpoolTest.filesUnder(root())).isEmpty();
+        Files.write(message, sealed);
         spool.close();
 
         spool = FileSpool.open(config());
+
+        assertThat(spool.recover()).extracting(Envelope::id).containsExactly(id);
+    }
+
+    @Test
+    void recoverRemovesEnvelopeFileOfInterruptedRemoval() throws Exception {
+        // remove() deletes the message file first; a crash before the envelope file leaves this.
+        QueueId id = SpoolTestData.commit(spool, new byte[] {1}, "a@example.org");
+        spool.update(SpoolTestData.envelope(id, "a@example.org").withHeld(true));
+        Files.delete(queue().resolve(id + ".msg"));
 
         assertThat(spool.recover()).isEmpty();
         assertThat(FileSpoolTest.filesUnder(root())).isEmpty();
@@ -89,9 +129,44 @@ class FileSpoolRecoveryTest {
     }
 
     @Test
-    void corruptEnvelopeIsMovedAsideAndOthersRecover() throws Exception {
+    void corruptEmbeddedEnvelopeIsMovedAsideAndOthersRecover() throws Exception {
         QueueId good = SpoolTestData.commit(spool, new byte[] {1}, "a@example.org");
         QueueId bad = SpoolTestData.commit(spool, new byte[] {2}, "b@example.org");
+        flipByteBeforeTrailer(queue().resolve(bad + ".msg"));
+
+        List<Envelope> recovered = spool.recover();
+
+        assertThat(recovered).extracting(Envelope::id).containsExactly(good);
+        assertThat(root().resolve("corrupt/" + bad + ".msg")).exists();
+        assertThat(queue().resolve(bad + ".msg")).doesNotExist();
+    }
+
+    @Test
+    void damagedTrailerIsMovedAside() throws Exception {
+        QueueId id = SpoolTestData.commit(spool, new byte[] {1}, "a@example.org");
+        flipLastByte(queue().resolve(id + ".msg"));
+
+        assertThat(spool.recover()).isEmpty();
+        assertThat(root().resolve("corrupt/" + id + ".msg")).exists();
+    }
+
+    @Test
+    void damagedContentHeaderIsKeptNotDeleted() throws Exception {
+        // Recovery checks envelopes only; a committed file must never be taken for an unfinished one.
+        QueueId id = SpoolTestData.commit(spool, new byte[] {1}, "a@example.org");
+        try (RandomAccessFile raf = new RandomAccessFile(queue().resolve(id + ".msg").toFile(), "rw")) {
+            raf.write('X');
+        }
+
+        assertThat(spool.recover()).extracting(Envelope::id).containsExactly(id);
+        assertThatThrownBy(() -> SpoolTestData.readContent(spool, id)).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void corruptEnvelopeFileIsMovedAsideWithItsMessage() throws Exception {
+        QueueId good = SpoolTestData.commit(spool, new byte[] {1}, "a@example.org");
+        QueueId bad = SpoolTestData.commit(spool, new byte[] {2}, "b@example.org");
+        spool.update(SpoolTestData.envelope(bad, "b@example.org").withHeld(true));
         flipLastByte(queue().resolve(bad + ".env"));
 
         List<Envelope> recovered = spool.recover();
@@ -104,44 +179,48 @@ class FileSpoolRecoveryTest {
     }
 
     @Test
-    void swappedEnvelopesAreMovedAside() throws Exception {
+    void swappedMessageFilesAreMovedAside() throws Exception {
         QueueId first = SpoolTestData.commit(spool, new byte[] {1}, "a@example.org");
         QueueId second = SpoolTestData.commit(spool, new byte[] {2}, "b@example.org");
-        Path swap = directory.resolve("swap");
-        Files.move(queue().resolve(first + ".env"), swap);
-        Files.move(queue().resolve(second + ".env"), queue().resolve(first + ".env"));
-        Files.move(swap, queue().resolve(second + ".env"));
+        swap(queue().resolve(first + ".msg"), queue().resolve(second + ".msg"));
+
+        assertThat(spool.recover()).isEmpty();
+        assertThat(FileSpoolTest.filesUnder(root().resolve("corrupt"))).hasSize(2);
+    }
+
+    @Test
+    void swappedEnvelopeFilesAreMovedAside() throws Exception {
+        QueueId first = SpoolTestData.commit(spool, new byte[] {1}, "a@example.org");
+        QueueId second = SpoolTestData.commit(spool, new byte[] {2}, "b@example.org");
+        spool.update(SpoolTestData.envelope(first, "a@example.org").withHeld(true));
+        spool.update(SpoolTestData.envelope(second, "b@example.org").withHeld(true));
+        swap(queue().resolve(first + ".env"), queue().resolve(second + ".env"));
 
         assertThat(spool.recover()).isEmpty();
         assertThat(FileSpoolTest.filesUnder(root().resolve("corrupt"))).hasSize(4);
     }
 
     @Test
-    void envelopeWithoutContentIsMovedAside() throws Exception {
-        QueueId id = SpoolTestData.commit(spool, new byte[] {1}, "a@example.org");
-        Files.delete(queue().resolve(id + ".msg"));
-
-        assertThat(spool.recover()).isEmpty();
-        assertThat(root().resolve("corrupt/" + id + ".env")).exists();
-    }
-
-    @Test
     void secondQuarantineOfSameIdKeepsBothCopies() throws Exception {
         QueueId id = SpoolTestData.commit(spool, new byte[] {1}, "a@example.org");
-        Path envelope = queue().resolve(id + ".env");
-        Path content = queue().resolve(id + ".msg");
-        byte[] envelopeOctets = Files.readAllBytes(envelope);
-        byte[] contentOctets = Files.readAllBytes(content);
-        flipLastByte(envelope);
+        Path message = queue().resolve(id + ".msg");
+        byte[] messageOctets = Files.readAllBytes(message);
+        flipByteBeforeTrailer(message);
         spool.recover();
-        Files.write(envelope, envelopeOctets);
-        Files.write(content, contentOctets);
-        flipLastByte(envelope);
+        Files.write(message, messageOctets);
+        flipByteBeforeTrailer(message);
 
         spool.recover();
 
-        assertThat(root().resolve("corrupt/" + id + ".env")).exists();
-        assertThat(root().resolve("corrupt/" + id + ".env.1")).exists();
+        assertThat(root().resolve("corrupt/" + id + ".msg")).exists();
+        assertThat(root().resolve("corrupt/" + id + ".msg.1")).exists();
+    }
+
+    private void swap(Path a, Path b) throws IOException {
+        Path temporary = directory.resolve("swap");
+        Files.move(a, temporary);
+        Files.move(b, a);
+        Files.move(temporary, b);
     }
 
     private SpoolConfig config() {
@@ -154,6 +233,17 @@ class FileSpoolRecoveryTest {
 
     private Path queue() {
         return root().resolve("queue");
+    }
+
+    // The last octet of the embedded envelope's tag.
+    private static void flipByteBeforeTrailer(Path file) throws IOException {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            long position = raf.length() - MessageFile.TRAILER_OCTETS - 1;
+            raf.seek(position);
+            int value = raf.read();
+            raf.seek(position);
+            raf.write(value ^ 0x01);
+        }
     }
 
     private static void flipLastByte(Path file) throws IOException {

@@ -57,7 +57,7 @@ class GroupCommitTest {
             }
         }
         assertThat(filesIn(spoolRoot().resolve("incoming"))).isEmpty();
-        assertThat(filesIn(spoolRoot().resolve("queue"))).hasSize(2 * messages);
+        assertThat(filesIn(spoolRoot().resolve("queue"))).hasSize(messages);
     }
 
     @Test
@@ -69,11 +69,9 @@ class GroupCommitTest {
             List<CompletableFuture<Void>> results = new ArrayList<>();
             for (String name : List.of("a", "b", "c")) {
                 if (!name.equals("b")) {
-                    Files.writeString(incoming.resolve(name + ".msg"), "content " + name);
+                    Files.writeString(incoming.resolve(name + ".msg"), "message " + name);
                 }
-                Files.writeString(incoming.resolve(name + ".env"), "envelope " + name);
-                results.add(committer.publish(incoming.resolve(name + ".msg"), queue.resolve(name + ".msg"),
-                        incoming.resolve(name + ".env"), queue.resolve(name + ".env")));
+                results.add(committer.publish(incoming.resolve(name + ".msg"), queue.resolve(name + ".msg")));
             }
 
             results.get(0).get(10, TimeUnit.SECONDS);
@@ -82,10 +80,8 @@ class GroupCommitTest {
                     .isInstanceOf(ExecutionException.class)
                     .hasCauseInstanceOf(NoSuchFileException.class);
             assertThat(filesIn(queue)).extracting(path -> path.getFileName().toString())
-                    .containsExactlyInAnyOrder("a.msg", "a.env", "c.msg", "c.env");
-            // The failed message's envelope stays in incoming/, where the writer or recovery deletes it.
-            assertThat(filesIn(incoming)).extracting(path -> path.getFileName().toString())
-                    .containsExactly("b.env");
+                    .containsExactlyInAnyOrder("a.msg", "c.msg");
+            assertThat(filesIn(incoming)).isEmpty();
         } finally {
             committer.close(10);
         }
@@ -97,8 +93,7 @@ class GroupCommitTest {
         GroupCommitter committer = new GroupCommitter(queue);
         committer.close(10);
 
-        CompletableFuture<Void> result = committer.publish(directory.resolve("x.msg"), queue.resolve("x.msg"),
-                directory.resolve("x.env"), queue.resolve("x.env"));
+        CompletableFuture<Void> result = committer.publish(directory.resolve("x.msg"), queue.resolve("x.msg"));
 
         assertThatThrownBy(() -> result.get(10, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
