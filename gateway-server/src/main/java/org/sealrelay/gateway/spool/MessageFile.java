@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * A message file, {@code ID.msg}: the message content and the envelope it was committed with, in
@@ -52,23 +53,6 @@ final class MessageFile {
     }
 
     /**
-     * Returns the format version in the header of a message file (1 for the older layout without
-     * an embedded envelope, 2 with one), or -1 if the file is too short or not a sealed file.
-     */
-    static int formatVersion(Path file) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer start = ByteBuffer.allocate(VERSION_OFFSET + 1);
-            while (start.hasRemaining()) {
-                if (channel.read(start) < 0) {
-                    return -1;
-                }
-            }
-            return Arrays.equals(Arrays.copyOf(start.array(), VERSION_OFFSET), SealedFileFormat.magic())
-                    ? start.get(VERSION_OFFSET) : -1;
-        }
-    }
-
-    /**
      * Opens the verified content of a message file of either layout.
      *
      * @throws IOException if the file is missing, its header or trailer is malformed, or it names
@@ -93,15 +77,30 @@ final class MessageFile {
     /**
      * Reads, verifies and decodes the envelope embedded in a message file.
      *
-     * @throws IOException if the file has no embedded envelope or it fails its integrity check
+     * @return the envelope, or empty for a content file of the older layout (format version 1),
+     *     which has none
+     * @throws IOException if the file is not a sealed file, or its trailer or envelope fails its check
      */
-    static Envelope readEmbeddedEnvelope(Path file, QueueId id, SpoolKeys keys) throws IOException {
+    static Optional<Envelope> readEmbeddedEnvelope(Path file, QueueId id, SpoolKeys keys) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            long start = contentLength(channel, id);
-            long end = channel.size() - TRAILER_OCTETS;
-            channel.position(start);
-            InputStream in = new BoundedInputStream(Channels.newInputStream(channel), end - start);
-            return EnvelopeFiles.read(in, id, keys);
+            ByteBuffer start = ByteBuffer.allocate(VERSION_OFFSET + 1);
+            while (start.hasRemaining()) {
+                if (channel.read(start) < 0) {
+                    throw new IOException("message file of " + id + " is truncated: it ends inside its header");
+                }
+            }
+            byte version = start.get(VERSION_OFFSET);
+            if (version == SealedFileFormat.SINGLE_STREAM) {
+                return Optional.empty();
+            }
+            if (version != SealedFileFormat.WITH_ENVELOPE_TRAILER) {
+                throw new IOException("message file of " + id + " has unsupported format version " + version);
+            }
+            long contentEnd = contentLength(channel, id);
+            long envelopeEnd = channel.size() - TRAILER_OCTETS;
+            channel.position(contentEnd);
+            InputStream in = new BoundedInputStream(Channels.newInputStream(channel), envelopeEnd - contentEnd);
+            return Optional.of(EnvelopeFiles.read(in, id, keys));
         }
     }
 

@@ -78,11 +78,6 @@ final class SealedFileFormat {
         }
     }
 
-    /** Returns the four magic octets every sealed file starts with. */
-    static byte[] magic() {
-        return MAGIC.clone();
-    }
-
     /** Returns this thread's AES-GCM cipher; initialise it fully before each use. */
     static Cipher cipher() {
         return CIPHERS.get();

@@ -1,6 +1,7 @@
 package org.sealrelay.gateway.spool;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -8,9 +9,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 final class SpoolRecovery {
     private static final Logger log = LoggerFactory.getLogger(SpoolRecovery.class);
+
+    private static final int READ_THREADS = 8;
 
     private final SpoolDirectories directories;
     private final SpoolKeys keys;
@@ -64,17 +73,28 @@ final class SpoolRecovery {
             }
         }
 
+        Map<QueueId, Future<Optional<Envelope>>> reads = readEnvelopes(contentIds, envelopeIds);
         List<Envelope> envelopes = new ArrayList<>(contentIds.size());
-        for (QueueId id : contentIds) {
-            Path messageFile = queue.resolve(SpoolDirectories.contentName(id));
-            if (!envelopeIds.contains(id) && MessageFile.formatVersion(messageFile) == SealedFileFormat.SINGLE_STREAM) {
+        for (Map.Entry<QueueId, Future<Optional<Envelope>>> read : reads.entrySet()) {
+            QueueId id = read.getKey();
+            Optional<Envelope> envelope;
+            try {
+                envelope = await(read.getValue());
+            } catch (IOException e) {
+                // The exception messages name queue ids, files and positions, never envelope fields.
+                log.error("{}: envelope failed its integrity check; moving the message to {}: {}", id,
+                        directories.corrupt(), e.getMessage());
+                quarantine(id);
+                continue;
+            }
+            if (envelope.isEmpty()) {
                 // A content file of the older layout never got its envelope: it was never acknowledged.
-                Files.deleteIfExists(messageFile);
+                Files.deleteIfExists(queue.resolve(SpoolDirectories.contentName(id)));
                 log.info("{}: removed content without an envelope (never committed, or removed just before a crash)", id);
                 removedAny = true;
                 continue;
             }
-            loadOrQuarantine(id, envelopeIds.contains(id)).ifPresent(envelopes::add);
+            envelopes.add(envelope.get());
         }
         if (removedAny) {
             SpoolDirectories.fsyncDirectory(queue);
@@ -85,21 +105,47 @@ final class SpoolRecovery {
     }
 
     /**
-     * Loads the newest envelope of a message: its envelope file if it has one, else the envelope
-     * embedded in its message file. A message whose envelope fails its check goes to corrupt/.
+     * Reads the newest envelope of every message, {@value #READ_THREADS} files at a time: its
+     * envelope file if it has one, else the envelope embedded in its message file. With a cold
+     * page cache each read waits for the disk, and parallel reads keep the device queue busy.
      */
-    private Optional<Envelope> loadOrQuarantine(QueueId id, boolean hasEnvelopeFile) throws IOException {
+    private Map<QueueId, Future<Optional<Envelope>>> readEnvelopes(TreeSet<QueueId> messageIds,
+            TreeSet<QueueId> envelopeFileIds) {
         Path queue = directories.queue();
+        ExecutorService readers = Executors.newFixedThreadPool(READ_THREADS, task -> {
+            Thread thread = new Thread(task, "spool-recovery");
+            thread.setDaemon(true);
+            return thread;
+        });
         try {
-            return Optional.of(hasEnvelopeFile
-                    ? EnvelopeFiles.read(queue.resolve(SpoolDirectories.envelopeName(id)), id, keys)
-                    : MessageFile.readEmbeddedEnvelope(queue.resolve(SpoolDirectories.contentName(id)), id, keys));
-        } catch (IOException e) {
-            // The exception messages name queue ids, files and positions, never envelope fields.
-            log.error("{}: envelope failed its integrity check; moving the message to {}: {}", id,
-                    directories.corrupt(), e.getMessage());
-            quarantine(id);
-            return Optional.empty();
+            Map<QueueId, Future<Optional<Envelope>>> reads = new LinkedHashMap<>();
+            for (QueueId id : messageIds) {
+                boolean hasEnvelopeFile = envelopeFileIds.contains(id);
+                reads.put(id, readers.submit(() -> hasEnvelopeFile
+                        ? Optional.of(EnvelopeFiles.read(queue.resolve(SpoolDirectories.envelopeName(id)), id, keys))
+                        : MessageFile.readEmbeddedEnvelope(queue.resolve(SpoolDirectories.contentName(id)), id, keys)));
+            }
+            return reads;
+        } finally {
+            // Runs the submitted reads to the end, then lets the threads exit.
+            readers.shutdown();
+        }
+    }
+
+    private static Optional<Envelope> await(Future<Optional<Envelope>> read) throws IOException {
+        try {
+            return read.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while reading envelopes during spool recovery");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IOException("reading an envelope failed", e.getCause());
         }
     }
 
