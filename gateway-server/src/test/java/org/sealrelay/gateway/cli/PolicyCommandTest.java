@@ -13,7 +13,7 @@ import picocli.CommandLine;
 
 /** Runs {@code sealrelay policy check} and {@code policy test} in-process through picocli. */
 class PolicyCommandTest {
-    private static final Path EXAMPLE = Path.of("../config/policy.example.yaml");
+    private static final Path EXAMPLE = Path.of("../config/policy.yaml");
 
     @TempDir
     Path directory;
