@@ -106,7 +106,7 @@ class PolicyCommandTest {
                 "--policy", EXAMPLE.toString());
 
         assertThat(out.toString()).isEqualTo("""
-                detectors: icd10=1, dob=1, clinical-terms=1
+                detectors: icd10=1, dob=1
                 someone@yahoo.com: ACCEPT deliver [tls-verify, tls-encrypt]
                   rule: phi-to-outside
                   why: rule phi-to-outside matched: not recipient-domain-suffix, detector dob=1

@@ -32,9 +32,9 @@ import org.sealrelay.policy.rules.RulesPolicy;
  *
  * <p>A detector fires on a message when its count is at least 1. Recall is the share of the
  * messages labelled with a detector on which it fires. The false-positive rate is the share of
- * the messages not labelled with it on which it fires. The floors and ceilings sit a little
- * under and over the measured values recorded in docs/policy.md, so that a detector change that
- * loses a case or adds a false positive fails here.
+ * the messages not labelled with it on which it fires. The floors equal the measured recall and
+ * the ceilings sit just over the measured rates recorded in docs/policy.md, so that a detector
+ * change that loses a case or adds a false positive fails here.
  */
 class DetectorCorpusTest {
     private static final Path POLICY = Path.of("../config/policy.yaml");
@@ -47,8 +47,8 @@ class DetectorCorpusTest {
 
     /** Maximum false-positive rate per detector, from the measured table in docs/policy.md. */
     private static final Map<String, Double> FALSE_POSITIVE_CEILING = Map.ofEntries(
-            Map.entry("ssn", 0.0), Map.entry("npi", 0.0), Map.entry("dea", 0.0), Map.entry("mbi", 0.0),
-            Map.entry("payment-card", 0.0), Map.entry("icd10", 0.0), Map.entry("dob", 0.0),
+            Map.entry("ssn", 0.0), Map.entry("npi", 0.0), Map.entry("dea", 0.0), Map.entry("mbi", 0.02),
+            Map.entry("payment-card", 0.01), Map.entry("icd10", 0.0), Map.entry("dob", 0.015),
             Map.entry("mrn", 0.0), Map.entry("diagnosis-terms", 0.0), Map.entry("medication-terms", 0.0));
 
     private static final Map<String, Set<String>> labels = new LinkedHashMap<>();

@@ -9,8 +9,12 @@ import java.util.regex.Pattern;
  * organisation, such as medical record numbers.
  */
 public final class PatternDetector implements Detector {
-    /** Default MRN shape: "MRN" followed by 6 to 12 letters or digits. */
-    public static final String DEFAULT_MRN_PATTERN = "(?i)\\bMRN\\s*[:#]?\\s*[A-Z0-9]{6,12}\\b";
+    /**
+     * Default MRN shape: "MRN", "medical record number" or "medical record no." followed by 6 to
+     * 12 letters or digits, at least one of them a digit, so that "MRN pending" does not count.
+     */
+    public static final String DEFAULT_MRN_PATTERN =
+            "(?i)\\b(?:MRN|medical record (?:number|no\\.?))\\s*[:#]?\\s*(?=[A-Z]{0,11}\\d)[A-Z0-9]{6,12}\\b";
 
     private final String name;
     private final Pattern pattern;
