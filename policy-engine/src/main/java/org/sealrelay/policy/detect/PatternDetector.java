@@ -1,12 +1,12 @@
 package org.sealrelay.policy.detect;
 
 import java.util.Objects;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Counts matches of a configured regular expression, for identifiers whose shape differs per
- * organisation, such as medical record numbers.
+ * organisation, such as medical record numbers. The search runs within a {@link RegexBudget},
+ * so {@link #count} throws {@link RegexBudgetExceededException} on catastrophic backtracking.
  */
 public final class PatternDetector implements Detector {
     /**
@@ -31,11 +31,6 @@ public final class PatternDetector implements Detector {
 
     @Override
     public int count(CharSequence text) {
-        int count = 0;
-        Matcher matcher = pattern.matcher(text);
-        while (matcher.find()) {
-            count++;
-        }
-        return count;
+        return RegexBudget.count(pattern, text, "detector " + name);
     }
 }
