@@ -17,8 +17,9 @@ public final class RegexBudget {
     /**
      * Reads allowed per character of text. An ordinary pattern reads each character a few
      * times per start position that reaches it.
-     * NOTE: an estimate: a pattern such as {@code .*x} on one long line without x needs reads
-     * quadratic in the line length and can exceed it on legitimate text; such a message is held.
+     * NOTE: this is an estimate. A pattern such as {@code .*x} on one long line without x needs
+     * reads quadratic in the line length, so it can exceed the budget on legitimate text, and
+     * such a message is held.
      */
     public static final long READS_PER_CHAR = 200;
     /** Reads allowed however short the text, so that header values get room to backtrack. */
@@ -84,7 +85,7 @@ public final class RegexBudget {
             return text.charAt(index);
         }
 
-        // Matcher calls this only to return a group, after matching, so it is not counted.
+        // Reads through a sub-sequence are not counted. Matcher takes one to return a group.
         @Override
         public CharSequence subSequence(int start, int end) {
             return text.subSequence(start, end);
