@@ -13,7 +13,7 @@ import picocli.CommandLine;
 
 /** Runs {@code sealrelay policy check} and {@code policy test} in-process through picocli. */
 class PolicyCommandTest {
-    private static final Path EXAMPLE = Path.of("../config/policy.example.yaml");
+    private static final Path EXAMPLE = Path.of("../config/policy.yaml");
 
     @TempDir
     Path directory;
@@ -106,7 +106,7 @@ class PolicyCommandTest {
                 "--policy", EXAMPLE.toString());
 
         assertThat(out.toString()).isEqualTo("""
-                detectors: icd10=1, dob=1, clinical-terms=1
+                detectors: icd10=1, dob=1
                 someone@yahoo.com: ACCEPT deliver [tls-verify, tls-encrypt]
                   rule: phi-to-outside
                   why: rule phi-to-outside matched: not recipient-domain-suffix, detector dob=1

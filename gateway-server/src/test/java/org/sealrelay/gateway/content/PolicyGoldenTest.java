@@ -22,7 +22,7 @@ import org.sealrelay.policy.rules.PolicyFileException;
 import org.sealrelay.policy.rules.RulesPolicy;
 
 /**
- * Golden decisions of {@code config/policy.example.yaml}: for each {@code golden/NAME.ref} the
+ * Golden decisions of {@code config/policy.yaml}: for each {@code golden/NAME.ref} the
  * message {@code eml/NAME.eml} is extracted and decided for the recipients the .ref file names,
  * and the output must equal the rest of the .ref file line for line.
  *
@@ -31,7 +31,7 @@ import org.sealrelay.policy.rules.RulesPolicy;
  * {@code address verdict rule plan evidence}.
  */
 class PolicyGoldenTest {
-    private static final Path EXAMPLE = Path.of("../config/policy.example.yaml");
+    private static final Path EXAMPLE = Path.of("../config/policy.yaml");
 
     static Stream<String> cases() throws URISyntaxException, IOException {
         Path folder = Path.of(PolicyGoldenTest.class.getResource("/golden").toURI());

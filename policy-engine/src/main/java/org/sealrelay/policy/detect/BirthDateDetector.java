@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
 /**
  * Dates of birth: a calendar date from 1900 to 2099 that follows within 30 characters a keyword
  * such as DOB, "date of birth", "birth date" or "born". Dates are read as {@code M/D/YYYY} (US
- * order, also with - or .), {@code YYYY-MM-DD} and {@code Month D, YYYY}. An impossible date such
- * as 02/30/1980 does not count.
+ * order, also with - or .), {@code YYYY-MM-DD}, {@code Month D, YYYY} and {@code D Month YYYY}. An
+ * impossible date such as 02/30/1980 does not count.
  */
 public final class BirthDateDetector implements Detector {
     private static final Pattern NUMERIC_US =
@@ -18,6 +18,9 @@ public final class BirthDateDetector implements Detector {
     private static final Pattern ISO = Pattern.compile("(?<!\\d)((?:19|20)\\d{2})-(\\d{2})-(\\d{2})(?!\\d)");
     private static final Pattern MONTH_NAME = Pattern.compile(
             "(?<![A-Za-z])(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.? (\\d{1,2}),? ((?:19|20)\\d{2})(?!\\d)",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern DAY_MONTH_NAME = Pattern.compile(
+            "(?<![\\dA-Za-z])(\\d{1,2}) (jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.?,? ((?:19|20)\\d{2})(?!\\d)",
             Pattern.CASE_INSENSITIVE);
     private static final String MONTHS = "janfebmaraprmayjunjulaugsepoctnovdec";
     private static final ContextWords CONTEXT =
@@ -52,6 +55,14 @@ public final class BirthDateDetector implements Detector {
             int month = MONTHS.indexOf(named.group(1).toLowerCase(Locale.ROOT)) / 3 + 1;
             if (context.near(named.start(), named.end())
                     && isDate(named.group(3), Integer.toString(month), named.group(2))) {
+                count++;
+            }
+        }
+        Matcher dayFirst = DAY_MONTH_NAME.matcher(text);
+        while (dayFirst.find()) {
+            int month = MONTHS.indexOf(dayFirst.group(2).toLowerCase(Locale.ROOT)) / 3 + 1;
+            if (context.near(dayFirst.start(), dayFirst.end())
+                    && isDate(dayFirst.group(3), Integer.toString(month), dayFirst.group(1))) {
                 count++;
             }
         }

@@ -52,12 +52,36 @@ public final class DetectorSet {
         return new ArrayList<>(detectors.keySet());
     }
 
-    /** Runs every detector over the text and returns the counts by detector name, in scan order. */
+    /**
+     * Runs every detector over the text and returns the counts by detector name, in scan order.
+     * A detector whose pattern exceeded its {@link RegexBudget} counts 1, the safe side for rules
+     * that require protection when a detector fires; {@link #scanAll} tells those apart.
+     */
     public Map<String, Integer> scan(CharSequence text) {
+        return scanAll(text).counts();
+    }
+
+    /** Runs every detector over the text and returns the counts and the detectors that ran out of budget. */
+    public Scan scanAll(CharSequence text) {
         Map<String, Integer> counts = new LinkedHashMap<>();
+        List<String> overBudget = new ArrayList<>();
         for (Detector detector : detectors.values()) {
-            counts.put(detector.name(), detector.count(text));
+            try {
+                counts.put(detector.name(), detector.count(text));
+            } catch (RegexBudgetExceededException e) {
+                counts.put(detector.name(), 1);
+                overBudget.add(detector.name());
+            }
         }
-        return Collections.unmodifiableMap(counts);
+        return new Scan(Collections.unmodifiableMap(counts), List.copyOf(overBudget));
+    }
+
+    /**
+     * The result of one scan.
+     *
+     * @param counts occurrences by detector name, in scan order; 1 for a detector in {@code overBudget}
+     * @param overBudget detectors whose pattern exceeded its {@link RegexBudget}, so their count is unknown
+     */
+    public record Scan(Map<String, Integer> counts, List<String> overBudget) {
     }
 }

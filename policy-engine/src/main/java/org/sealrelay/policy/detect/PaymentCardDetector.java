@@ -5,10 +5,11 @@ import java.util.regex.Pattern;
 /**
  * Payment card numbers: 13 to 19 digits, optionally grouped by single spaces or hyphens, that
  * pass the Luhn check. A run of one repeated digit is not counted, because such runs pass the
- * check for some lengths but are placeholders.
+ * check for some lengths but are placeholders. Nor are the first groups of a longer grouped
+ * number, such as a 22-digit parcel tracking number printed in groups of four.
  */
 public final class PaymentCardDetector implements Detector {
-    private static final Pattern CANDIDATE = Pattern.compile("(?<![\\d-])\\d(?:[ -]?\\d){12,18}(?![\\d-])");
+    private static final Pattern CANDIDATE = Pattern.compile("(?<![\\d-]|\\d[ -])\\d(?:[ -]?\\d){12,18}(?![\\d-]|[ -]\\d)");
 
     @Override
     public String name() {

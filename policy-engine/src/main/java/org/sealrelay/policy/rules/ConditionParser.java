@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.sealrelay.policy.content.ContentFacts;
 import org.sealrelay.policy.detect.DetectorSet;
+import org.sealrelay.policy.detect.RegexBudget;
 
 /**
  * Reads a {@code when} clause. A clause is a mapping of condition keys; several keys in one
@@ -127,7 +128,7 @@ final class ConditionParser {
     private static Condition attachmentName(YamlNode value) throws PolicyFileException {
         Pattern pattern = compile(value);
         return new ContentConditions.AttachmentTest("attachment-name",
-                attachment -> pattern.matcher(attachment.filename()).find());
+                attachment -> RegexBudget.find(pattern, attachment.filename(), "attachment-name"));
     }
 
     private static Condition attachmentType(YamlNode value) throws PolicyFileException {

@@ -4,13 +4,15 @@ import java.util.List;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.sealrelay.policy.content.ContentFacts;
+import org.sealrelay.policy.detect.RegexBudget;
 
 /**
  * Conditions on the message content: header, subject and body patterns, attachments, size,
  * detector counts and parts that could not be read.
  *
- * <p>NOTE: patterns from the rules file run on up to the extraction cap of body text without a
- * time limit, so a pattern with nested quantifiers can take very long on hostile input.
+ * <p>Patterns from the rules file run within a {@link RegexBudget}. When a pattern exceeds it,
+ * the condition throws {@link org.sealrelay.policy.detect.RegexBudgetExceededException} and
+ * {@link RulesPolicy} holds the message for review, whichever way the rule used the condition.
  */
 final class ContentConditions {
     private ContentConditions() {
@@ -21,7 +23,7 @@ final class ContentConditions {
         @Override
         public boolean test(Evaluation evaluation, List<String> evidence) {
             for (ContentFacts.HeaderField field : evaluation.facts().content().headers()) {
-                if (field.name().equalsIgnoreCase(headerName) && pattern.matcher(field.value()).find()) {
+                if (field.name().equalsIgnoreCase(headerName) && RegexBudget.find(pattern, field.value(), kind)) {
                     evidence.add(kind);
                     return true;
                 }
@@ -34,7 +36,7 @@ final class ContentConditions {
     record BodyPattern(Pattern pattern) implements Condition {
         @Override
         public boolean test(Evaluation evaluation, List<String> evidence) {
-            if (pattern.matcher(evaluation.facts().content().text()).find()) {
+            if (RegexBudget.find(pattern, evaluation.facts().content().text(), "body")) {
                 evidence.add("body");
                 return true;
             }

@@ -7,15 +7,23 @@ import org.sealrelay.policy.Decision;
 import org.sealrelay.policy.MessageFacts;
 import org.sealrelay.policy.Policy;
 import org.sealrelay.policy.detect.DetectorSet;
+import org.sealrelay.policy.detect.RegexBudgetExceededException;
 
 /**
  * A policy from a rules file. For each recipient the first rule whose condition is true decides,
  * and the default action decides when no condition is true. Detectors run once per message over the
  * subject and body text.
+ *
+ * <p>A pattern from the rules file that exceeds its {@link org.sealrelay.policy.detect.RegexBudget}
+ * holds the message for review ({@link RegexBudgetHold}): in a detector, for every recipient, with
+ * the rule name {@value #DETECTOR_SCAN_RULE}; in a condition, for the recipient being decided,
+ * with the name of the rule that was being tested.
  */
 public final class RulesPolicy implements Policy {
     /** The rule name decisions carry when no rule matched. */
     public static final String DEFAULT_RULE = "default";
+    /** The rule name decisions carry when a detector pattern exceeded its budget. */
+    public static final String DETECTOR_SCAN_RULE = "detector-scan";
 
     private final List<Rule> rules;
     private final RuleAction defaultAction;
@@ -54,28 +62,40 @@ public final class RulesPolicy implements Policy {
 
     @Override
     public List<Decision> decideAll(MessageFacts message) {
-        Map<String, Integer> counts = scan(message);
+        DetectorSet.Scan scan = scan(message);
         List<Decision> decisions = new ArrayList<>(message.recipients().size());
         for (String recipient : message.recipients()) {
-            decisions.add(decide(message, recipient, counts));
+            decisions.add(decide(message, recipient, scan));
         }
         return decisions;
     }
 
-    /** Returns every detector's count for the subject and body text of a message, in scan order. */
+    /**
+     * Returns every detector's count for the subject and body text of a message, in scan order.
+     * A detector whose pattern exceeded its budget counts 1; decisions hold such a message.
+     */
     public Map<String, Integer> detectorCounts(MessageFacts message) {
-        return detectors.scan(Evaluation.scannedText(message));
+        return scan(message).counts();
     }
 
-    private Map<String, Integer> scan(MessageFacts message) {
-        return detectorCounts(message);
+    private DetectorSet.Scan scan(MessageFacts message) {
+        return detectors.scanAll(Evaluation.scannedText(message));
     }
 
-    private Decision decide(MessageFacts message, String recipient, Map<String, Integer> counts) {
-        Evaluation evaluation = new Evaluation(message, recipient, counts);
+    private Decision decide(MessageFacts message, String recipient, DetectorSet.Scan scan) {
+        if (!scan.overBudget().isEmpty()) {
+            return RegexBudgetHold.of(DETECTOR_SCAN_RULE, "detector " + String.join("+", scan.overBudget()));
+        }
+        Evaluation evaluation = new Evaluation(message, recipient, scan.counts());
         for (Rule rule : rules) {
             List<String> evidence = new ArrayList<>();
-            if (rule.when().test(evaluation, evidence)) {
+            boolean holds;
+            try {
+                holds = rule.when().test(evaluation, evidence);
+            } catch (RegexBudgetExceededException e) {
+                return RegexBudgetHold.of(rule.name(), e.source());
+            }
+            if (holds) {
                 return toDecision(rule.name(), rule.action(), evidence,
                         "rule " + rule.name() + " matched" + (evidence.isEmpty() ? "" : ": " + String.join(", ", evidence)));
             }

@@ -63,6 +63,8 @@ class DetectorGoldenTest {
             payment-card | 0000000000000000 is one digit       | 0
             payment-card | 378282246310005 (15 digits)         | 1
             payment-card | 411111111111 is twelve digits       | 0
+            payment-card | tracking 9400 1000 0000 0005 1234 56 | 0
+            payment-card | card 9400 1000 0000 0005, exp 09/27 | 1
             icd10 | Diagnosis: E11.9 and I10                   | 2
             icd10 | dx J45.909                                 | 1
             icd10 | room E11 on floor 2                        | 0
@@ -71,6 +73,10 @@ class DetectorGoldenTest {
             dob | date of birth 1962-03-14                     | 1
             dob | born on March 14, 1962                       | 1
             dob | DOB: 02/30/1980 is not a date                | 0
+            dob | date of birth: 14 March 1962                 | 1
+            dob | DOB 3 Sept. 1962                             | 1
+            dob | DOB 31 April 1962 is not a date             | 0
+            dob | DOB 114 March 1962 has a three-digit day     | 0
             dob | meeting on 03/14/1962                        | 0
             mrn | MRN: 1234567                                 | 1
             mrn | MRN 123456 is six digits                     | 0
@@ -80,6 +86,21 @@ class DetectorGoldenTest {
             """)
     void countsValidOccurrencesOnly(String name, String text, int expected) {
         assertThat(detector(name).count(text)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "default mrn: ''{0}'' -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            MRN: 00482913                       | 1
+            MRN# A1234567                       | 1
+            Medical record number: 00482913     | 1
+            medical record no. 4471903          | 1
+            MRN pending, ask registration       | 0
+            MRN 12345 has five characters       | 0
+            """)
+    void defaultMrnPatternNeedsDigits(String text, int expected) {
+        Detector mrn = new PatternDetector("mrn", Pattern.compile(PatternDetector.DEFAULT_MRN_PATTERN));
+
+        assertThat(mrn.count(text)).isEqualTo(expected);
     }
 
     @Test
