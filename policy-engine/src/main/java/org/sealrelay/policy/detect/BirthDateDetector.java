@@ -3,7 +3,6 @@ package org.sealrelay.policy.detect;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.util.Locale;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -24,7 +23,10 @@ public final class BirthDateDetector implements Detector {
             Pattern.CASE_INSENSITIVE);
     private static final String MONTHS = "janfebmaraprmayjunjulaugsepoctnovdec";
     private static final ContextWords CONTEXT =
-            new ContextWords("dob|d\\.o\\.b\\.?|date of birth|birth ?date|born(?: on)?", 30, 0);
+            new ContextWords("dob|d\\.o\\.b\\.?|date of birth|birth ?date|born(?: on)?", "db", 30, 0);
+    private static final Matches.StartSet DIGITS = Matches.StartSet.digits();
+    private static final Matches.StartSet YEAR_START = Matches.StartSet.of("12");
+    private static final Matches.StartSet MONTH_START = Matches.StartSet.ignoringCase("jfmasond");
 
     @Override
     public String name() {
@@ -37,36 +39,19 @@ public final class BirthDateDetector implements Detector {
         if (context.isEmpty()) {
             return 0;
         }
-        int count = 0;
-        Matcher us = NUMERIC_US.matcher(text);
-        while (us.find()) {
-            if (context.near(us.start(), us.end()) && isDate(us.group(4), us.group(1), us.group(3))) {
-                count++;
-            }
-        }
-        Matcher iso = ISO.matcher(text);
-        while (iso.find()) {
-            if (context.near(iso.start(), iso.end()) && isDate(iso.group(1), iso.group(2), iso.group(3))) {
-                count++;
-            }
-        }
-        Matcher named = MONTH_NAME.matcher(text);
-        while (named.find()) {
-            int month = MONTHS.indexOf(named.group(1).toLowerCase(Locale.ROOT)) / 3 + 1;
-            if (context.near(named.start(), named.end())
-                    && isDate(named.group(3), Integer.toString(month), named.group(2))) {
-                count++;
-            }
-        }
-        Matcher dayFirst = DAY_MONTH_NAME.matcher(text);
-        while (dayFirst.find()) {
-            int month = MONTHS.indexOf(dayFirst.group(2).toLowerCase(Locale.ROOT)) / 3 + 1;
-            if (context.near(dayFirst.start(), dayFirst.end())
-                    && isDate(dayFirst.group(3), Integer.toString(month), dayFirst.group(1))) {
-                count++;
-            }
-        }
+        int count = Matches.countValid(NUMERIC_US, DIGITS, text, match -> context.near(match.start(), match.end())
+                && isDate(match.group(4), match.group(1), match.group(3)));
+        count += Matches.countValid(ISO, YEAR_START, text, match -> context.near(match.start(), match.end())
+                && isDate(match.group(1), match.group(2), match.group(3)));
+        count += Matches.countValid(MONTH_NAME, MONTH_START, text, match -> context.near(match.start(), match.end())
+                && isDate(match.group(3), monthNumber(match.group(1)), match.group(2)));
+        count += Matches.countValid(DAY_MONTH_NAME, DIGITS, text, match -> context.near(match.start(), match.end())
+                && isDate(match.group(3), monthNumber(match.group(2)), match.group(1)));
         return count;
+    }
+
+    private static String monthNumber(String abbreviation) {
+        return Integer.toString(MONTHS.indexOf(abbreviation.toLowerCase(Locale.ROOT)) / 3 + 1);
     }
 
     private static boolean isDate(String year, String month, String day) {

@@ -2,7 +2,6 @@ package org.sealrelay.policy.detect;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -12,15 +11,18 @@ import java.util.regex.Pattern;
  */
 final class ContextWords {
     private final Pattern words;
+    private final Matches.StartSet start;
     private final int before;
     private final int after;
 
     /**
      * @param alternatives regular expression alternatives, matched case-insensitively as whole words
+     * @param firstLetters every letter an alternative can start with, in either case
      * @param before maximum characters between a word and a following candidate
      * @param after maximum characters between a candidate and a following word; 0 to look only before
      */
-    ContextWords(String alternatives, int before, int after) {
+    ContextWords(String alternatives, String firstLetters, int before, int after) {
+        this.start = Matches.StartSet.ignoringCase(firstLetters);
         this.words = Pattern.compile("(?<![\\p{L}\\p{N}])(?:" + alternatives + ")(?![\\p{L}\\p{N}])",
                 Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
         this.before = before;
@@ -31,11 +33,10 @@ final class ContextWords {
     Index index(CharSequence text) {
         List<Integer> starts = new ArrayList<>();
         List<Integer> ends = new ArrayList<>();
-        Matcher matcher = words.matcher(text);
-        while (matcher.find()) {
+        Matches.forEach(words, start, text, matcher -> {
             starts.add(matcher.start());
             ends.add(matcher.end());
-        }
+        });
         return new Index(starts.stream().mapToInt(Integer::intValue).toArray(),
                 ends.stream().mapToInt(Integer::intValue).toArray());
     }

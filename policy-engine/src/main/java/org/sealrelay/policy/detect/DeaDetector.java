@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 public final class DeaDetector implements Detector {
     private static final Pattern CANDIDATE =
             Pattern.compile("(?<![A-Za-z0-9])([ABCDEFGHJKLMPRSTUX])([A-Z9])(\\d{7})(?![A-Za-z0-9])");
+    private static final Matches.StartSet START = Matches.StartSet.of("ABCDEFGHJKLMPRSTUX");
 
     @Override
     public String name() {
@@ -18,7 +19,7 @@ public final class DeaDetector implements Detector {
 
     @Override
     public int count(CharSequence text) {
-        return Matches.countValid(CANDIDATE, text, match -> hasValidCheckDigit(match.group(3)));
+        return Matches.countValid(CANDIDATE, START, text, match -> hasValidCheckDigit(match.group(3)));
     }
 
     /** Whether the seventh of seven digits is the DEA check digit of the first six. */

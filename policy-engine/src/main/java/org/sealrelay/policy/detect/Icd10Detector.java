@@ -1,6 +1,5 @@
 package org.sealrelay.policy.detect;
 
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -13,7 +12,8 @@ public final class Icd10Detector implements Detector {
     private static final Pattern CANDIDATE =
             Pattern.compile("(?<![A-Za-z0-9.])[A-TV-Z][0-9][0-9AB](?:\\.[0-9A-TV-Z]{1,4})?(?![A-Za-z0-9])");
     private static final ContextWords CONTEXT =
-            new ContextWords("diagnos[ie]s|diagnosed|dx|icd(?:-?10(?:-cm)?)?", 60, 30);
+            new ContextWords("diagnos[ie]s|diagnosed|dx|icd(?:-?10(?:-cm)?)?", "di", 60, 30);
+    private static final Matches.StartSet START = Matches.StartSet.of("ABCDEFGHIJKLMNOPQRSTVWXYZ");
 
     @Override
     public String name() {
@@ -26,13 +26,6 @@ public final class Icd10Detector implements Detector {
         if (context.isEmpty()) {
             return 0;
         }
-        int count = 0;
-        Matcher matcher = CANDIDATE.matcher(text);
-        while (matcher.find()) {
-            if (context.near(matcher.start(), matcher.end())) {
-                count++;
-            }
-        }
-        return count;
+        return Matches.countValid(CANDIDATE, START, text, match -> context.near(match.start(), match.end()));
     }
 }

@@ -1,23 +1,101 @@
 package org.sealrelay.policy.detect;
 
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Counting of pattern matches that pass a detector's own validation. */
+/**
+ * Pattern matching for the built-in detectors, tried only where a match can start.
+ *
+ * <p>{@link Matcher#find()} attempts a match at every position of the text, and a pattern that
+ * opens with a lookbehind gives the regex engine no literal to skip ahead with, so most of a
+ * scan is spent on letters and spaces where no candidate can begin. Here a table of possible
+ * first characters rejects those positions first, and the pattern runs with
+ * {@link Matcher#lookingAt()} only at the others. Matches are reported left to right without
+ * overlap, exactly as repeated {@code find()} calls report them, provided every match of the
+ * pattern starts with a character of the start set.
+ */
 final class Matches {
     private Matches() {
     }
 
-    /** Returns how many matches of {@code candidate} in {@code text} the check accepts. */
-    static int countValid(Pattern candidate, CharSequence text, Predicate<Matcher> check) {
-        int count = 0;
+    /** The characters a match can start with. Characters outside ASCII always count as possible. */
+    static final class StartSet {
+        private final boolean[] ascii = new boolean[128];
+
+        private StartSet() {
+        }
+
+        /** Returns the set of the ASCII digits. */
+        static StartSet digits() {
+            return of("0123456789");
+        }
+
+        /** Returns the set of the given ASCII characters. */
+        static StartSet of(String characters) {
+            StartSet set = new StartSet();
+            for (int i = 0; i < characters.length(); i++) {
+                char c = characters.charAt(i);
+                if (c >= 128) {
+                    throw new IllegalArgumentException("start set character " + (int) c + " is not ASCII");
+                }
+                set.ascii[c] = true;
+            }
+            return set;
+        }
+
+        /**
+         * Returns the set of the given ASCII letters in both cases, for case-insensitive patterns.
+         * Non-ASCII characters stay possible, because Unicode case folding maps some of them
+         * (such as the Kelvin sign) to ASCII letters.
+         */
+        static StartSet ignoringCase(String letters) {
+            StartSet set = new StartSet();
+            for (int i = 0; i < letters.length(); i++) {
+                char c = letters.charAt(i);
+                set.ascii[Character.toLowerCase(c)] = true;
+                set.ascii[Character.toUpperCase(c)] = true;
+            }
+            return set;
+        }
+
+        boolean contains(char c) {
+            return c >= 128 || ascii[c];
+        }
+    }
+
+    /** Calls {@code action} for each match of {@code candidate} in {@code text}, left to right. */
+    static void forEach(Pattern candidate, StartSet start, CharSequence text, Consumer<Matcher> action) {
         Matcher matcher = candidate.matcher(text);
-        while (matcher.find()) {
-            if (check.test(matcher)) {
-                count++;
+        // Transparent bounds let lookbehind and lookahead see the text outside the region.
+        matcher.useTransparentBounds(true);
+        matcher.useAnchoringBounds(false);
+        int length = text.length();
+        int position = 0;
+        while (position < length) {
+            if (!start.contains(text.charAt(position))) {
+                position++;
+                continue;
+            }
+            matcher.region(position, length);
+            if (matcher.lookingAt()) {
+                action.accept(matcher);
+                position = Math.max(matcher.end(), position + 1);
+            } else {
+                position++;
             }
         }
-        return count;
+    }
+
+    /** Returns how many matches of {@code candidate} in {@code text} the check accepts. */
+    static int countValid(Pattern candidate, StartSet start, CharSequence text, Predicate<Matcher> check) {
+        int[] count = {0};
+        forEach(candidate, start, text, matcher -> {
+            if (check.test(matcher)) {
+                count[0]++;
+            }
+        });
+        return count[0];
     }
 }

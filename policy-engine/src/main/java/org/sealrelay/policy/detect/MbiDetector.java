@@ -13,6 +13,7 @@ public final class MbiDetector implements Detector {
     private static final String LETTER_OR_DIGIT = "[AC-HJKMNP-RT-Y0-9]";
     private static final Pattern CANDIDATE = Pattern.compile("(?<![A-Za-z0-9-])[1-9]" + LETTER + LETTER_OR_DIGIT
             + "[0-9](-?)" + LETTER + LETTER_OR_DIGIT + "[0-9]\\1" + LETTER + LETTER + "[0-9]{2}(?![A-Za-z0-9-])");
+    private static final Matches.StartSet START = Matches.StartSet.of("123456789");
 
     @Override
     public String name() {
@@ -21,6 +22,6 @@ public final class MbiDetector implements Detector {
 
     @Override
     public int count(CharSequence text) {
-        return Matches.countValid(CANDIDATE, text, match -> true);
+        return Matches.countValid(CANDIDATE, START, text, match -> true);
     }
 }

@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
  */
 public final class NpiDetector implements Detector {
     private static final Pattern CANDIDATE = Pattern.compile("(?<![\\d-])[12]\\d{9}(?![\\d-])");
+    private static final Matches.StartSet START = Matches.StartSet.of("12");
 
     @Override
     public String name() {
@@ -16,7 +17,7 @@ public final class NpiDetector implements Detector {
 
     @Override
     public int count(CharSequence text) {
-        return Matches.countValid(CANDIDATE, text, match -> isValid(match.group()));
+        return Matches.countValid(CANDIDATE, START, text, match -> isValid(match.group()));
     }
 
     /** Whether ten digits form a valid NPI. */

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
  */
 public final class PaymentCardDetector implements Detector {
     private static final Pattern CANDIDATE = Pattern.compile("(?<![\\d-]|\\d[ -])\\d(?:[ -]?\\d){12,18}(?![\\d-]|[ -]\\d)");
+    private static final Matches.StartSet DIGITS = Matches.StartSet.digits();
 
     @Override
     public String name() {
@@ -18,7 +19,7 @@ public final class PaymentCardDetector implements Detector {
 
     @Override
     public int count(CharSequence text) {
-        return Matches.countValid(CANDIDATE, text, match -> isValid(match.group()));
+        return Matches.countValid(CANDIDATE, DIGITS, text, match -> isValid(match.group()));
     }
 
     /** Whether a candidate, separators included, is a plausible card number. */

@@ -1,7 +1,6 @@
 package org.sealrelay.policy.detect;
 
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -16,7 +15,9 @@ public final class SsnDetector implements Detector {
     private static final Pattern SEPARATED =
             Pattern.compile("(?<![\\d-])(\\d{3})([- ])(\\d{2})\\2(\\d{4})(?![\\d-])");
     private static final Pattern BARE = Pattern.compile("(?<![\\d-])(\\d{3})(\\d{2})(\\d{4})(?![\\d-])");
-    private static final ContextWords CONTEXT = new ContextWords("ssn|ss#|social security(?: number| no\\.?)?", 30, 0);
+    private static final ContextWords CONTEXT =
+            new ContextWords("ssn|ss#|social security(?: number| no\\.?)?", "s", 30, 0);
+    private static final Matches.StartSet DIGITS = Matches.StartSet.digits();
 
     @Override
     public String name() {
@@ -25,24 +26,14 @@ public final class SsnDetector implements Detector {
 
     @Override
     public int count(CharSequence text) {
-        int count = 0;
-        Matcher separated = SEPARATED.matcher(text);
-        while (separated.find()) {
-            if (isValid(separated.group(1), separated.group(3), separated.group(4))) {
-                count++;
-            }
-        }
+        int count = Matches.countValid(SEPARATED, DIGITS, text,
+                match -> isValid(match.group(1), match.group(3), match.group(4)));
         ContextWords.Index context = CONTEXT.index(text);
         if (context.isEmpty()) {
             return count;
         }
-        Matcher bare = BARE.matcher(text);
-        while (bare.find()) {
-            if (context.near(bare.start(), bare.end()) && isValid(bare.group(1), bare.group(2), bare.group(3))) {
-                count++;
-            }
-        }
-        return count;
+        return count + Matches.countValid(BARE, DIGITS, text, match -> context.near(match.start(), match.end())
+                && isValid(match.group(1), match.group(2), match.group(3)));
     }
 
     /** Whether area, group and serial form a number the SSA can have issued. */
