@@ -25,6 +25,7 @@ final class TlsReportingConfigParser {
         String submitter = node.string("submitter", hostname);
         String from = node.string("from-address", postmaster);
         String sendTimeText = node.string("send-time", TlsReportingConfig.DEFAULT_SEND_TIME.toString());
+        String jitterText = node.string("send-jitter", null);
         Duration jitter = node.duration("send-jitter", TlsReportingConfig.DEFAULT_SEND_JITTER);
         node.rejectUnknownKeys();
 
@@ -51,7 +52,7 @@ final class TlsReportingConfigParser {
             throw node.invalid("send-time", "invalid time '" + sendTimeText + "': expected HH:MM in UTC, such as 00:30");
         }
         if (jitter.compareTo(TlsReportingConfig.MAX_SEND_JITTER) > 0) {
-            throw node.invalid("send-jitter", "invalid duration '" + jitter.toHours() + "h': expected at most 23h");
+            throw node.invalid("send-jitter", "invalid duration '" + jitterText + "': expected at most 23h");
         }
         return new TlsReportingConfig(enabled, organization == null ? hostname : organization,
                 contact == null ? postmaster : contact, submitter, from, sendTime, jitter);
