@@ -43,7 +43,7 @@ import org.xbill.DNS.DClass;
 import org.xbill.DNS.TXTRecord;
 
 /**
- * A policy domain publishes a mailto: TLSRPT endpoint; the gateway reports yesterday's counts by
+ * A policy domain publishes a mailto: TLSRPT endpoint. The gateway reports yesterday's counts by
  * queuing a multipart/report message that leaves through its smart host.
  */
 class TlsReportMailEndToEndTest {

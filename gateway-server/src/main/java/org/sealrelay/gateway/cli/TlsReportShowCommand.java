@@ -62,23 +62,23 @@ final class TlsReportShowCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("sealrelay: cannot read the TLS report store: " + e.getMessage());
             return RunCommand.EXIT_IO;
         }
-        LocalDate shown;
+        LocalDate reportDay;
         try {
-            shown = day == null ? store.today() : LocalDate.parse(day);
+            reportDay = day == null ? store.today() : LocalDate.parse(day);
         } catch (java.time.format.DateTimeParseException e) {
             spec.commandLine().getErr().println("sealrelay: invalid --day '" + day + "': expected YYYY-MM-DD");
             return EXIT_USAGE;
         }
-        List<DomainTally> domains = store.domains(shown);
+        List<DomainTally> domains = store.domains(reportDay);
         if (json) {
-            spec.commandLine().getOut().println(toJson(shown, domains));
+            spec.commandLine().getOut().println(toJson(reportDay, domains));
         } else {
-            printTable(shown, domains);
+            printTable(reportDay, domains);
         }
         return 0;
     }
 
-    private void printTable(LocalDate shown, List<DomainTally> domains) {
+    private void printTable(LocalDate reportDay, List<DomainTally> domains) {
         var out = spec.commandLine().getOut();
         String format = "%-40s  %-15s  %10s  %10s%n";
         out.printf(format, "POLICY DOMAIN", "POLICY TYPE", "SUCCESSFUL", "FAILED");
@@ -93,13 +93,13 @@ final class TlsReportShowCommand implements Callable<Integer> {
                 }
             }
         }
-        out.printf("-- %d policy domain(s) on %s (UTC)%n", domains.size(), shown);
+        out.printf("-- %d policy domain(s) on %s (UTC)%n", domains.size(), reportDay);
     }
 
-    private static String toJson(LocalDate shown, List<DomainTally> domains) {
+    private static String toJson(LocalDate reportDay, List<DomainTally> domains) {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode();
-        root.put("day", shown.toString());
+        root.put("day", reportDay.toString());
         ArrayNode domainArray = root.putArray("domains");
         for (DomainTally domain : domains) {
             ObjectNode domainNode = domainArray.addObject();

@@ -8,8 +8,8 @@ import java.util.Objects;
  * SMTP TLS Reporting (RFC 8460) settings, from {@code delivery.tls-reporting}.
  *
  * @param enabled whether session counts are kept on disk and daily reports are sent; off by
- *     default, because reports go to third parties and every domain's rua endpoint sees this
- *     gateway's name and addresses
+ *     default, because reports go to third parties and every domain's rua endpoint receives
+ *     this gateway's name and addresses
  * @param organizationName the {@code organization-name} of each report
  * @param contactInfo the {@code contact-info} of each report, such as an address for questions
  * @param submitter the domain that sends the reports, for the {@code TLS-Report-Submitter}

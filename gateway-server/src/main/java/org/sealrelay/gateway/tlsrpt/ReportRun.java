@@ -1,7 +1,7 @@
 package org.sealrelay.gateway.tlsrpt;
 
 /**
- * What one run of {@link TlsReportService#sendDue} did, for logs and tests.
+ * The result of one run of {@link TlsReportService#sendDue}, for logs and tests.
  *
  * @param reported domains whose report at least one endpoint accepted
  * @param withoutPolicy domains without a valid TLSRPT record or usable endpoint, whose counts

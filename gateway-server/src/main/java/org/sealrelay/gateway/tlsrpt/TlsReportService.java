@@ -40,9 +40,10 @@ import org.xbill.DNS.Type;
  * <p>Once a day, at the configured UTC time plus a random jitter, each earlier UTC day's counts
  * are reported per policy domain: the {@code _smtp._tls} TXT record names the endpoints, one
  * JSON report is built and gzipped, and it is posted to every https endpoint and queued as mail
- * for every mailto endpoint. The domain's counts for that day are then removed, whether or not
- * an endpoint accepted the report, so each day is reported at most once. Only a failed TXT
- * lookup keeps the counts, for up to {@link #MAX_PENDING_DAYS} days.
+ * for every mailto endpoint. The domain's counts for that day are then removed and flushed,
+ * whether or not an endpoint accepted the report, so each day is reported once. A crash between
+ * sending and that flush sends the report again after the restart. Only a failed TXT lookup
+ * keeps the counts, for up to {@link #MAX_PENDING_DAYS} days.
  *
  * <p>One thread does all the work, so runs and flushes never overlap.
  */
@@ -167,9 +168,9 @@ public final class TlsReportService implements AutoCloseable {
                     case FAILED -> failed++;
                     case POSTPONED -> postponed++;
                 }
+                flushQuietly();
             }
         }
-        flushQuietly();
         ReportRun run = new ReportRun(reported, withoutPolicy, failed, postponed);
         log.info("TLS report run done: {} reported, {} without TLSRPT policy, {} failed, {} postponed", reported,
                 withoutPolicy, failed, postponed);

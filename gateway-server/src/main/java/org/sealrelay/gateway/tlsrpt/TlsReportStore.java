@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class TlsReportStore implements TlsSessionRecorder {
     private static final Logger log = LoggerFactory.getLogger(TlsReportStore.class);
 
-    /** Folder under the spool directory that holds the store files. */
+    /** Folder under the spool directory that contains the store files. */
     public static final String DIRECTORY = "tlsrpt";
     private static final String SUFFIX = ".json";
 

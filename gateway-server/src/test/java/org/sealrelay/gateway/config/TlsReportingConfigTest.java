@@ -74,7 +74,7 @@ class TlsReportingConfigTest {
     }
 
     @Test
-    void invalidSubjectDomainsAreRejected() {
+    void invalidSubmitterOrFromRejected() {
         assertThatThrownBy(() -> ConfigLoader.parse("r.yaml", "delivery:\n  tls-reporting:\n    submitter: clinic\n"))
                 .hasMessage("r.yaml:3:16: delivery.tls-reporting.submitter: invalid domain 'clinic': expected a name"
                         + " such as hospital.example");
