@@ -20,7 +20,7 @@ import org.sealrelay.policy.TlsLevel;
  *
  * <p>The envelope has the null reverse-path, so that a report to a dead address produces no
  * bounce that could loop back. The recipient's plan is a relay at {@code may}, because RFC 8460
- * section 3 requires reports to be delivered despite TLS failures, and a report contains no message
+ * requires reports to be delivered despite TLS failures, and a report contains no message
  * content; a published MTA-STS policy still tightens {@code may} as for any message.
  */
 public final class MailReportSubmitter {

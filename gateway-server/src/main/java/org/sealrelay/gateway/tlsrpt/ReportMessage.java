@@ -16,7 +16,7 @@ import java.util.HexFormat;
  * {@code multipart/report; report-type="tlsrpt"} body whose second part is the
  * {@code application/tlsrpt+gzip} report named as section 5.1 describes. Lines end in CRLF.
  *
- * <p>NOTE: section 3 requires reports sent by mail to carry a DKIM signature of the submitter
+ * <p>NOTE: RFC 8460 requires reports sent by mail to carry a DKIM signature of the submitter
  * domain, and receivers may discard unsigned ones. This gateway does not sign yet, so mailto
  * reports only count where the next hop signs them.
  */
