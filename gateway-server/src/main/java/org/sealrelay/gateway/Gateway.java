@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,8 @@ import org.sealrelay.gateway.spool.Spool;
 import org.sealrelay.gateway.submission.PolicyFile;
 import org.sealrelay.gateway.submission.SubmissionService;
 import org.sealrelay.gateway.tls.ServerTls;
+import org.sealrelay.gateway.tlsrpt.TlsReportService;
+import org.sealrelay.gateway.tlsrpt.TlsReportStore;
 import org.sealrelay.gateway.transport.Transports;
 import org.sealrelay.policy.DomainTlsPolicy;
 import org.sealrelay.policy.Policy;
@@ -53,6 +56,7 @@ public final class Gateway implements AutoCloseable {
     private AdminServer adminServer;
     private ExecutorService inspectionExecutor;
     private PolicyFile policyFile;
+    private TlsReportService tlsReports;
 
     private Gateway(GatewayConfig config) {
         this.config = config;
@@ -87,6 +91,7 @@ public final class Gateway implements AutoCloseable {
         DsnWriter dsnWriter = new DsnWriter(spool, notificationTls, config.hostname(), clock);
         queueManager = new QueueManager(spool, deliveryAgent, dsnWriter, config.queue(), clock);
         queueManager.recover(spool.recover());
+        startTlsReporting();
 
         Policy policy = createPolicy();
         inspectionExecutor = newInspectionExecutor();
@@ -118,6 +123,19 @@ public final class Gateway implements AutoCloseable {
         }
         adminServer = AdminServer.start(config.admin(), queueManager, spool, clock, bossGroup, workerGroup);
         log.info("SealRelay started: {} listener(s), {} message(s) queued", servers.size(), queueManager.size());
+    }
+
+    // Counts go to the durable store only with reporting on, so that a gateway that never sends
+    // reports keeps no record of its destinations on disk.
+    private void startTlsReporting() throws IOException {
+        if (!config.tlsReporting().enabled()) {
+            return;
+        }
+        Clock utc = Clock.systemUTC();
+        TlsReportStore store = TlsReportStore.open(config.spool().directory(), utc);
+        deliveryAgent.recordTlsSessionsIn(store);
+        tlsReports = TlsReportService.create(config, store, spool, queueManager, utc);
+        tlsReports.start();
     }
 
     // Without a rules file every recipient is relayed at the TLS level of its domain.
@@ -173,6 +191,11 @@ public final class Gateway implements AutoCloseable {
         return adminServer.localAddress();
     }
 
+    /** Returns the TLS report service, or empty when {@code delivery.tls-reporting.enabled} is off. */
+    public Optional<TlsReportService> tlsReports() {
+        return Optional.ofNullable(tlsReports);
+    }
+
     /** Returns the queue manager, for flushing and inspection. */
     public QueueManager queueManager() {
         return queueManager;
@@ -202,6 +225,10 @@ public final class Gateway implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             inspectionExecutor = null;
+        }
+        if (tlsReports != null) {
+            tlsReports.close();
+            tlsReports = null;
         }
         if (queueManager != null) {
             queueManager.close();

@@ -114,7 +114,9 @@ public final class ConfigLoader {
         }
         TlsConfig tls = parseTls(root == null ? null : root.child("tls"));
         SpoolConfig spool = parseSpool(root == null ? null : root.child("spool"));
-        DeliveryConfig delivery = parseDelivery(root == null ? null : root.child("delivery"), hostname);
+        ConfigNode deliveryNode = root == null ? null : root.child("delivery");
+        ConfigNode tlsReportingNode = deliveryNode == null ? null : deliveryNode.child("tls-reporting");
+        DeliveryConfig delivery = parseDelivery(deliveryNode, hostname);
         QueueConfig queue = parseQueue(root == null ? null : root.child("queue"));
         AdminConfig admin = parseAdmin(root == null ? null : root.child("admin"));
         PolicyConfig policy = parsePolicy(root == null ? null : root.child("policy"));
@@ -125,10 +127,12 @@ public final class ConfigLoader {
             }
             throw root.invalid("postmaster", "invalid address '" + postmaster + "': expected local-part@domain");
         }
+        TlsReportingConfig tlsReporting = TlsReportingConfigParser.parse(tlsReportingNode, hostname, postmaster);
         if (root != null) {
             root.rejectUnknownKeys();
         }
-        return new GatewayConfig(hostname, postmaster, listeners, tls, spool, delivery, queue, admin, policy);
+        return new GatewayConfig(hostname, postmaster, listeners, tls, spool, delivery, queue, admin, policy,
+                tlsReporting);
     }
 
     static ListenerConfig defaultListener() {

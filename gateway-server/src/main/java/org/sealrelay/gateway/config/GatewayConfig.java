@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param queue retry schedule and limits
  * @param admin the local queue administration endpoint
  * @param policy rules file and content extraction limits
+ * @param tlsReporting SMTP TLS Reporting (RFC 8460), from {@code delivery.tls-reporting}
  */
 public record GatewayConfig(
         String hostname,
@@ -26,7 +27,8 @@ public record GatewayConfig(
         DeliveryConfig delivery,
         QueueConfig queue,
         AdminConfig admin,
-        PolicyConfig policy) {
+        PolicyConfig policy,
+        TlsReportingConfig tlsReporting) {
     public GatewayConfig {
         Objects.requireNonNull(hostname, "hostname");
         Objects.requireNonNull(postmaster, "postmaster");
@@ -40,10 +42,19 @@ public record GatewayConfig(
         Objects.requireNonNull(queue, "queue");
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(tlsReporting, "tlsReporting");
+    }
+
+    /** Creates a configuration with TLS reporting off. */
+    public GatewayConfig(String hostname, String postmaster, List<ListenerConfig> listeners, TlsConfig tls,
+            SpoolConfig spool, DeliveryConfig delivery, QueueConfig queue, AdminConfig admin, PolicyConfig policy) {
+        this(hostname, postmaster, listeners, tls, spool, delivery, queue, admin, policy,
+                TlsReportingConfig.disabled(hostname, postmaster));
     }
 
     /** Returns a copy with the given listeners, for tests and tools that bind other ports. */
     public GatewayConfig withListeners(List<ListenerConfig> replacement) {
-        return new GatewayConfig(hostname, postmaster, replacement, tls, spool, delivery, queue, admin, policy);
+        return new GatewayConfig(hostname, postmaster, replacement, tls, spool, delivery, queue, admin, policy,
+                tlsReporting);
     }
 }

@@ -1,7 +1,16 @@
 package org.sealrelay.gateway.delivery;
 
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import org.sealrelay.gateway.config.DeliveryConfig;
 import org.sealrelay.gateway.config.HostAndPort;
+import org.sealrelay.gateway.tlsrpt.FailureDetail;
+import org.sealrelay.gateway.tlsrpt.PolicyType;
+import org.sealrelay.gateway.tlsrpt.ReportPolicy;
+import org.sealrelay.gateway.tlsrpt.ResultType;
+import org.sealrelay.gateway.tlsrpt.SourceAddress;
 import org.sealrelay.policy.TlsLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,8 +92,8 @@ final class AttemptTls {
         if (stsPolicy == null || hostTls != nonDane || stsPolicy.allowsMx(host.host())) {
             return false;
         }
-        reports.failure(request.domain(), TlsReportCounters.PolicyType.STS,
-                TlsReportCounters.FailureType.VALIDATION_FAILURE);
+        // RFC 8460 has no result type for an MX host outside the policy; validation-failure is the nearest.
+        reports.failure(stsReportPolicy(), new FailureDetail(ResultType.VALIDATION_FAILURE, "", host.host(), ""));
         if (stsPolicy.mode() == MtaStsPolicy.Mode.ENFORCE) {
             return true;
         }
@@ -101,32 +110,53 @@ final class AttemptTls {
 
     /**
      * Counts the session as a success or failure of the policy in force (RFC 8460 section
-     * 4.3). NOTE: every failed handshake at a verifying policy counts as validation-failure,
-     * although some fail for other reasons, such as no shared cipher.
+     * 4.3), with the MX host and both addresses as failure details. NOTE: every failed
+     * handshake at a verifying policy counts as validation-failure, although some fail for
+     * other reasons, such as an expired certificate or no shared cipher.
      */
-    void countForTlsReport(SessionResult session, HopTls hostTls) {
-        TlsReportCounters.PolicyType type = policyType(hostTls);
+    void countForTlsReport(SessionResult session, HopTls hostTls, NextHop hop) {
+        ReportPolicy policy = reportPolicy(hostTls);
         boolean testingFailure = stsTestingFailure;
         stsTestingFailure = false;
+        ResultType failure = null;
         if (testingFailure) {
-            reports.failure(request.domain(), type, TlsReportCounters.FailureType.VALIDATION_FAILURE);
+            failure = ResultType.VALIDATION_FAILURE;
         } else if (session.tlsProtocol() != null) {
-            reports.success(request.domain(), type);
+            reports.success(policy);
         } else if (session.startTls() == SessionResult.StartTlsOffer.NOT_OFFERED
-                && (hostTls.requiresTls() || type != TlsReportCounters.PolicyType.NO_POLICY_FOUND)) {
-            reports.failure(request.domain(), type, TlsReportCounters.FailureType.STARTTLS_NOT_SUPPORTED);
+                && (hostTls.requiresTls() || policy.type() != PolicyType.NO_POLICY_FOUND)) {
+            failure = ResultType.STARTTLS_NOT_SUPPORTED;
         } else if (session.startTls() == SessionResult.StartTlsOffer.OFFERED && hostTls.verifiesPeer()) {
-            reports.failure(request.domain(), type, TlsReportCounters.FailureType.VALIDATION_FAILURE);
+            failure = ResultType.VALIDATION_FAILURE;
+        }
+        if (failure != null) {
+            InetAddress receiving = hop.address().getAddress();
+            reports.failure(policy, new FailureDetail(failure, SourceAddress.towards(receiving), hop.hostName(),
+                    receiving.getHostAddress()));
         }
     }
 
-    private static TlsReportCounters.PolicyType policyType(HopTls hostTls) {
+    private ReportPolicy reportPolicy(HopTls hostTls) {
         if (hostTls.policy().startsWith("dane")) {
-            return TlsReportCounters.PolicyType.TLSA;
+            return ReportPolicy.tlsa(request.domain(), hostTls.tlsaRecords());
         }
-        if (hostTls.policy().startsWith("mta-sts")) {
-            return TlsReportCounters.PolicyType.STS;
+        if (hostTls.policy().startsWith("mta-sts") && stsPolicy != null) {
+            return stsReportPolicy();
         }
-        return TlsReportCounters.PolicyType.NO_POLICY_FOUND;
+        return ReportPolicy.noPolicyFound(request.domain());
+    }
+
+    /** Returns the MTA-STS policy in force as RFC 8460 section 4.4 describes it. */
+    private ReportPolicy stsReportPolicy() {
+        // NOTE: the lines are rebuilt from the parsed policy, so unknown keys and the server's
+        // original spacing are not reported.
+        List<String> lines = new ArrayList<>();
+        lines.add("version: STSv1");
+        lines.add("mode: " + stsPolicy.mode().name().toLowerCase(Locale.ROOT));
+        for (String pattern : stsPolicy.mxPatterns()) {
+            lines.add("mx: " + pattern);
+        }
+        lines.add("max_age: " + stsPolicy.maxAge().toSeconds());
+        return ReportPolicy.sts(request.domain(), lines, stsPolicy.mxPatterns());
     }
 }

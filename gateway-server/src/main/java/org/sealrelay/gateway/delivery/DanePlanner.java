@@ -2,6 +2,7 @@ package org.sealrelay.gateway.delivery;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.sealrelay.gateway.config.HostAndPort;
@@ -10,6 +11,9 @@ import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
 import org.sealrelay.gateway.dns.DnssecResolver;
 import org.sealrelay.gateway.dns.DnssecResolver.Security;
 import org.sealrelay.gateway.dns.HostLookupException;
+import org.sealrelay.gateway.tlsrpt.FailureDetail;
+import org.sealrelay.gateway.tlsrpt.ReportPolicy;
+import org.sealrelay.gateway.tlsrpt.ResultType;
 import org.xbill.DNS.Address;
 import org.xbill.DNS.TLSARecord;
 import org.slf4j.Logger;
@@ -96,8 +100,7 @@ final class DanePlanner {
         return dnssec.resolveAddresses(host.host()).thenCompose(addresses -> {
             switch (addresses.security()) {
                 case BOGUS, FAILED -> {
-                    reports.failure(request.domain(), TlsReportCounters.PolicyType.TLSA,
-                            TlsReportCounters.FailureType.DNSSEC_INVALID);
+                    dnssecInvalid(request, host);
                     return done(HostPlan.deferred("4.7.5 DNSSEC validation of the addresses of " + host.host()
                             + " failed: " + addresses.reason()));
                 }
@@ -124,8 +127,7 @@ final class DanePlanner {
             DnssecResolver.TlsaAnswer tlsa, HopTls fallback) {
         String owner = "_" + host.port() + "._tcp." + host.host();
         if (tlsa.security() == Security.BOGUS || tlsa.security() == Security.FAILED) {
-            reports.failure(request.domain(), TlsReportCounters.PolicyType.TLSA,
-                    TlsReportCounters.FailureType.DNSSEC_INVALID);
+            dnssecInvalid(request, host);
             return HostPlan.deferred("4.7.5 DNSSEC validation of the TLSA records at " + owner + " failed: "
                     + tlsa.reason());
         }
@@ -145,11 +147,20 @@ final class DanePlanner {
             return HostPlan.ready(addresses, encrypt);
         }
         DaneVerifier verifier = new DaneVerifier(usable, List.of(host.host(), request.domain()));
+        List<String> presentation = new ArrayList<>();
+        for (TLSARecord record : usable) {
+            presentation.add(record.rdataToString());
+        }
         HopTls dane = new HopTls("dane", true, true, true,
-                TlsClientContexts.withTrustManager(new DaneTrustManager(verifier)));
+                TlsClientContexts.withTrustManager(new DaneTrustManager(verifier)), presentation);
         log.info("queueId={} host={} DANE applies with {} usable TLSA records", request.queueId(), host.host(),
                 usable.size());
         return HostPlan.ready(addresses, dane);
+    }
+
+    private void dnssecInvalid(DeliveryRequest request, HostAndPort host) {
+        reports.failure(ReportPolicy.tlsa(request.domain(), List.of()),
+                new FailureDetail(ResultType.DNSSEC_INVALID, "", host.host(), ""));
     }
 
     private static <T> CompletableFuture<T> done(T value) {

@@ -3,6 +3,7 @@ package org.sealrelay.gateway.delivery;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import java.util.List;
 import java.util.Objects;
 import org.sealrelay.policy.TlsLevel;
 
@@ -16,11 +17,20 @@ import org.sealrelay.policy.TlsLevel;
  * @param requiresTls whether a session without TLS must not carry the message
  * @param verifiesPeer whether the handshake fails unless the peer is authenticated
  * @param context the client context to start TLS with
+ * @param tlsaRecords the usable TLSA records in presentation format when DANE applies, for TLS
+ *     reports; empty otherwise
  */
-record HopTls(String policy, boolean attemptsTls, boolean requiresTls, boolean verifiesPeer, SslContext context) {
+record HopTls(String policy, boolean attemptsTls, boolean requiresTls, boolean verifiesPeer, SslContext context,
+        List<String> tlsaRecords) {
     HopTls {
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(context, "context");
+        tlsaRecords = List.copyOf(tlsaRecords);
+    }
+
+    /** Creates a requirement without TLSA records. */
+    HopTls(String policy, boolean attemptsTls, boolean requiresTls, boolean verifiesPeer, SslContext context) {
+        this(policy, attemptsTls, requiresTls, verifiesPeer, context, List.of());
     }
 
     /** Returns the requirement of a plain level: {@code none}, {@code may}, {@code encrypt} or {@code verify}. */

@@ -166,6 +166,11 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
         return tlsReports;
     }
 
+    /** Sends the TLS session counts of later attempts to {@code store}, the gateway's durable one. */
+    public void recordTlsSessionsIn(org.sealrelay.gateway.tlsrpt.TlsReportStore store) {
+        tlsReports.redirectTo(store);
+    }
+
     /** Returns what recent sessions showed about each destination domain. */
     public DestinationCapabilityLookup capabilities() {
         return capabilities;
@@ -313,7 +318,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
             return runSession(request, sendable, hop, plan.tls()).thenCompose(session -> {
                 lastSession = session;
                 lastNextHop = hop.label();
-                recordCapabilities(session, hop, plan.tls());
+                recordCapabilities(session, hop, plan.tls(), route);
                 if (!session.tryNextHost()) {
                     return done(finish());
                 }
@@ -323,11 +328,14 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
             });
         }
 
-        private void recordCapabilities(SessionResult session, NextHop hop, HopTls hopTls) {
+        private void recordCapabilities(SessionResult session, NextHop hop, HopTls hopTls, Route route) {
             if (session.startTls() == SessionResult.StartTlsOffer.UNKNOWN) {
                 return;
             }
-            tls.countForTlsReport(session, hopTls);
+            // RFC 8460 reports describe the recipient domain's own MX hosts, not a relay host of ours.
+            if (!route.viaSmartHost() || route.dane()) {
+                tls.countForTlsReport(session, hopTls, hop);
+            }
             capabilities.record(new DestinationCapabilities(request.domain(), hop.label(),
                     session.startTls() == SessionResult.StartTlsOffer.OFFERED,
                     session.tlsProtocol() == null ? "" : session.tlsProtocol(),

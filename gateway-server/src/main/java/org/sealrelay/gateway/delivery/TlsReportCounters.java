@@ -1,88 +1,120 @@
 package org.sealrelay.gateway.delivery;
 
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import org.sealrelay.gateway.tlsrpt.DomainTally;
+import org.sealrelay.gateway.tlsrpt.FailureDetail;
+import org.sealrelay.gateway.tlsrpt.PolicyTally;
+import org.sealrelay.gateway.tlsrpt.ReportPolicy;
+import org.sealrelay.gateway.tlsrpt.ResultType;
+import org.sealrelay.gateway.tlsrpt.TlsReportStore;
 
 /**
- * Counts successful and failed TLS sessions per policy domain and policy type, the raw material
- * of an SMTP TLS report (RFC 8460 section 4). Counts live in memory only and restart at zero
- * with the process.
- *
- * <p>NOTE: no report is built or sent: the {@code _smtp._tls} TXT lookup, the JSON report,
- * its per-day windows, the failure details (receiving MX, IPs) and delivery by mail or HTTPS are
- * missing.
+ * The delivery code's entry point for RFC 8460 session counts. It forwards every count to a
+ * {@link TlsReportStore}: an in-memory one until {@link #redirectTo} hands it the gateway's
+ * durable store.
  */
 final class TlsReportCounters {
-    /** Policy types of RFC 8460 section 4.4. */
+    /** Policy types of RFC 8460 section 4.3. */
     enum PolicyType {
-        TLSA("tlsa"),
-        STS("sts"),
-        NO_POLICY_FOUND("no-policy-found");
+        TLSA(org.sealrelay.gateway.tlsrpt.PolicyType.TLSA),
+        STS(org.sealrelay.gateway.tlsrpt.PolicyType.STS),
+        NO_POLICY_FOUND(org.sealrelay.gateway.tlsrpt.PolicyType.NO_POLICY_FOUND);
 
-        private final String reportName;
+        private final org.sealrelay.gateway.tlsrpt.PolicyType reportType;
 
-        PolicyType(String reportName) {
-            this.reportName = reportName;
+        PolicyType(org.sealrelay.gateway.tlsrpt.PolicyType reportType) {
+            this.reportType = reportType;
         }
 
         String reportName() {
-            return reportName;
+            return reportType.reportName();
         }
     }
 
     /** Result types of RFC 8460 section 4.3 that this gateway can tell apart. */
     enum FailureType {
-        STARTTLS_NOT_SUPPORTED("starttls-not-supported"),
-        DNSSEC_INVALID("dnssec-invalid"),
-        STS_POLICY_FETCH_ERROR("sts-policy-fetch-error"),
-        VALIDATION_FAILURE("validation-failure");
+        STARTTLS_NOT_SUPPORTED(ResultType.STARTTLS_NOT_SUPPORTED),
+        DNSSEC_INVALID(ResultType.DNSSEC_INVALID),
+        STS_POLICY_FETCH_ERROR(ResultType.STS_POLICY_FETCH_ERROR),
+        VALIDATION_FAILURE(ResultType.VALIDATION_FAILURE);
 
-        private final String reportName;
+        private final ResultType resultType;
 
-        FailureType(String reportName) {
-            this.reportName = reportName;
+        FailureType(ResultType resultType) {
+            this.resultType = resultType;
+        }
+
+        ResultType resultType() {
+            return resultType;
         }
 
         String reportName() {
-            return reportName;
+            return resultType.reportName();
         }
     }
 
-    private record Key(String domain, PolicyType type) {}
+    private volatile TlsReportStore store = TlsReportStore.inMemory(Clock.systemUTC());
 
-    private final Map<Key, AtomicLong> successes = new ConcurrentHashMap<>();
-    private final Map<Key, Map<FailureType, AtomicLong>> failures = new ConcurrentHashMap<>();
+    /** Sends every later count to {@code target}; counts made before stay where they were. */
+    void redirectTo(TlsReportStore target) {
+        store = target;
+    }
 
+    /** Counts a successful session of {@code domain} under a policy known only by its type. */
     void success(String domain, PolicyType type) {
-        successes.computeIfAbsent(new Key(normalize(domain), type), key -> new AtomicLong()).incrementAndGet();
+        store.success(new ReportPolicy(type.reportType, domain, List.of(), List.of()));
     }
 
+    /** Counts a successful session under {@code policy}. */
+    void success(ReportPolicy policy) {
+        store.success(policy);
+    }
+
+    /** Counts a failure of {@code domain} found before any connection, such as a failed policy fetch. */
     void failure(String domain, PolicyType type, FailureType failure) {
-        failures.computeIfAbsent(new Key(normalize(domain), type), key -> new ConcurrentHashMap<>())
-                .computeIfAbsent(failure, key -> new AtomicLong())
-                .incrementAndGet();
+        store.failure(new ReportPolicy(type.reportType, domain, List.of(), List.of()),
+                FailureDetail.of(failure.resultType()));
     }
 
-    /** Returns the successful session count for {@code domain} under {@code type}. */
+    /** Counts a failed session under {@code policy}. */
+    void failure(ReportPolicy policy, FailureDetail detail) {
+        store.failure(policy, detail);
+    }
+
+    /** Returns today's successful session count for {@code domain} under {@code type}. */
     long successes(String domain, PolicyType type) {
-        AtomicLong count = successes.get(new Key(normalize(domain), type));
-        return count == null ? 0 : count.get();
+        long total = 0;
+        for (PolicyTally tally : today(domain, type)) {
+            total += tally.successes();
+        }
+        return total;
     }
 
-    /** Returns the failure counts by RFC 8460 result type, such as {@code starttls-not-supported}. */
+    /** Returns today's failure counts by RFC 8460 result type, such as {@code starttls-not-supported}. */
     Map<String, Long> failures(String domain, PolicyType type) {
         Map<String, Long> counts = new TreeMap<>();
-        Map<FailureType, AtomicLong> byType = failures.get(new Key(normalize(domain), type));
-        if (byType != null) {
-            byType.forEach((failure, count) -> counts.put(failure.reportName(), count.get()));
+        for (PolicyTally tally : today(domain, type)) {
+            tally.failures().forEach((detail, count) ->
+                    counts.merge(detail.resultType().reportName(), count, Long::sum));
         }
         return counts;
     }
 
-    private static String normalize(String domain) {
-        return domain.toLowerCase(Locale.ROOT);
+    private List<PolicyTally> today(String domain, PolicyType type) {
+        TlsReportStore current = store;
+        List<PolicyTally> matching = new ArrayList<>();
+        current.domain(current.today(), domain.toLowerCase(Locale.ROOT)).map(DomainTally::policies)
+                .orElse(List.of())
+                .forEach(tally -> {
+                    if (tally.policy().type() == type.reportType) {
+                        matching.add(tally);
+                    }
+                });
+        return matching;
     }
 }
