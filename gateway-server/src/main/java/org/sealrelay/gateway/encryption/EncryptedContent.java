@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.sealrelay.gateway.delivery.ContentSource;
+import org.sealrelay.gateway.delivery.EncryptedContentSource;
 import org.sealrelay.gateway.delivery.DeliveryRequest;
 
 /**
@@ -18,7 +19,7 @@ import org.sealrelay.gateway.delivery.DeliveryRequest;
  * the encryptor's fixed buffers, whatever the message size. A failed encryption makes the
  * stream throw, so the SMTP session aborts DATA without sending the final dot.
  */
-final class EncryptedContent implements ContentSource {
+final class EncryptedContent implements EncryptedContentSource {
     static final int PIPE_BYTES = 64 * 1024;
 
     private final ContentSource clear;
