@@ -38,11 +38,12 @@ public record EncryptionConfig(
         ContentCipher smimeContentCipher,
         Map<String, ContentCipher> smimeDomainCiphers,
         RsaKeyTransport rsaKeyTransport) {
-    /** Where {@code sealrelay keys} keeps keys unless told otherwise. */
+    /** The default folder of {@code sealrelay keys --keys-dir}. */
     public static final Path DEFAULT_KEYS_DIRECTORY = Path.of("var/keys");
     /**
      * The encrypted content is protected end to end, so the default relays it with STARTTLS
-     * when offered and in clear otherwise; only the envelope and outer header fields show.
+     * when offered and in clear otherwise. Without TLS, only the envelope and the outer header
+     * fields are visible.
      */
     public static final TlsLevel DEFAULT_RELAY_TLS_LEVEL = TlsLevel.MAY;
 

@@ -57,9 +57,9 @@ final class EncryptedContent implements EncryptedContentSource {
     }
 
     /**
-     * Returns an upper estimate of the encrypted size for the SIZE parameter (RFC 1870 allows
-     * an estimate): base64 with line breaks grows content by about 37 %, plus room for the MIME
-     * structure, key packets, signatures and the protected header section.
+     * Returns an upper estimate of the encrypted size for the SIZE parameter, which RFC 1870
+     * allows to be an estimate. Base64 with line breaks grows content by about 37 %, and 64 KiB
+     * leave room for the MIME structure, key packets, signatures and the protected header.
      */
     static long estimatedSize(DeliveryRequest request) {
         long size = request.sizeOctets();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -83,11 +84,11 @@ public final class EncryptingDeliveryAgent implements DeliveryAgent {
         }
         PreparedCopy.Ready ready = (PreparedCopy.Ready) prepared;
 
-        String headerProblem = checkHeaderSection(request);
-        if (headerProblem != null) {
+        Optional<String> headerProblem = checkHeaderSection(request);
+        if (headerProblem.isPresent()) {
             log.info("queueId={} to={} method={} step not usable: {}", request.queueId(), Redact.address(recipient),
-                    method, headerProblem);
-            return completed(request, RecipientOutcome.Result.DEFERRED, headerProblem);
+                    method, headerProblem.get());
+            return completed(request, RecipientOutcome.Result.DEFERRED, headerProblem.get());
         }
 
         EncryptedContent content = new EncryptedContent(request.content(), ready.encryptor(), encryptionThreads);
@@ -102,20 +103,20 @@ public final class EncryptingDeliveryAgent implements DeliveryAgent {
      * Reads the header section before any connection is made, because an encryptor cannot
      * handle a malformed or oversized one, and finding out after DATA would only defer.
      *
-     * @return a 4.7.5 reason, or null when the section can be encrypted
+     * @return the reason for deferring, empty when the section can be encrypted
      */
-    private static String checkHeaderSection(DeliveryRequest request) {
+    private static Optional<String> checkHeaderSection(DeliveryRequest request) {
         try (InputStream in = request.content().open()) {
             HeaderSection.read(in, HeaderSection.DEFAULT_MAX_BYTES);
-            return null;
+            return Optional.empty();
         } catch (InvalidMessageException e) {
             // NOTE: this is permanent for the message, but as the last step it still defers
             // until the queue lifetime ends, like any other step that cannot be met.
-            return "4.7.5 the message cannot be encrypted: " + e.getMessage();
+            return Optional.of("4.7.5 the message cannot be encrypted: " + e.getMessage());
         } catch (IOException e) {
             log.warn("queueId={} reading the spooled message before encryption failed: {}", request.queueId(),
                     e.toString());
-            return "4.3.0 failed to read the message content: " + e.getClass().getSimpleName();
+            return Optional.of("4.3.0 failed to read the message content: " + e.getClass().getSimpleName());
         }
     }
 

@@ -78,7 +78,7 @@ class EncryptionConfigTest {
     }
 
     @Test
-    void escrowKeyMustBeAnOpenPgpPublicKey() throws Exception {
+    void escrowKeyFileMustBeOpenPgp() throws Exception {
         Path file = directory.resolve("escrow.asc");
         Files.writeString(file, "not a key\n");
 

@@ -55,7 +55,7 @@ class EncryptedContentTest {
     }
 
     @Test
-    void failedEncryptionIsAnErrorNotEndOfStream() throws Exception {
+    void failedEncryptionFailsReader() throws Exception {
         CopyEncryptor failing = (message, out) -> {
             out.write(new byte[1000]);
             throw new EncryptionException("OpenPGP encryption failed: test failure");

@@ -22,7 +22,7 @@ import org.sealrelay.gateway.testing.NextHopServer;
 import org.sealrelay.policy.DeliveryMethod;
 import org.sealrelay.policy.TlsLevel;
 
-/** The SMTP agent itself refuses a pgp or smime request whose content is not an encrypted copy. */
+/** The SMTP agent itself rejects a pgp or smime request whose content is not an encrypted copy. */
 class RelayGuardTest {
     @Test
     void clearContentForPgpStepIsNotSent() throws Exception {

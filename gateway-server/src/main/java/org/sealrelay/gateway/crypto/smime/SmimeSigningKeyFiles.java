@@ -30,7 +30,7 @@ public final class SmimeSigningKeyFiles {
      * @param certificateFile PEM certificates, the signer's first, then intermediates
      * @param keyFile the signer's unencrypted private key in PEM (PKCS#8 or the traditional
      *     RSA or EC form)
-     * @throws EncryptionException if a file holds no certificate or key, the key is encrypted,
+     * @throws EncryptionException if a file contains no certificate or key, the key is encrypted,
      *     or the key does not belong to the first certificate
      */
     public static SmimeSigningKey read(Path certificateFile, Path keyFile) throws IOException, EncryptionException {
