@@ -17,7 +17,10 @@ import org.sealrelay.gateway.config.GatewayConfig;
 import org.sealrelay.gateway.config.ListenerConfig;
 import org.sealrelay.gateway.content.ContentExtractor;
 import org.sealrelay.gateway.content.ExtractionLimits;
+import org.sealrelay.gateway.crypto.keys.KeyDirectoryException;
+import org.sealrelay.gateway.delivery.DeliveryAgent;
 import org.sealrelay.gateway.delivery.SmtpDeliveryAgent;
+import org.sealrelay.gateway.encryption.EncryptingDeliveryAgent;
 import org.sealrelay.gateway.dsn.DsnWriter;
 import org.sealrelay.gateway.queue.QueueManager;
 import org.sealrelay.gateway.smtp.auth.Authenticator;
@@ -51,7 +54,8 @@ public final class Gateway implements AutoCloseable {
     private final List<SmtpServer> servers = new ArrayList<>();
     private final List<Authenticator> authenticators = new ArrayList<>();
     private Spool spool;
-    private SmtpDeliveryAgent deliveryAgent;
+    private DeliveryAgent deliveryAgent;
+    private SmtpDeliveryAgent smtpAgent;
     private QueueManager queueManager;
     private AdminServer adminServer;
     private ExecutorService inspectionExecutor;
@@ -85,11 +89,19 @@ public final class Gateway implements AutoCloseable {
         SslContext serverTls = ServerTls.loadOrCreate(config.tls().certificate(), config.tls().privateKey(),
                 config.hostname());
         spool = FileSpool.open(config.spool());
-        deliveryAgent = new SmtpDeliveryAgent(config.delivery(), workerGroup);
+        smtpAgent = new SmtpDeliveryAgent(config.delivery(), workerGroup);
+        // Assigned first so that close() stops the SMTP agent if the key directory fails to open.
+        deliveryAgent = smtpAgent;
+        try {
+            deliveryAgent = EncryptingDeliveryAgent.create(smtpAgent, config.encryption(), clock);
+        } catch (KeyDirectoryException e) {
+            throw new IOException("encryption.keys-directory: " + e.getMessage(), e);
+        }
         DomainTlsPolicy notificationTls = new DomainTlsPolicy(config.delivery().defaultTlsLevel(),
                 config.delivery().tlsLevels());
         DsnWriter dsnWriter = new DsnWriter(spool, notificationTls, config.hostname(), clock);
-        queueManager = new QueueManager(spool, deliveryAgent, dsnWriter, config.queue(), clock);
+        queueManager = new QueueManager(spool, deliveryAgent, dsnWriter, config.queue(), clock,
+                config.encryption().relayTlsLevel());
         queueManager.recover(spool.recover());
         startTlsReporting();
 
@@ -133,7 +145,7 @@ public final class Gateway implements AutoCloseable {
         }
         Clock utc = Clock.systemUTC();
         TlsReportStore store = TlsReportStore.open(config.spool().directory(), utc);
-        deliveryAgent.recordTlsSessionsIn(store);
+        smtpAgent.recordTlsSessionsIn(store);
         tlsReports = TlsReportService.create(config, store, spool, queueManager, utc);
         tlsReports.start();
     }

@@ -114,12 +114,13 @@ class PolicyEndToEndTest {
 
     @Test
     void failedReloadKeepsPreviousRules() throws Exception {
-        Files.writeString(rulesFile, "rules:\n  - name: x\n    deliver: [pgp]\ndefault: {deliver: tls-encrypt}\n");
+        Files.writeString(rulesFile, "rules:\n  - name: x\n    deliver: [portal]\ndefault: {deliver: tls-encrypt}\n");
 
         assertThatThrownBy(() -> gateway.reloadPolicy())
                 .isInstanceOf(PolicyFileException.class)
-                .hasMessage(rulesFile + ":3:15: rules[0].deliver[0]: delivery method 'pgp' is not supported yet"
-                        + " because it has no delivery agent; use tls-verify or tls-encrypt");
+                .hasMessage(rulesFile + ":3:15: rules[0].deliver[0]: delivery method 'portal' is not available because"
+                        + " SealRelay has no web portal yet; use tls-dane, tls-mta-sts, tls-verify, tls-encrypt, tls-may,"
+                        + " tls-none, pgp or smime");
 
         try (SmtpTestClient client = new SmtpTestClient(address)) {
             client.readReply();

@@ -50,7 +50,9 @@ final class MessageViews {
                 row.put("address", recipient.address());
             }
             row.put("status", recipient.status().name().toLowerCase(java.util.Locale.ROOT));
-            row.put("tlsLevel", recipient.plan().first().tlsLevel().configName());
+            row.put("tlsLevel", recipient.plan().first().tlsLevel() == null ? ""
+                    : recipient.plan().first().tlsLevel().configName());
+            row.put("step", recipient.currentStep().toString());
             row.put("attempts", recipient.attempts());
             row.put("lastReply", reply(recipient.lastReply(), showAddresses));
             row.put("remoteMta", recipient.remoteMta());

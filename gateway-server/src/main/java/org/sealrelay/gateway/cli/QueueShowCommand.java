@@ -62,8 +62,8 @@ final class QueueShowCommand extends QueueSubcommand {
         out().printf("state:    %s%n", message.path("state").asText());
         for (JsonNode recipient : message.path("recipients")) {
             String name = showAddresses ? recipient.path("address").asText() : "*@" + recipient.path("domain").asText();
-            out().printf("  %-40s %-9s tls=%-7s attempts=%d%s%n", name, recipient.path("status").asText(),
-                    recipient.path("tlsLevel").asText(), recipient.path("attempts").asInt(),
+            out().printf("  %-40s %-9s step=%-11s attempts=%d%s%n", name, recipient.path("status").asText(),
+                    recipient.path("step").asText(), recipient.path("attempts").asInt(),
                     recipient.path("lastReply").asText().isEmpty() ? "" : "  " + recipient.path("lastReply").asText());
             if (!recipient.path("policy").asText().isEmpty()) {
                 out().printf("    policy: %s%n", recipient.path("policy").asText());

@@ -120,6 +120,8 @@ public final class ConfigLoader {
         QueueConfig queue = parseQueue(root == null ? null : root.child("queue"));
         AdminConfig admin = parseAdmin(root == null ? null : root.child("admin"));
         PolicyConfig policy = parsePolicy(root == null ? null : root.child("policy"));
+        EncryptionConfig encryption = EncryptionConfigParser.parse(root == null ? null : root.child("encryption"),
+                java.time.Instant.now());
         String postmaster = root == null ? "postmaster@" + hostname : root.string("postmaster", "postmaster@" + hostname);
         if (!postmaster.matches("[^@\\s<>]+@[A-Za-z0-9.-]+")) {
             if (root == null) {
@@ -132,7 +134,7 @@ public final class ConfigLoader {
             root.rejectUnknownKeys();
         }
         return new GatewayConfig(hostname, postmaster, listeners, tls, spool, delivery, queue, admin, policy,
-                tlsReporting);
+                tlsReporting, encryption);
     }
 
     static ListenerConfig defaultListener() {

@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param admin the local queue administration endpoint
  * @param policy rules file and content extraction limits
  * @param tlsReporting SMTP TLS Reporting (RFC 8460), from {@code delivery.tls-reporting}
+ * @param encryption keys and options for the {@code pgp} and {@code smime} plan steps
  */
 public record GatewayConfig(
         String hostname,
@@ -28,7 +29,8 @@ public record GatewayConfig(
         QueueConfig queue,
         AdminConfig admin,
         PolicyConfig policy,
-        TlsReportingConfig tlsReporting) {
+        TlsReportingConfig tlsReporting,
+        EncryptionConfig encryption) {
     public GatewayConfig {
         Objects.requireNonNull(hostname, "hostname");
         Objects.requireNonNull(postmaster, "postmaster");
@@ -43,18 +45,19 @@ public record GatewayConfig(
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(tlsReporting, "tlsReporting");
+        Objects.requireNonNull(encryption, "encryption");
     }
 
-    /** Creates a configuration with TLS reporting off. */
+    /** Creates a configuration with TLS reporting off and the default encryption settings. */
     public GatewayConfig(String hostname, String postmaster, List<ListenerConfig> listeners, TlsConfig tls,
             SpoolConfig spool, DeliveryConfig delivery, QueueConfig queue, AdminConfig admin, PolicyConfig policy) {
         this(hostname, postmaster, listeners, tls, spool, delivery, queue, admin, policy,
-                TlsReportingConfig.disabled(hostname, postmaster));
+                TlsReportingConfig.disabled(hostname, postmaster), EncryptionConfig.DEFAULTS);
     }
 
     /** Returns a copy with the given listeners, for tests and tools that bind other ports. */
     public GatewayConfig withListeners(List<ListenerConfig> replacement) {
         return new GatewayConfig(hostname, postmaster, replacement, tls, spool, delivery, queue, admin, policy,
-                tlsReporting);
+                tlsReporting, encryption);
     }
 }

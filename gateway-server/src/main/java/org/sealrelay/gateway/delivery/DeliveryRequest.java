@@ -5,6 +5,7 @@ import java.util.Objects;
 import org.sealrelay.gateway.spool.DsnRequest;
 import org.sealrelay.gateway.spool.QueueId;
 import org.sealrelay.gateway.spool.TransactionOptions;
+import org.sealrelay.policy.DeliveryMethod;
 import org.sealrelay.policy.TlsLevel;
 
 /**
@@ -21,6 +22,8 @@ import org.sealrelay.policy.TlsLevel;
  * @param content the content to send
  * @param options SMTPUTF8, REQUIRETLS and DSN parameters the client gave with MAIL FROM
  * @param dsnRequests NOTIFY and ORCPT of each recipient, in the order of {@code recipients}
+ * @param method the plan step's method: relay the content as it is ({@code TLS}), or encrypt
+ *     it first for the one recipient of the request ({@code PGP}, {@code SMIME})
  */
 public record DeliveryRequest(
         QueueId queueId,
@@ -32,7 +35,8 @@ public record DeliveryRequest(
         long sizeOctets,
         ContentSource content,
         TransactionOptions options,
-        List<DsnRequest> dsnRequests) {
+        List<DsnRequest> dsnRequests,
+        DeliveryMethod method) {
     public DeliveryRequest {
         Objects.requireNonNull(queueId, "queueId");
         Objects.requireNonNull(reversePath, "reversePath");
@@ -48,6 +52,21 @@ public record DeliveryRequest(
         if (dsnRequests.size() != recipients.size()) {
             throw new IllegalArgumentException("delivery request for " + queueId + " needs one DSN request per recipient");
         }
+        Objects.requireNonNull(method, "method");
+    }
+
+    /** Creates a request that relays the content as it is. */
+    public DeliveryRequest(QueueId queueId, String reversePath, List<String> recipients, String domain,
+            TlsLevel tlsLevel, boolean eightBitMime, long sizeOctets, ContentSource content,
+            TransactionOptions options, List<DsnRequest> dsnRequests) {
+        this(queueId, reversePath, recipients, domain, tlsLevel, eightBitMime, sizeOctets, content, options,
+                dsnRequests, DeliveryMethod.TLS);
+    }
+
+    /** Returns a copy that relays other content, such as an encrypted copy of this content. */
+    public DeliveryRequest withContent(ContentSource replacement, long replacementSize) {
+        return new DeliveryRequest(queueId, reversePath, recipients, domain, tlsLevel, eightBitMime, replacementSize,
+                replacement, options, dsnRequests, method);
     }
 
     /** Creates a request without ESMTP transaction options. */

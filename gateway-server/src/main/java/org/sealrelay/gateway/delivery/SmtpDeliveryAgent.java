@@ -134,6 +134,10 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
 
     @Override
     public CompletableFuture<DeliveryOutcome> deliver(DeliveryRequest request) {
+        if (request.method().encryptsContent() && !(request.content() instanceof EncryptedContentSource)) {
+            return CompletableFuture.completedFuture(internalError(request, new IllegalArgumentException(
+                    request.method() + " step reached SMTP relay without an encrypted copy; nothing was sent")));
+        }
         try {
             return new Attempt(request).run().exceptionally(error -> internalError(request, error));
         } catch (RuntimeException e) {

@@ -27,6 +27,8 @@ import org.sealrelay.gateway.spool.EnvelopeRecipient;
 import org.sealrelay.gateway.spool.QueueId;
 import org.sealrelay.gateway.spool.RecipientStatus;
 import org.sealrelay.gateway.spool.Spool;
+import org.sealrelay.policy.DeliveryMethod;
+import org.sealrelay.policy.PlanStep;
 import org.sealrelay.policy.TlsLevel;
 import org.sealrelay.gateway.logging.Redact;
 import org.slf4j.Logger;
@@ -36,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * Schedules spooled messages for delivery and records what happened to each recipient.
  *
  * <p>Design: every queued message has an {@link Entry} in memory. An attempt groups the
- * message's pending recipients by destination domain and TLS level and starts one delivery per
+ * message's pending recipients by destination domain, TLS level and delivery method (one group
+ * per recipient for the encrypting methods) and starts one delivery per
  * group, bounded by a global number of slots. When every group of the attempt has reported, the
  * new recipient states are written to the spool in one envelope update; a message whose
  * recipients are all final is removed, others are scheduled again with exponential backoff.
@@ -72,10 +75,22 @@ public final class QueueManager implements AutoCloseable {
     private final Map<QueueId, Entry> entries = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
     private final ExecutorService io;
+    private final TlsLevel encryptedCopyLevel;
     private volatile boolean closed;
 
+    /** Creates a queue manager that relays encrypted copies at {@code may}. */
     public QueueManager(Spool spool, DeliveryAgent agent, FailureNotifier notifier, QueueConfig config,
             Clock clock) {
+        this(spool, agent, notifier, config, clock, TlsLevel.MAY);
+    }
+
+    /**
+     * @param encryptedCopyLevel TLS level for recipients whose current plan step is {@code pgp}
+     *     or {@code smime}
+     */
+    public QueueManager(Spool spool, DeliveryAgent agent, FailureNotifier notifier, QueueConfig config,
+            Clock clock, TlsLevel encryptedCopyLevel) {
+        this.encryptedCopyLevel = java.util.Objects.requireNonNull(encryptedCopyLevel, "encryptedCopyLevel");
         this.spool = spool;
         this.agent = agent;
         this.notifier = notifier;
@@ -329,7 +344,7 @@ public final class QueueManager implements AutoCloseable {
             }
             expirePending(entry);
             envelope = entry.envelope;
-            groups = groupPending(envelope);
+            groups = groupPending(envelope, encryptedCopyLevel);
             if (groups.isEmpty()) {
                 // Nothing to deliver: every recipient is final, but a notification may still be due.
                 finishAttempt(entry);
@@ -356,7 +371,7 @@ public final class QueueManager implements AutoCloseable {
         }
         DeliveryRequest request = new DeliveryRequest(envelope.id(), envelope.reversePath(), recipients,
                 key.domain(), key.tlsLevel(), envelope.eightBitMime(), envelope.sizeOctets(),
-                () -> spool.openContent(envelope.id()), envelope.options(), dsnRequests);
+                () -> spool.openContent(envelope.id()), envelope.options(), dsnRequests, key.method());
         try {
             deliverySlots.acquire();
         } catch (InterruptedException e) {
@@ -601,11 +616,13 @@ public final class QueueManager implements AutoCloseable {
     }
 
     /**
-     * Returns the TLS level of the recipient's current plan step, raised to {@code verify} for
-     * a REQUIRETLS message (RFC 8689 requires a validated certificate at every hop).
+     * Returns the TLS level of the recipient's current plan step, or {@code encryptedCopyLevel}
+     * for a step that encrypts the content, raised to {@code verify} for a REQUIRETLS message
+     * (RFC 8689 requires a validated certificate at every hop).
      */
-    static TlsLevel requiredLevel(Envelope envelope, EnvelopeRecipient recipient) {
-        TlsLevel level = recipient.currentStep().tlsLevel();
+    static TlsLevel requiredLevel(Envelope envelope, EnvelopeRecipient recipient, TlsLevel encryptedCopyLevel) {
+        PlanStep step = recipient.currentStep();
+        TlsLevel level = step.method().encryptsContent() ? encryptedCopyLevel : step.tlsLevel();
         if (envelope.options().requireTls() && !level.verifiesPeer()) {
             return TlsLevel.VERIFY;
         }
@@ -613,19 +630,27 @@ public final class QueueManager implements AutoCloseable {
     }
 
     /**
-     * Whether a deferral means the step's TLS requirement cannot be met: the delivery agent
-     * reports STARTTLS missing and failed or unverified handshakes with enhanced code 4.7.5.
+     * Whether a deferral means the step's requirement cannot be met: the delivery agent reports
+     * STARTTLS missing, failed or unverified handshakes, and a recipient without a usable key
+     * for a {@code pgp} or {@code smime} step with enhanced code 4.7.5 (RFC 3463: cryptographic
+     * failure).
      */
     static boolean isTlsUnavailable(String reply) {
         String text = reply.startsWith("4") && reply.length() > 4 && reply.charAt(3) == ' ' ? reply.substring(4) : reply;
         return text.startsWith("4.7.5");
     }
 
-    private static Map<GroupKey, List<String>> groupPending(Envelope envelope) {
+    /**
+     * Groups pending recipients into delivery requests. Recipients of an encrypting step get a
+     * request each, because each copy is encrypted to that recipient's key alone.
+     */
+    private static Map<GroupKey, List<String>> groupPending(Envelope envelope, TlsLevel encryptedCopyLevel) {
         Map<GroupKey, List<String>> groups = new LinkedHashMap<>();
         for (EnvelopeRecipient recipient : envelope.recipients()) {
             if (recipient.status() == RecipientStatus.PENDING) {
-                GroupKey key = new GroupKey(recipient.domain(), requiredLevel(envelope, recipient));
+                DeliveryMethod method = recipient.currentStep().method();
+                GroupKey key = new GroupKey(recipient.domain(), requiredLevel(envelope, recipient, encryptedCopyLevel),
+                        method, method.encryptsContent() ? recipient.address() : "");
                 groups.computeIfAbsent(key, ignored -> new ArrayList<>()).add(recipient.address());
             }
         }
@@ -666,7 +691,8 @@ public final class QueueManager implements AutoCloseable {
         };
     }
 
-    private record GroupKey(String domain, TlsLevel tlsLevel) {
+    /** @param recipient the one recipient of an encrypting step's group; empty for relay groups */
+    private record GroupKey(String domain, TlsLevel tlsLevel, DeliveryMethod method, String recipient) {
     }
 
     /** Queue state of one message; guarded by its own monitor. */

@@ -24,7 +24,7 @@ import org.sealrelay.policy.TlsLevel;
  * version (1 octet), queue id, reverse-path, 8BITMIME flag (1 octet), client address, client
  * HELO, received-at seconds (8) and nanoseconds (4), size in octets (8), recipient count (4), then
  * per recipient: address, plan step count (4), per step the {@link DeliveryMethod} name and the
- * {@link TlsLevel} configuration name, status name, attempts (4) and last reply. Decoding rejects
+ * {@link TlsLevel} configuration name (empty for a step without a level), status name, attempts (4) and last reply. Decoding rejects
  * trailing octets.
  *
  * <p>Version 2 is version 1 with these additions: a held flag and a delay-notified flag (1 octet
@@ -123,7 +123,8 @@ final class EnvelopeCodec {
         out.writeInt(steps.size());
         for (PlanStep step : steps) {
             writeString(out, step.method().name());
-            writeString(out, step.tlsLevel().configName());
+            // Encryption steps carry no level; the empty string stands for none.
+            writeString(out, step.tlsLevel() == null ? "" : step.tlsLevel().configName());
         }
         writeString(out, recipient.status().name());
         out.writeInt(recipient.attempts());
@@ -149,7 +150,8 @@ final class EnvelopeCodec {
         List<PlanStep> steps = new ArrayList<>(stepCount);
         for (int i = 0; i < stepCount; i++) {
             DeliveryMethod method = DeliveryMethod.valueOf(readString(in));
-            TlsLevel level = TlsLevel.fromConfigName(readString(in));
+            String levelName = readString(in);
+            TlsLevel level = levelName.isEmpty() ? null : TlsLevel.fromConfigName(levelName);
             steps.add(new PlanStep(method, level));
         }
         RecipientStatus status = RecipientStatus.valueOf(readString(in));

@@ -76,7 +76,7 @@ class PolicyCommandTest {
                 pat@gmail.com: REJECT 550 5.7.1 Message contains a Social Security number and cannot go to a personal mailbox
                   rule: block-ssn-to-webmail
                   why: rule block-ssn-to-webmail matched: recipient-domain, detector ssn=1
-                doctor@partner.example: ACCEPT deliver [tls-verify, tls-encrypt]
+                doctor@partner.example: ACCEPT deliver [tls-verify, pgp, smime, tls-encrypt]
                   rule: phi-to-outside
                   why: rule phi-to-outside matched: not recipient-domain-suffix, detector ssn=1
                 nurse@hospital.example: ACCEPT deliver [tls-encrypt]
@@ -107,7 +107,7 @@ class PolicyCommandTest {
 
         assertThat(out.toString()).isEqualTo("""
                 detectors: icd10=1, dob=1
-                someone@yahoo.com: ACCEPT deliver [tls-verify, tls-encrypt]
+                someone@yahoo.com: ACCEPT deliver [tls-verify, pgp, smime, tls-encrypt]
                   rule: phi-to-outside
                   why: rule phi-to-outside matched: not recipient-domain-suffix, detector dob=1
                 """);

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.sealrelay.policy.DeliveryMethod;
 import org.sealrelay.policy.DeliveryPlan;
 import org.sealrelay.policy.MessageEdits;
 import org.sealrelay.policy.PlanStep;
@@ -16,8 +17,7 @@ import org.sealrelay.policy.Verdict;
  * {@code subject-tag}.
  */
 final class ActionParser {
-    /** Delivery methods the plan model names but no delivery agent carries out yet. */
-    private static final Set<String> METHODS_WITHOUT_AGENT = Set.of("pgp", "smime", "portal");
+    private static final String STEP_NAMES = "tls-dane, tls-mta-sts, tls-verify, tls-encrypt, tls-may, tls-none, pgp or smime";
     private static final List<String> VERDICT_KEYS = List.of("deliver", "reject", "defer", "hold");
     private static final String HOLD_REPLY = "451 4.7.0 Message held for review; try again later";
 
@@ -60,7 +60,7 @@ final class ActionParser {
         };
     }
 
-    /** Parses a list of steps such as {@code [tls-verify, tls-encrypt]}. */
+    /** Parses a list of steps such as {@code [tls-verify, pgp, smime]}. */
     static DeliveryPlan parsePlan(YamlNode node) throws PolicyFileException {
         List<PlanStep> steps = new ArrayList<>();
         List<YamlNode> items = node.isScalar() ? List.of(node) : node.items();
@@ -68,23 +68,32 @@ final class ActionParser {
             throw node.error(node.path() + ": expected at least one delivery step, such as [tls-verify, tls-encrypt]");
         }
         for (YamlNode item : items) {
-            String name = item.text();
-            if (METHODS_WITHOUT_AGENT.contains(name)) {
-                throw item.error(item.path() + ": delivery method '" + name
-                        + "' is not supported yet because it has no delivery agent; use tls-verify or tls-encrypt");
-            }
-            if (!name.startsWith("tls-")) {
-                throw item.error(item.path() + ": invalid delivery step '" + name
-                        + "': expected tls-dane, tls-mta-sts, tls-verify, tls-encrypt, tls-may or tls-none");
-            }
-            try {
-                steps.add(PlanStep.relay(TlsLevel.fromConfigName(name.substring(4))));
-            } catch (IllegalArgumentException e) {
-                throw item.error(item.path() + ": invalid delivery step '" + name
-                        + "': expected tls-dane, tls-mta-sts, tls-verify, tls-encrypt, tls-may or tls-none");
-            }
+            steps.add(parseStep(item));
         }
         return new DeliveryPlan(steps);
+    }
+
+    private static PlanStep parseStep(YamlNode item) throws PolicyFileException {
+        String name = item.text();
+        switch (name) {
+            case "pgp":
+                return PlanStep.encrypt(DeliveryMethod.PGP);
+            case "smime":
+                return PlanStep.encrypt(DeliveryMethod.SMIME);
+            case "portal":
+                throw item.error(item.path() + ": delivery method 'portal' is not available because SealRelay has no"
+                        + " web portal yet; use " + STEP_NAMES);
+            default:
+                break;
+        }
+        if (name.startsWith("tls-")) {
+            try {
+                return PlanStep.relay(TlsLevel.fromConfigName(name.substring(4)));
+            } catch (IllegalArgumentException e) {
+                // Reported below with the list of valid steps.
+            }
+        }
+        throw item.error(item.path() + ": invalid delivery step '" + name + "': expected " + STEP_NAMES);
     }
 
     /** Parses {@code {code: 550, enhanced-code: 5.7.1, text: ...}} into one reply line. */

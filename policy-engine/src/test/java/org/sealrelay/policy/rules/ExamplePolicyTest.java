@@ -59,12 +59,12 @@ class ExamplePolicyTest {
     }
 
     @Test
-    void phiToPartnerUsesVerifiedThenEncryptedTls() {
+    void phiToPartnerUsesPlanWithEncryptionSteps() {
         Decision decision = decide("Eligibility", "Medicare Beneficiary Identifier: 1EG4-TE5-MK73",
                 "billing@partner.example");
 
         assertThat(decision.rule()).isEqualTo("phi-to-outside");
-        assertThat(decision.plan().toString()).isEqualTo("[tls-verify, tls-encrypt]");
+        assertThat(decision.plan().toString()).isEqualTo("[tls-verify, pgp, smime, tls-encrypt]");
         assertThat(decision.evidence()).containsExactly("not recipient-domain-suffix", "detector mbi=1");
     }
 

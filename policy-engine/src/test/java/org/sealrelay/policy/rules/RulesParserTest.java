@@ -3,9 +3,16 @@ package org.sealrelay.policy.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+import org.sealrelay.policy.DeliveryMethod;
+import org.sealrelay.policy.DeliveryPlan;
+import org.sealrelay.policy.MessageFacts;
+import org.sealrelay.policy.PlanStep;
+import org.sealrelay.policy.TlsLevel;
+import org.sealrelay.policy.content.ContentFacts;
 
 class RulesParserTest {
     private static final String DEFAULT = "default:\n  deliver: [tls-encrypt]\n";
@@ -44,8 +51,9 @@ class RulesParserTest {
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', textBlock = """
             rules: [{name: a, when: {recipient-domian: x.org}, deliver: tls-verify}] | p.yaml:1:26: rules[0].when.recipient-domian: unknown condition 'recipient-domian'; expected one of all, any, not, sender, sender-domain, sender-domain-suffix, recipient, recipient-domain, recipient-domain-suffix, listener, client-address, inbound-tls, header, subject, body, attachment-name, attachment-type, attachment-size-over, size-over, detector, unreadable-parts, text-truncated
-            rules: [{name: a, deliver: [pgp, tls-encrypt]}]                          | p.yaml:1:29: rules[0].deliver[0]: delivery method 'pgp' is not supported yet because it has no delivery agent; use tls-verify or tls-encrypt
-            rules: [{name: a, deliver: [tls-strict]}]                                | p.yaml:1:29: rules[0].deliver[0]: invalid delivery step 'tls-strict': expected tls-dane, tls-mta-sts, tls-verify, tls-encrypt, tls-may or tls-none
+            rules: [{name: a, deliver: [portal, tls-encrypt]}]                       | p.yaml:1:29: rules[0].deliver[0]: delivery method 'portal' is not available because SealRelay has no web portal yet; use tls-dane, tls-mta-sts, tls-verify, tls-encrypt, tls-may, tls-none, pgp or smime
+            rules: [{name: a, deliver: [tls-strict]}]                                | p.yaml:1:29: rules[0].deliver[0]: invalid delivery step 'tls-strict': expected tls-dane, tls-mta-sts, tls-verify, tls-encrypt, tls-may, tls-none, pgp or smime
+            rules: [{name: a, deliver: [tls-encrypt, PGP]}]                          | p.yaml:1:42: rules[0].deliver[1]: invalid delivery step 'PGP': expected tls-dane, tls-mta-sts, tls-verify, tls-encrypt, tls-may, tls-none, pgp or smime
             rules: [{name: a, reject: {code: 450, enhanced-code: 5.7.1, text: x}}]   | p.yaml:1:34: rules[0].reject.code: invalid reply code '450': expected 550 to 559
             rules: [{name: a, reject: {code: 550, enhanced-code: 4.7.1, text: x}}]   | p.yaml:1:54: rules[0].reject.enhanced-code: invalid enhanced status code '4.7.1': expected 5.X.Y as in RFC 3463, such as 5.7.1
             rules: [{name: a, reject: {code: 550, enhanced-code: 5.7.1}}]            | p.yaml:1:27: rules[0].reject: missing setting 'text'
@@ -64,6 +72,23 @@ class RulesParserTest {
         assertThatThrownBy(() -> RulesParser.parse("p.yaml", line + "\n" + DEFAULT))
                 .isInstanceOf(PolicyFileException.class)
                 .hasMessage(expected);
+    }
+
+    @Test
+    void acceptsEncryptionSteps() throws PolicyFileException {
+        RulesPolicy policy = RulesParser.parse("p.yaml", "default:\n  deliver: [tls-verify, pgp, smime]\n");
+
+        DeliveryPlan plan = policy.decide(facts(), "jane@lab.example").plan();
+
+        assertThat(plan.steps()).containsExactly(PlanStep.relay(TlsLevel.VERIFY),
+                PlanStep.encrypt(DeliveryMethod.PGP), PlanStep.encrypt(DeliveryMethod.SMIME));
+        assertThat(plan.toString()).isEqualTo("[tls-verify, pgp, smime]");
+        assertThat(plan.steps().get(1).tlsLevel()).isNull();
+    }
+
+    private static MessageFacts facts() {
+        ContentFacts content = new ContentFacts(List.of(), "", List.of(), 0, false);
+        return new MessageFacts("192.0.2.1", "smtp", null, "a@clinic.example", List.of("jane@lab.example"), 10, content);
     }
 
     @Test
