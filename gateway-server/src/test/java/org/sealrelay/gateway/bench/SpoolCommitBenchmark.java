@@ -33,8 +33,8 @@ import org.sealrelay.policy.TlsLevel;
 
 /**
  * JMH benchmark of one message's way into the spool: write the content through the sealing
- * stream, then commit (fsync the content, write and fsync the envelope, two renames, two
- * directory fsyncs) and wait for the commit. The single-thread case shows the latency of one
+ * stream, then commit (append the envelope, fsync the message file, rename it, fsync the
+ * directory in a group commit) and wait for the commit. The single-thread case shows the latency of one
  * commit, the 16-thread case how commits from concurrent sessions share the disk.
  *
  * <p>The spool lives in a fresh directory under {@code java.io.tmpdir} (override with
