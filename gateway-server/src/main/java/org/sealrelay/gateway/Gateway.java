@@ -84,7 +84,8 @@ public final class Gateway implements AutoCloseable {
         deliveryAgent = new SmtpDeliveryAgent(config.delivery(), workerGroup);
         DomainTlsPolicy notificationTls = new DomainTlsPolicy(config.delivery().defaultTlsLevel(),
                 config.delivery().tlsLevels());
-        DsnWriter dsnWriter = new DsnWriter(spool, notificationTls, config.hostname(), clock);
+        DsnWriter dsnWriter = new DsnWriter(spool, notificationTls, config.hostname(), clock,
+                config.queue().dsnMaxReturnedSize());
         queueManager = new QueueManager(spool, deliveryAgent, dsnWriter, config.queue(), clock);
         queueManager.recover(spool.recover());
 
