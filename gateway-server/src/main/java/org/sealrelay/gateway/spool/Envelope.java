@@ -119,6 +119,10 @@ public record Envelope(
      * Returns the delivered recipients that still await a "relayed" notice: those that asked for
      * NOTIFY=SUCCESS and are not marked notified. The queue manager marks every other delivered
      * recipient notified when it records the delivery.
+     *
+     * <p>NOTE: envelopes written before relayed notices existed left every delivered recipient
+     * unmarked, so a NOTIFY=SUCCESS recipient in such an envelope gets one relayed notice after
+     * an upgrade even if its next hop offered DSN.
      */
     public List<EnvelopeRecipient> relayedUnnotified() {
         List<EnvelopeRecipient> relayed = new ArrayList<>();
