@@ -99,7 +99,8 @@ public final class Gateway implements AutoCloseable {
         }
         DomainTlsPolicy notificationTls = new DomainTlsPolicy(config.delivery().defaultTlsLevel(),
                 config.delivery().tlsLevels());
-        DsnWriter dsnWriter = new DsnWriter(spool, notificationTls, config.hostname(), clock);
+        DsnWriter dsnWriter = new DsnWriter(spool, notificationTls, config.hostname(), clock,
+                config.queue().dsnMaxReturnedSize());
         queueManager = new QueueManager(spool, deliveryAgent, dsnWriter, config.queue(), clock,
                 config.encryption().relayTlsLevel());
         queueManager.recover(spool.recover());

@@ -3,24 +3,18 @@ package org.sealrelay.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import jakarta.mail.Session;
-import jakarta.mail.internet.ContentType;
-import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeMultipart;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sealrelay.gateway.config.GatewayConfig;
+import org.sealrelay.gateway.dsn.ParsedReport;
 import org.sealrelay.gateway.spool.Envelope;
 import org.sealrelay.gateway.spool.EnvelopeRecipient;
 import org.sealrelay.gateway.spool.FileSpool;
@@ -35,8 +29,9 @@ import org.sealrelay.policy.TlsLevel;
 import org.subethamail.smtp.RejectException;
 
 /**
- * A next hop rejects one recipient with 550; the gateway sends the sender a delivery status
- * notification through the same smart host.
+ * A SubEthaSMTP next hop, which does not offer the DSN extension, rejects one recipient with
+ * 550; the gateway sends the sender its delivery status notifications through the same smart
+ * host, and each is parsed back with mime4j.
  */
 class DeliveryStatusNotificationEndToEndTest {
     private static final String BODY_SECRET = "SSN 123-45-6789";
@@ -66,38 +61,97 @@ class DeliveryStatusNotificationEndToEndTest {
     @Test
     void rejectedRecipientProducesNotification() throws Exception {
         gateway = Gateway.start(config);
-        String queueId = send("front-desk@clinic.example", "results@lab.example", "gone@lab.example");
+        String queueId = send("<front-desk@clinic.example>", "<results@lab.example>", "<gone@lab.example>");
 
         await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.received().size() == 2);
         await().atMost(Duration.ofSeconds(10)).until(() -> gateway.queueManager().size() == 0);
         RejectingNextHop.Received original = nextHop.received().get(0);
         assertThat(original.recipients()).containsExactly("results@lab.example");
-        RejectingNextHop.Received report = nextHop.received().get(1);
-        assertThat(report.from()).as("reverse-path of the notification").isEmpty();
-        assertThat(report.recipients()).containsExactly("front-desk@clinic.example");
+        RejectingNextHop.Received delivered = nextHop.received().get(1);
+        assertThat(delivered.from()).as("reverse-path of the notification").isEmpty();
+        assertThat(delivered.recipients()).containsExactly("front-desk@clinic.example");
 
-        MimeMessage parsed = new MimeMessage(Session.getInstance(new Properties()),
-                new ByteArrayInputStream(report.data()));
-        assertThat(new ContentType(parsed.getContentType()).getParameter("report-type")).isEqualTo("delivery-status");
-        MimeMultipart parts = (MimeMultipart) parsed.getContent();
-        String status = text(parts, 1);
-        assertThat(status).contains("Reporting-MTA: dns; gateway.test\r\n");
-        assertThat(status).contains("X-SealRelay-Queue-ID: " + queueId + "\r\n");
-        assertThat(status).contains("Final-Recipient: rfc822; gone@lab.example\r\n"
-                + "Action: failed\r\n"
-                + "Status: 5.1.1\r\n"
-                + "Remote-MTA: dns; 127.0.0.1\r\n"
-                + "Diagnostic-Code: smtp; 550 5.1.1 <gone@lab.example>: Recipient address rejected\r\n");
-        assertThat(status).doesNotContain("results@lab.example");
-        assertThat(text(parts, 2)).contains("Subject: Lab results\r\n");
-        assertThat(new String(report.data(), StandardCharsets.UTF_8)).doesNotContain(BODY_SECRET);
+        ParsedReport report = ParsedReport.parse(delivered.data());
+        assertThat(report.mimeType()).isEqualTo("multipart/report");
+        assertThat(report.contentTypeParameter("report-type")).isEqualTo("delivery-status");
+        assertThat(report.partTypes()).containsExactly("text/plain", "message/delivery-status", "text/rfc822-headers");
+        assertThat(report.messageField("Reporting-MTA")).isEqualTo("dns; gateway.test");
+        assertThat(report.messageField("X-SealRelay-Queue-ID")).isEqualTo(queueId);
+        assertThat(report.messageField("Arrival-Date")).isNotBlank();
+        assertThat(report.recipients()).hasSize(1);
+        assertThat(report.recipientField(0, "Final-Recipient")).isEqualTo("rfc822; gone@lab.example");
+        assertThat(report.recipientField(0, "Action")).isEqualTo("failed");
+        assertThat(report.recipientField(0, "Status")).isEqualTo("5.1.1");
+        assertThat(report.recipientField(0, "Remote-MTA")).isEqualTo("dns; 127.0.0.1");
+        assertThat(report.recipientField(0, "Diagnostic-Code"))
+                .isEqualTo("smtp; 550 5.1.1 <gone@lab.example>: Recipient address rejected");
+        assertThat(report.recipientField(0, "Last-Attempt-Date")).isNotBlank();
+        assertThat(report.returnedHeaders()).contains("Subject: Lab results\r\n");
+        assertThat(report.rawText()).doesNotContain(BODY_SECRET);
+    }
+
+    @Test
+    void envelopeIdAndOrcptComeBack() throws Exception {
+        gateway = Gateway.start(config);
+        send("<front-desk@clinic.example> ENVID=order+3D42",
+                "<gone@lab.example> NOTIFY=FAILURE ORCPT=rfc822;Gone+2BDesk@lab.example");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.received().size() == 1);
+        ParsedReport report = ParsedReport.parse(nextHop.received().get(0).data());
+        assertThat(report.messageField("Original-Envelope-Id")).isEqualTo("order+3D42");
+        assertThat(report.recipientField(0, "Original-Recipient")).isEqualTo("rfc822;Gone+2BDesk@lab.example");
+        assertThat(report.recipientField(0, "Final-Recipient")).isEqualTo("rfc822; gone@lab.example");
+    }
+
+    @Test
+    void retFullAtMayReturnsHeadersWithNote() throws Exception {
+        gateway = Gateway.start(config);
+        send("<front-desk@clinic.example> RET=FULL", "<gone@lab.example>");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.received().size() == 1);
+        ParsedReport report = ParsedReport.parse(nextHop.received().get(0).data());
+        assertThat(report.partTypes().get(2)).isEqualTo("text/rfc822-headers");
+        assertThat(report.explanation()).contains("The whole message was requested, but this gateway returns it"
+                + " only over TLS, and mail to your domain is not required to use TLS.");
+        assertThat(report.rawText()).doesNotContain(BODY_SECRET);
+    }
+
+    @Test
+    void notifySuccessAtHopWithoutDsnIsRelayed() throws Exception {
+        gateway = Gateway.start(config);
+        send("<front-desk@clinic.example>", "<results@lab.example> NOTIFY=SUCCESS ORCPT=rfc822;results@lab.example");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.received().size() == 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.queueManager().size() == 0);
+        RejectingNextHop.Received notice = nextHop.received().get(1);
+        assertThat(notice.from()).isEmpty();
+        assertThat(notice.recipients()).containsExactly("front-desk@clinic.example");
+        ParsedReport report = ParsedReport.parse(notice.data());
+        assertThat(report.header("Subject")).isEqualTo("Relayed Mail (no further delivery reports)");
+        assertThat(report.recipientField(0, "Original-Recipient")).isEqualTo("rfc822;results@lab.example");
+        assertThat(report.recipientField(0, "Final-Recipient")).isEqualTo("rfc822; results@lab.example");
+        assertThat(report.recipientField(0, "Action")).isEqualTo("relayed");
+        assertThat(report.recipientField(0, "Status")).isEqualTo("2.0.0");
+        assertThat(report.recipientField(0, "Remote-MTA")).isEqualTo("dns; 127.0.0.1");
+        assertThat(report.recipientField(0, "Diagnostic-Code")).startsWith("smtp; 250 ");
+        assertThat(report.rawText()).doesNotContain(BODY_SECRET);
+    }
+
+    @Test
+    void notifyNeverGetsNoNotification() throws Exception {
+        gateway = Gateway.start(config);
+        send("<front-desk@clinic.example>", "<results@lab.example> NOTIFY=NEVER", "<gone@lab.example> NOTIFY=NEVER");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> gateway.queueManager().size() == 0);
+        assertThat(nextHop.received()).hasSize(1);
+        assertThat(nextHop.received().get(0).recipients()).containsExactly("results@lab.example");
     }
 
     @Test
     void nullReversePathGetsNoNotification() throws Exception {
         gateway = Gateway.start(config);
         try (LogCapture logs = new LogCapture()) {
-            send("", "gone@lab.example");
+            send("<>", "<gone@lab.example>");
 
             await().atMost(Duration.ofSeconds(20)).until(() -> gateway.queueManager().size() == 0);
             assertThat(logs.lines()).anyMatch(line -> line.endsWith(
@@ -125,21 +179,28 @@ class DeliveryStatusNotificationEndToEndTest {
 
         await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.received().size() == 1);
         await().atMost(Duration.ofSeconds(10)).until(() -> gateway.queueManager().size() == 0);
-        RejectingNextHop.Received report = nextHop.received().get(0);
-        assertThat(report.from()).isEmpty();
-        assertThat(report.recipients()).containsExactly("front-desk@clinic.example");
-        assertThat(new String(report.data(), StandardCharsets.UTF_8))
-                .contains("Remote-MTA: dns; mx.lab.example\r\n")
-                .doesNotContain(BODY_SECRET);
+        RejectingNextHop.Received delivered = nextHop.received().get(0);
+        assertThat(delivered.from()).isEmpty();
+        assertThat(delivered.recipients()).containsExactly("front-desk@clinic.example");
+        ParsedReport report = ParsedReport.parse(delivered.data());
+        assertThat(report.recipientField(0, "Remote-MTA")).isEqualTo("dns; mx.lab.example");
+        assertThat(report.recipientField(0, "Diagnostic-Code")).isEqualTo("smtp; 550 5.1.1 unknown user");
+        assertThat(report.rawText()).doesNotContain(BODY_SECRET);
     }
 
+    /**
+     * Sends one message and returns its queue id.
+     *
+     * @param from the MAIL FROM argument, such as {@code <a@b.example> RET=FULL}
+     * @param recipients RCPT TO arguments, such as {@code <c@d.example> NOTIFY=SUCCESS}
+     */
     private String send(String from, String... recipients) throws Exception {
         try (SmtpTestClient client = new SmtpTestClient(gateway.listenAddresses().get(0))) {
             client.readReply();
             client.command("EHLO client.test");
-            assertThat(client.command("MAIL FROM:<" + from + ">")).startsWith("250 ");
+            assertThat(client.command("MAIL FROM:" + from)).startsWith("250 ");
             for (String recipient : recipients) {
-                assertThat(client.command("RCPT TO:<" + recipient + ">")).startsWith("250 ");
+                assertThat(client.command("RCPT TO:" + recipient)).startsWith("250 ");
             }
             assertThat(client.command("DATA")).startsWith("354 ");
             client.sendRaw("From: <front-desk@clinic.example>\r\nSubject: Lab results\r\n\r\n" + BODY_SECRET
@@ -148,12 +209,6 @@ class DeliveryStatusNotificationEndToEndTest {
             assertThat(reply).startsWith("250 2.0.0 Ok: queued as ");
             client.command("QUIT");
             return reply.substring("250 2.0.0 Ok: queued as ".length()).trim();
-        }
-    }
-
-    private static String text(MimeMultipart parts, int index) throws Exception {
-        try (InputStream in = parts.getBodyPart(index).getInputStream()) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 }

@@ -28,7 +28,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sealrelay.gateway.config.ConfigLoader;
-import org.sealrelay.gateway.dns.InMemoryResolver;
 import org.sealrelay.gateway.dns.LoopbackDnsServer;
 import org.sealrelay.gateway.dns.TestZone;
 import org.sealrelay.gateway.testing.NextHopServer;
@@ -61,7 +60,7 @@ class TlsReportMailEndToEndTest {
                 .add(new TXTRecord(TestZone.name("_smtp._tls.lab.test."), DClass.IN, 300,
                         "v=TLSRPTv1; rua=mailto:tls-reports@lab.test"))
                 .add(new ARecord(TestZone.name("quiet.test."), DClass.IN, 300, InetAddress.getLoopbackAddress()));
-        dns = new LoopbackDnsServer(new InMemoryResolver(zone));
+        dns = new LoopbackDnsServer(zone);
     }
 
     @AfterEach
@@ -165,6 +164,6 @@ class TlsReportMailEndToEndTest {
                     enabled: true
                     organization-name: Clinic Example
                     contact-info: mailto:tls-admin@clinic.example
-                """.formatted(dns.address()));
+                """.formatted("127.0.0.1:" + dns.port()));
     }
 }

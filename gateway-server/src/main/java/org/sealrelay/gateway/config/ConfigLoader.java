@@ -322,7 +322,8 @@ public final class ConfigLoader {
                     node.integer("max-concurrent-deliveries", DEFAULT_CONCURRENT_DELIVERIES, 1, 10_000),
                     node.duration("delay-warning-time", Duration.ZERO),
                     node.integer("max-concurrent-per-destination", QueueConfig.DEFAULT_CONCURRENT_PER_DESTINATION, 1,
-                            10_000));
+                            10_000),
+                    node.size("dsn-max-returned-size", QueueConfig.DEFAULT_DSN_MAX_RETURNED_SIZE));
         } catch (IllegalArgumentException e) {
             throw node.invalid("max-retry-delay", e.getMessage());
         }

@@ -13,6 +13,9 @@ import java.util.Objects;
  * @param delayWarning time in the queue after which the sender gets one delay notice; zero
  *     sends none
  * @param maxConcurrentPerDestination delivery attempts in flight at once to one recipient domain
+ * @param dsnMaxReturnedSize the largest original message, in octets, that a failure notification
+ *     returns whole when the client asked for RET=FULL; larger ones are returned as their header
+ *     section, and 0 never returns a whole message
  */
 public record QueueConfig(
         Duration initialRetryDelay,
@@ -20,9 +23,15 @@ public record QueueConfig(
         Duration maxLifetime,
         int maxConcurrentDeliveries,
         Duration delayWarning,
-        int maxConcurrentPerDestination) {
+        int maxConcurrentPerDestination,
+        long dsnMaxReturnedSize) {
     /** Postfix's default_destination_concurrency_limit. */
     public static final int DEFAULT_CONCURRENT_PER_DESTINATION = 20;
+    /**
+     * 10 MiB: large enough for most messages with attachments, small enough that the notification
+     * is unlikely to pass the size limit of the sender's own server and bounce in turn.
+     */
+    public static final long DEFAULT_DSN_MAX_RETURNED_SIZE = 10L * 1024 * 1024;
 
     public QueueConfig {
         Objects.requireNonNull(initialRetryDelay, "initialRetryDelay");
@@ -43,9 +52,20 @@ public record QueueConfig(
             throw new IllegalArgumentException("max concurrent deliveries per destination must be at least 1, got "
                     + maxConcurrentPerDestination);
         }
+        if (dsnMaxReturnedSize < 0) {
+            throw new IllegalArgumentException("maximum returned message size must not be negative, got "
+                    + dsnMaxReturnedSize);
+        }
         if (maxConcurrentDeliveries < 1) {
             throw new IllegalArgumentException("max concurrent deliveries must be at least 1, got " + maxConcurrentDeliveries);
         }
+    }
+
+    /** Creates settings with the default maximum size of a message returned by RET=FULL. */
+    public QueueConfig(Duration initialRetryDelay, Duration maxRetryDelay, Duration maxLifetime,
+            int maxConcurrentDeliveries, Duration delayWarning, int maxConcurrentPerDestination) {
+        this(initialRetryDelay, maxRetryDelay, maxLifetime, maxConcurrentDeliveries, delayWarning,
+                maxConcurrentPerDestination, DEFAULT_DSN_MAX_RETURNED_SIZE);
     }
 
     /** Creates settings without delay notices. */

@@ -390,8 +390,9 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
 
     private void onEndOfData(SmtpReply reply) {
         Result result = reply.isPositiveCompletion() ? Result.DELIVERED : classify(reply);
+        boolean relayedWithoutDsn = result == Result.DELIVERED && !extensions.has("DSN");
         for (String recipient : accepted) {
-            outcomes.put(recipient, new RecipientOutcome(result, reply.text()));
+            outcomes.put(recipient, new RecipientOutcome(result, reply.text(), relayedWithoutDsn));
         }
         quit();
     }

@@ -1,81 +1,55 @@
 package org.sealrelay.gateway.dsn;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import org.sealrelay.gateway.spool.Envelope;
 import org.sealrelay.gateway.spool.EnvelopeRecipient;
 
 /**
- * Composes non-delivery reports and delay notices: multipart/report messages with report-type
+ * Composes delivery status notifications: multipart/report messages with report-type
  * delivery-status (RFC 6522) holding a plain text explanation, a message/delivery-status part
- * (RFC 3464) and the original header section as text/rfc822-headers.
+ * (RFC 3464) and the returned content, which is the original header section as
+ * text/rfc822-headers or the whole original message as message/rfc822.
  *
- * <p>The original body is never included, because it may carry protected health information and
- * the report is mail that leaves the gateway; this is the behaviour RFC 3461 calls RET=HDRS.
- * Every line ends in CRLF and stays under the 998-octet limit of RFC 5322 section 2.1.1: reply
- * text from a next hop is stripped of control characters and cut before it is written.
+ * <p>The report is written to a stream, so a returned message is copied through in chunks and
+ * never held in memory. Every line that this class writes ends in CRLF and stays under the
+ * 998-octet limit of RFC 5322 section 2.1.1: reply text from a next hop is stripped of control
+ * characters and cut before it is written. The returned message is copied as it is in the spool.
  */
 public final class DeliveryStatusNotification {
-    /** Room left in a 998-octet line for the field name in front of reply text. */
-    private static final int MAX_FIELD_TEXT = 900;
-    private static final DateTimeFormatter DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String reportingMta;
+    private final DeliveryStatusFields statusFields;
 
     /** @param reportingMta the gateway's host name, for Reporting-MTA and the From address */
     public DeliveryStatusNotification(String reportingMta) {
         this.reportingMta = Objects.requireNonNull(reportingMta, "reportingMta");
+        this.statusFields = new DeliveryStatusFields(reportingMta);
     }
 
     /**
-     * Returns the non-delivery report for {@code failed}, addressed to the original reverse-path.
+     * Writes a report about {@code recipients} of {@code original}, addressed to its reverse-path.
      *
-     * @param original the failed message's envelope; its reverse-path must not be empty
-     * @param failed recipients of {@code original} that failed for good, at least one
-     * @param originalHeaders the original header section, each line ending in CRLF
+     * @param recipients the recipients the report covers, at least one
+     * @param returned the header section or the whole message; RFC 3461 section 4.3 allows the
+     *     whole message only in a report of failures
      * @param now the report's Date and the recipients' Last-Attempt-Date
-     * @throws IllegalArgumentException when the reverse-path is empty or no recipient is given
+     * @param retryUntil the Will-Retry-Until of a {@link ReportAction#DELAYED} report; ignored otherwise
+     * @throws IllegalArgumentException when the reverse-path is empty, no recipient is given, or
+     *     the whole message is to be returned in a report that is not about failures
+     * @throws IOException when {@code out} or the returned message's source fails
      */
-    public byte[] compose(Envelope original, List<EnvelopeRecipient> failed, byte[] originalHeaders, Instant now) {
-        return build(Action.FAILED, original, failed, originalHeaders, now, null);
-    }
-
-    /**
-     * Returns a delay notice for {@code pending}: the message is still queued and will be retried
-     * until {@code retryUntil}.
-     *
-     * @throws IllegalArgumentException when the reverse-path is empty or no recipient is given
-     */
-    public byte[] composeDelay(Envelope original, List<EnvelopeRecipient> pending, byte[] originalHeaders,
-            Instant now, Instant retryUntil) {
-        return build(Action.DELAYED, original, pending, originalHeaders, now, retryUntil);
-    }
-
-    /** The RFC 3464 section 2.3.3 action values this gateway reports. */
-    private enum Action {
-        FAILED("failed", "Undelivered Mail Returned to Sender"),
-        DELAYED("delayed", "Delayed Mail (still being retried)");
-
-        final String field;
-        final String subject;
-
-        Action(String field, String subject) {
-            this.field = field;
-            this.subject = subject;
-        }
-    }
-
-    private byte[] build(Action action, Envelope original, List<EnvelopeRecipient> recipients, byte[] originalHeaders,
-            Instant now, Instant retryUntil) {
+    public void write(OutputStream out, ReportAction action, Envelope original, List<EnvelopeRecipient> recipients,
+            ReturnedContent returned, Instant now, Instant retryUntil) throws IOException {
         if (original.reversePath().isEmpty()) {
             throw new IllegalArgumentException("queueId " + original.id()
                     + " has the null reverse-path; no delivery status notification may be sent (RFC 5321 section 4.5.5)");
@@ -83,128 +57,107 @@ public final class DeliveryStatusNotification {
         if (recipients.isEmpty()) {
             throw new IllegalArgumentException("queueId " + original.id() + ": no recipients to report");
         }
+        if (returned.isFullMessage() && action != ReportAction.FAILED) {
+            throw new IllegalArgumentException("queueId " + original.id() + ": a " + action.fieldValue()
+                    + " report returns only the header section (RFC 3461 section 4.3)");
+        }
+        if (action == ReportAction.DELAYED) {
+            Objects.requireNonNull(retryUntil, "retryUntil");
+        }
         String boundary = "=_sealrelay_" + HexFormat.of().formatHex(randomOctets());
-        ByteArrayOutputStream out = new ByteArrayOutputStream(2048 + originalHeaders.length);
-        writeHeader(out, action, original, boundary, now);
-        line(out, "--" + boundary);
-        writeExplanation(out, action, recipients, retryUntil);
-        line(out, "--" + boundary);
-        writeStatus(out, action, original, recipients, now, retryUntil);
-        line(out, "--" + boundary);
-        line(out, "Content-Type: text/rfc822-headers");
-        line(out, "Content-Description: Header section of the " + (action == Action.FAILED ? "undelivered" : "delayed")
-                + " message");
-        line(out, "");
-        out.writeBytes(originalHeaders);
+        ReportLines lines = new ReportLines(out);
+        writeHeader(lines, action, original, boundary, now);
+        lines.line("--" + boundary);
+        ReportExplanation.write(lines, reportingMta, action, recipients, returned, retryUntil);
+        lines.line("--" + boundary);
+        statusFields.write(lines, action, original, recipients, now, retryUntil);
+        lines.line("--" + boundary);
+        if (returned.isFullMessage()) {
+            writeMessage(lines, action, returned);
+        } else {
+            writeHeaderSection(lines, action, returned);
+        }
         // The CRLF before a boundary belongs to the delimiter (RFC 2046 section 5.1.1), so this
-        // empty line keeps the CRLF that ends the last header field inside the part.
-        line(out, "");
-        line(out, "--" + boundary + "--");
+        // empty line keeps the CRLF that ends the returned content inside the part.
+        lines.line("");
+        lines.line("--" + boundary + "--");
+    }
+
+    /**
+     * Returns a report as octets; for tests and short reports, because the returned content is
+     * then held in memory.
+     *
+     * @throws IllegalArgumentException as for {@link #write}
+     */
+    public byte[] compose(ReportAction action, Envelope original, List<EnvelopeRecipient> recipients,
+            ReturnedContent returned, Instant now, Instant retryUntil) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+        try {
+            write(out, action, original, recipients, returned, now, retryUntil);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the returned message of " + original.id() + " failed", e);
+        }
         return out.toByteArray();
     }
 
-    private void writeHeader(ByteArrayOutputStream out, Action action, Envelope original, String boundary,
-            Instant now) {
-        line(out, "From: Mail Delivery System <MAILER-DAEMON@" + reportingMta + ">");
-        line(out, "To: <" + printable(original.reversePath()) + ">");
-        line(out, "Subject: " + action.subject);
-        line(out, "Date: " + DATE.format(now));
-        line(out, "Message-ID: <" + original.id() + "." + action.field + "." + now.toEpochMilli() + "@" + reportingMta
-                + ">");
+    private void writeHeader(ReportLines out, ReportAction action, Envelope original, String boundary, Instant now)
+            throws IOException {
+        out.line("From: Mail Delivery System <MAILER-DAEMON@" + reportingMta + ">");
+        out.line("To: <" + ReportLines.printable(original.reversePath()) + ">");
+        out.line("Subject: " + action.subject());
+        out.line("Date: " + DeliveryStatusFields.DATE.format(now));
+        out.line("Message-ID: <" + original.id() + "." + action.fieldValue() + "." + now.toEpochMilli() + "@"
+                + reportingMta + ">");
         // RFC 3834 section 5: marks the report as automatic so that autoresponders do not reply to it.
-        line(out, "Auto-Submitted: auto-replied");
-        line(out, "MIME-Version: 1.0");
-        line(out, "Content-Type: multipart/report; report-type=delivery-status;");
-        line(out, "\tboundary=\"" + boundary + "\"");
-        line(out, "");
-        line(out, "This is a MIME-encapsulated delivery status notification.");
-        line(out, "");
+        out.line("Auto-Submitted: auto-replied");
+        out.line("MIME-Version: 1.0");
+        out.line("Content-Type: multipart/report; report-type=delivery-status;");
+        out.line("\tboundary=\"" + boundary + "\"");
+        out.line("");
+        out.line("This is a MIME-encapsulated delivery status notification.");
+        out.line("");
     }
 
-    private void writeExplanation(ByteArrayOutputStream out, Action action, List<EnvelopeRecipient> recipients,
-            Instant retryUntil) {
-        line(out, "Content-Type: text/plain; charset=utf-8");
-        line(out, "Content-Transfer-Encoding: 8bit");
-        line(out, "Content-Description: Notification");
-        line(out, "");
-        line(out, "This is the mail system at host " + reportingMta + ".");
-        line(out, "");
-        String count = recipients.size() == 1 ? "one recipient" : recipients.size() + " recipients";
-        if (action == Action.FAILED) {
-            line(out, "Your message could not be delivered to " + count + ".");
-            line(out, "It will not be retried. The reasons follow; the attached delivery status part");
-            line(out, "gives the same information for programs. The original message body is not");
-            line(out, "returned.");
-        } else {
-            line(out, "Your message has not yet been delivered to " + count + ".");
-            line(out, "It is still queued and will be retried until " + DATE.format(retryUntil) + ".");
-            line(out, "You do not need to send it again. The last errors follow.");
-        }
-        line(out, "");
-        for (EnvelopeRecipient recipient : recipients) {
-            line(out, "<" + printable(recipient.address()) + ">: " + printable(recipient.lastReply()));
-        }
-        line(out, "");
+    private static void writeHeaderSection(ReportLines out, ReportAction action, ReturnedContent returned)
+            throws IOException {
+        out.line("Content-Type: text/rfc822-headers");
+        out.line("Content-Description: Header section of the " + subjectOf(action) + " message");
+        out.line("");
+        out.stream().write(returned.headerSection());
     }
 
-    private void writeStatus(ByteArrayOutputStream out, Action action, Envelope original,
-            List<EnvelopeRecipient> recipients, Instant now, Instant retryUntil) {
-        line(out, "Content-Type: message/delivery-status");
-        line(out, "Content-Description: Delivery report");
-        line(out, "");
-        if (!original.options().envelopeId().isEmpty()) {
-            line(out, "Original-Envelope-Id: " + printable(original.options().envelopeId()));
+    private static void writeMessage(ReportLines out, ReportAction action, ReturnedContent returned)
+            throws IOException {
+        out.line("Content-Type: message/rfc822");
+        out.line("Content-Description: The " + subjectOf(action) + " message");
+        if (returned.eightBit()) {
+            // RFC 2046 section 5.2.1: a message/rfc822 part may only be 7bit, 8bit or binary.
+            out.line("Content-Transfer-Encoding: 8bit");
         }
-        line(out, "Reporting-MTA: dns; " + reportingMta);
-        line(out, "X-SealRelay-Queue-ID: " + original.id());
-        line(out, "Arrival-Date: " + DATE.format(original.receivedAt()));
-        for (EnvelopeRecipient recipient : recipients) {
-            line(out, "");
-            if (!recipient.dsn().originalRecipient().isEmpty()) {
-                line(out, "Original-Recipient: " + printable(recipient.dsn().originalRecipient()));
-            }
-            line(out, "Final-Recipient: rfc822; "
-                    + printable(recipient.address()));
-            line(out, "Action: " + action.field);
-            line(out, "Status: " + (action == Action.FAILED ? StatusCode.enhanced(recipient.lastReply())
-                    : StatusCode.transientCode(recipient.lastReply())));
-            String remoteHost = remoteHost(recipient.remoteMta());
-            if (!remoteHost.isEmpty()) {
-                line(out, "Remote-MTA: dns; " + remoteHost);
-            }
-            if (StatusCode.isSmtpReply(recipient.lastReply())) {
-                line(out, "Diagnostic-Code: smtp; " + printable(recipient.lastReply()));
-            } else if (!recipient.lastReply().isEmpty()) {
-                line(out, "Diagnostic-Code: x-sealrelay; " + printable(recipient.lastReply()));
-            }
-            line(out, "Last-Attempt-Date: " + DATE.format(now));
-            if (retryUntil != null) {
-                line(out, "Will-Retry-Until: " + DATE.format(retryUntil));
+        out.line("");
+        int previous = -1;
+        int last = -1;
+        byte[] buffer = new byte[8192];
+        try (InputStream message = returned.message().open()) {
+            int read;
+            while ((read = message.read(buffer)) > 0) {
+                out.stream().write(buffer, 0, read);
+                previous = read > 1 ? buffer[read - 2] : last;
+                last = buffer[read - 1];
             }
         }
-        line(out, "");
-    }
-
-    /** Returns the host name of a next-hop label such as {@code mx.example.net[192.0.2.1]:25}. */
-    static String remoteHost(String remoteMta) {
-        int bracket = remoteMta.indexOf('[');
-        return printable(bracket < 0 ? remoteMta : remoteMta.substring(0, bracket)).toLowerCase(Locale.ROOT);
-    }
-
-    /** Returns the text with control characters replaced by '?' and cut to a safe line length. */
-    static String printable(String text) {
-        StringBuilder clean = new StringBuilder(Math.min(text.length(), MAX_FIELD_TEXT));
-        for (int i = 0; i < text.length() && clean.length() < MAX_FIELD_TEXT; i++) {
-            char c = text.charAt(i);
-            clean.append(c < 0x20 || c == 0x7f ? '?' : c);
+        if (last >= 0 && !(previous == '\r' && last == '\n')) {
+            // BDAT content need not end in CRLF; the part must, before the delimiter's own CRLF.
+            out.line("");
         }
-        return clean.toString();
     }
 
-    private static void line(ByteArrayOutputStream out, String text) {
-        out.writeBytes(text.getBytes(StandardCharsets.UTF_8));
-        out.write('\r');
-        out.write('\n');
+    private static String subjectOf(ReportAction action) {
+        return switch (action) {
+            case FAILED -> "undelivered";
+            case DELAYED -> "delayed";
+            case RELAYED -> "relayed";
+        };
     }
 
     private static byte[] randomOctets() {

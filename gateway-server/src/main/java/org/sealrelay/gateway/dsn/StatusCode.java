@@ -41,6 +41,18 @@ final class StatusCode {
         return code.startsWith("4.") ? code : "4.0.0";
     }
 
+    /**
+     * Returns the enhanced status code of a reply for a relayed report: the reply's own class 2
+     * code, or {@code 2.0.0} when it has none.
+     */
+    static String successCode(String reply) {
+        Matcher enhanced = ENHANCED.matcher(reply);
+        if (enhanced.find() && enhanced.group(1).startsWith("2.")) {
+            return enhanced.group(1);
+        }
+        return "2.0.0";
+    }
+
     /** Returns whether the text starts with a three-digit SMTP reply code, so it came from a next hop. */
     static boolean isSmtpReply(String reply) {
         return REPLY_CODE.matcher(reply).find();

@@ -1,5 +1,6 @@
 /**
- * Delivery status notifications (RFC 3464) for recipients that failed for good: composing the
- * multipart/report message and writing it into the spool as a message of its own.
+ * Delivery status notifications (RFC 3464, RFC 3461): failed, delayed and relayed reports as
+ * multipart/report messages, with the original header section or, for RET=FULL, the whole
+ * original streamed from the spool, written into the spool as messages of their own.
  */
 package org.sealrelay.gateway.dsn;

@@ -55,7 +55,9 @@ import org.slf4j.LoggerFactory;
  * envelope, then the envelope updated or the message removed. A crash between the first and the
  * last step leaves the original with its failures not marked, so the next start sends a second
  * notification rather than none. Failures of a message with the null reverse-path are marked
- * without a notification.
+ * without a notification. Delivered recipients that asked for NOTIFY=SUCCESS from a next hop
+ * without the DSN extension get a "relayed" notice in the same order; every other delivered
+ * recipient is marked notified when its delivery is recorded.
  *
  * <p>A message on hold ({@link Envelope#held()}) gets no delivery attempt and no retry until
  * it is released. An attempt already in flight when the hold is set finishes normally.
@@ -119,7 +121,7 @@ public final class QueueManager implements AutoCloseable {
      */
     public void recover(List<Envelope> envelopes) {
         for (Envelope envelope : envelopes) {
-            if (envelope.isComplete() && envelope.failedUnnotified().isEmpty()) {
+            if (envelope.isComplete() && !envelope.hasNotificationsDue()) {
                 removeFromSpool(envelope.id());
                 continue;
             }
@@ -428,6 +430,11 @@ public final class QueueManager implements AutoCloseable {
                 };
                 String reply = result.getValue().reply();
                 EnvelopeRecipient updated = recipient.afterAttempt(status, reply, outcome.nextHop());
+                if (status == RecipientStatus.DELIVERED && !(result.getValue().relayedWithoutDsn()
+                        && recipient.dsn().wantsSuccessReport())) {
+                    // No "relayed" notice is due: NOTIFY=SUCCESS was passed on or never asked for.
+                    updated = updated.asNotified();
+                }
                 logRecipient(entry.envelope.id(), recipient, status, outcome, reply);
                 if (status == RecipientStatus.PENDING && isTlsUnavailable(reply) && updated.hasNextStep()) {
                     updated = updated.withNextStep();
@@ -460,7 +467,8 @@ public final class QueueManager implements AutoCloseable {
             expirePending(entry);
         }
         notifyFailures(entry);
-        if (entry.envelope.isComplete() && entry.envelope.failedUnnotified().isEmpty()) {
+        notifyRelayed(entry);
+        if (entry.envelope.isComplete() && !entry.envelope.hasNotificationsDue()) {
             removeFromSpool(id);
             entries.remove(id);
             return;
@@ -531,6 +539,37 @@ public final class QueueManager implements AutoCloseable {
             enqueue(notification);
         }
         for (EnvelopeRecipient recipient : failed) {
+            entry.envelope = entry.envelope.withRecipient(recipient.asNotified());
+        }
+    }
+
+    /**
+     * Writes one "relayed" notice for delivered recipients that asked for NOTIFY=SUCCESS at a next
+     * hop without the DSN extension (RFC 3461 section 5.2.2), and marks them notified once it is
+     * durable, in the same order as {@link #notifyFailures}. Holds the entry lock.
+     */
+    private void notifyRelayed(Entry entry) {
+        List<EnvelopeRecipient> relayed = entry.envelope.relayedUnnotified();
+        if (relayed.isEmpty()) {
+            return;
+        }
+        QueueId id = entry.envelope.id();
+        if (entry.envelope.reversePath().isEmpty()) {
+            log.info("queueId={} {} recipient(s) relayed; no notification for the null reverse-path", id,
+                    relayed.size());
+        } else {
+            Envelope notice;
+            try {
+                notice = notifier.notifyRelayed(entry.envelope, relayed);
+            } catch (IOException | RuntimeException e) {
+                log.error("queueId={} writing the relayed notice failed; the next attempt tries again: {}", id,
+                        e.toString());
+                return;
+            }
+            log.info("queueId={} relayed notice for {} recipient(s) queued as {}", id, relayed.size(), notice.id());
+            enqueue(notice);
+        }
+        for (EnvelopeRecipient recipient : relayed) {
             entry.envelope = entry.envelope.withRecipient(recipient.asNotified());
         }
     }

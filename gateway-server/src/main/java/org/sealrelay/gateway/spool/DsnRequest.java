@@ -38,6 +38,11 @@ public record DsnRequest(Set<Notify> conditions, String originalRecipient) {
         return conditions.isEmpty() || conditions.contains(Notify.FAILURE);
     }
 
+    /** Whether the sender asked to hear of this recipient's successful delivery or relay. */
+    public boolean wantsSuccessReport() {
+        return conditions.contains(Notify.SUCCESS);
+    }
+
     /** Whether a delay of this recipient may be reported to the sender. */
     public boolean wantsDelayReport() {
         return conditions.isEmpty() || conditions.contains(Notify.DELAY);

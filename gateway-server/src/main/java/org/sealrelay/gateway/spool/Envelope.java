@@ -115,6 +115,31 @@ public record Envelope(
         return failed;
     }
 
+    /**
+     * Returns the delivered recipients that still await a "relayed" notice: those that asked for
+     * NOTIFY=SUCCESS and are not marked notified. The queue manager marks every other delivered
+     * recipient notified when it records the delivery.
+     *
+     * <p>NOTE: envelopes written before relayed notices existed left every delivered recipient
+     * unmarked, so a NOTIFY=SUCCESS recipient in such an envelope gets one relayed notice after
+     * an upgrade even if its next hop offered DSN.
+     */
+    public List<EnvelopeRecipient> relayedUnnotified() {
+        List<EnvelopeRecipient> relayed = new ArrayList<>();
+        for (EnvelopeRecipient recipient : recipients) {
+            if (recipient.status() == RecipientStatus.DELIVERED && !recipient.notified()
+                    && recipient.dsn().wantsSuccessReport()) {
+                relayed.add(recipient);
+            }
+        }
+        return relayed;
+    }
+
+    /** Whether a failure or a relayed delivery still awaits its delivery status notification. */
+    public boolean hasNotificationsDue() {
+        return !failedUnnotified().isEmpty() || !relayedUnnotified().isEmpty();
+    }
+
     /** Returns the number of recipients still waiting for delivery. */
     public int pendingCount() {
         int count = 0;

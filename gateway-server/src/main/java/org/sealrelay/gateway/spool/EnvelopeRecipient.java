@@ -14,8 +14,10 @@ import org.sealrelay.policy.PlanStep;
  * @param lastReply the last reply or failure reason, for queue listings and bounces; may be empty
  * @param remoteMta the next hop of the last attempt, such as {@code mx.example.net[192.0.2.1]:25};
  *     empty when no connection was made
- * @param notified whether the delivery status notification for this recipient's failure is
- *     durable in the spool, or none is due (null reverse-path); meaningful only when FAILED
+ * @param notified when FAILED, whether the delivery status notification for the failure is
+ *     durable in the spool, or none is due (null reverse-path); when DELIVERED, the same for a
+ *     "relayed" notice, which is due only for NOTIFY=SUCCESS at a next hop without DSN;
+ *     meaningless when PENDING
  * @param dsn the client's NOTIFY and ORCPT parameters for this recipient
  * @param planStep index of the plan step in use; it moves on when a step's requirement (such as
  *     the TLS level) cannot be met, and never back

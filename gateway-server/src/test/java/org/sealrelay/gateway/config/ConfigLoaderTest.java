@@ -183,4 +183,19 @@ class ConfigLoaderTest {
                 "queue:\n  initial-retry-delay: 2h\n  max-retry-delay: 1h\n"))
                 .hasMessageContaining("max retry delay PT1H is shorter than the initial retry delay PT2H");
     }
+
+    @Test
+    void dsnSizeAndDnsServersAreRead() throws Exception {
+        GatewayConfig defaults = ConfigLoader.parse("empty.yaml", "");
+        GatewayConfig shipped = ConfigLoader.load(Path.of("..", "config", "sealrelay.yaml"));
+        GatewayConfig config = ConfigLoader.parse("c.yaml", "queue:\n  dsn-max-returned-size: 512KiB\n"
+                + "delivery:\n  dns-servers: [127.0.0.1:5353, 192.0.2.53]\n");
+
+        assertThat(defaults.queue().dsnMaxReturnedSize()).isEqualTo(10L << 20);
+        assertThat(defaults.delivery().dnsServers()).isEmpty();
+        assertThat(shipped.queue().dsnMaxReturnedSize()).isEqualTo(10L << 20);
+        assertThat(config.queue().dsnMaxReturnedSize()).isEqualTo(512L << 10);
+        assertThat(config.delivery().dnsServers()).containsExactly(new HostAndPort("127.0.0.1", 5353),
+                new HostAndPort("192.0.2.53", 53));
+    }
 }

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sealrelay.gateway.config.DeliveryConfig;
 import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
-import org.sealrelay.gateway.dns.InMemoryResolver;
+import org.sealrelay.gateway.config.HostAndPort;
+import org.sealrelay.gateway.dns.LoopbackDnsServer;
 import org.sealrelay.gateway.dns.TestZone;
 import org.sealrelay.gateway.spool.QueueId;
 import org.sealrelay.gateway.testing.LogCapture;
@@ -39,7 +40,8 @@ import org.xbill.DNS.TXTRecord;
 
 /**
  * MTA-STS against a loopback HTTPS policy server (JDK {@code HttpsServer}) and loopback next
- * hops, with DNS from an in-memory zone.
+ * hops, with the {@code _mta-sts} TXT record and the other DNS answers served over UDP and TCP
+ * by a {@link LoopbackDnsServer} that {@code delivery.dns-servers} points at.
  */
 class MtaStsDeliveryTest {
     private static TestCertificates authority;
@@ -54,6 +56,7 @@ class MtaStsDeliveryTest {
     private final Map<String, String> policies = new ConcurrentHashMap<>();
     private final AtomicInteger fetches = new AtomicInteger();
     private TestZone zone;
+    private LoopbackDnsServer dns;
     private SmtpDeliveryAgent agent;
 
     @BeforeAll
@@ -93,9 +96,12 @@ class MtaStsDeliveryTest {
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
         if (agent != null) {
             agent.close();
+        }
+        if (dns != null) {
+            dns.close();
         }
         web.stop(0);
     }
@@ -302,12 +308,16 @@ class MtaStsDeliveryTest {
         return agent(port, level, null);
     }
 
+    /** Starts the DNS server on the zone as the test left it, and an agent that resolves through it. */
     private SmtpDeliveryAgent agent(int port, TlsLevel level, Path trustAnchor) throws Exception {
+        dns = new LoopbackDnsServer(zone);
         DeliveryConfig config = new DeliveryConfig("relay.test", null, level, Map.of(), trustFile(),
-                Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10), List.of(), Map.of(), null,
-                Set.of(), true, TlsLevel.ENCRYPT);
-        return new SmtpDeliveryAgent(config, new DeliveryEnvironment(new InMemoryResolver(zone), port, trustAnchor,
-                this::policyUri, Duration.ofSeconds(5)));
+                Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10),
+                List.of(new HostAndPort("127.0.0.1", dns.port())), Map.of(), trustAnchor, Set.of(), true,
+                TlsLevel.ENCRYPT);
+        return new SmtpDeliveryAgent(config, new DeliveryEnvironment(
+                DeliveryEnvironment.fromConfig(config).dnsResolver(), port, trustAnchor, this::policyUri,
+                Duration.ofSeconds(5)));
     }
 
     private DeliveryOutcome deliver(TlsLevel level) throws Exception {

@@ -18,21 +18,30 @@ import org.sealrelay.gateway.config.HostAndPort;
 import org.sealrelay.gateway.config.Transport;
 import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
 import org.sealrelay.gateway.dns.InMemoryResolver;
+import org.sealrelay.gateway.dns.LoopbackDnsServer;
 import org.sealrelay.gateway.dns.TestZone;
 import org.sealrelay.gateway.spool.QueueId;
 import org.sealrelay.policy.TlsLevel;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.SimpleResolver;
 
-/** The transport table against loopback next hops and an in-memory DNS zone. */
+/**
+ * The transport table against loopback next hops. MX lookups go over UDP to a
+ * {@link LoopbackDnsServer}; routes that need no DNS use an empty in-memory resolver.
+ */
 class TransportRoutingTest {
     private SmtpDeliveryAgent agent;
+    private LoopbackDnsServer dns;
 
     @AfterEach
-    void closeAgent() {
+    void closeAgent() throws Exception {
         if (agent != null) {
             agent.close();
+        }
+        if (dns != null) {
+            dns.close();
         }
     }
 
@@ -73,7 +82,7 @@ class TransportRoutingTest {
                 .add(new ARecord(TestZone.name("mx.hub.test."), DClass.IN, 300, InetAddress.getLoopbackAddress()));
         try (RecordingSmtpServer server = new RecordingSmtpServer(null, Map.of())) {
             DeliveryConfig config = config(null, Map.of("example.org", Transport.parse("smtp:hub.test")));
-            agent = new SmtpDeliveryAgent(config, new DeliveryEnvironment(new InMemoryResolver(zone), server.port(), null));
+            agent = new SmtpDeliveryAgent(config, new DeliveryEnvironment(loopbackDns(zone), server.port(), null));
 
             DeliveryOutcome outcome = deliver("a@example.org", "example.org");
 
@@ -90,13 +99,18 @@ class TransportRoutingTest {
         try (RecordingSmtpServer server = new RecordingSmtpServer(null, Map.of())) {
             DeliveryConfig config = config(new HostAndPort("127.0.0.1", closedPort()),
                     Map.of("clinic.test", Transport.MX));
-            agent = new SmtpDeliveryAgent(config, new DeliveryEnvironment(new InMemoryResolver(zone), server.port(), null));
+            agent = new SmtpDeliveryAgent(config, new DeliveryEnvironment(loopbackDns(zone), server.port(), null));
 
             DeliveryOutcome outcome = deliver("a@clinic.test", "clinic.test");
 
             assertThat(outcome.byRecipient().get("a@clinic.test").result()).isEqualTo(Result.DELIVERED);
             assertThat(outcome.nextHop()).isEqualTo("mx.clinic.test[127.0.0.1]:" + server.port());
         }
+    }
+
+    private SimpleResolver loopbackDns(TestZone zone) throws Exception {
+        dns = new LoopbackDnsServer(zone);
+        return new SimpleResolver(dns.address());
     }
 
     private DeliveryOutcome deliver(String recipient, String domain) throws Exception {

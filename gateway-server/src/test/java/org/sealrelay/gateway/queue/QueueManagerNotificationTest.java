@@ -45,6 +45,7 @@ class QueueManagerNotificationTest {
     private final AtomicInteger failuresLeft = new AtomicInteger();
     private final List<QueueId> notified = new CopyOnWriteArrayList<>();
     private final List<QueueId> delayNotices = new CopyOnWriteArrayList<>();
+    private final List<QueueId> relayedNotices = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws IOException {
@@ -82,6 +83,12 @@ class QueueManagerNotificationTest {
             public Envelope notifyDelay(Envelope original, List<EnvelopeRecipient> pending, Instant retryUntil)
                     throws IOException {
                 delayNotices.add(original.id());
+                return commit("", "front-desk@clinic.example");
+            }
+
+            @Override
+            public Envelope notifyRelayed(Envelope original, List<EnvelopeRecipient> relayed) throws IOException {
+                relayedNotices.add(original.id());
                 return commit("", "front-desk@clinic.example");
             }
         };
@@ -150,6 +157,7 @@ class QueueManagerNotificationTest {
         assertThat(delayNotices).containsExactly(original.id());
         assertThat(queue.find(original.id()).delayNotified()).isTrue();
         assertThat(notified).isEmpty();
+        assertThat(relayedNotices).isEmpty();
     }
 
     @Test
