@@ -251,7 +251,8 @@ public final class ConfigLoader {
     private static DeliveryConfig parseDelivery(ConfigNode node, String hostname) throws ConfigException {
         if (node == null) {
             return new DeliveryConfig(hostname, null, TlsLevel.ENCRYPT, Map.of(), null, DEFAULT_CONNECT_TIMEOUT,
-                    DEFAULT_OUTBOUND_COMMAND_TIMEOUT, DEFAULT_OUTBOUND_DATA_TIMEOUT, List.of());
+                    DEFAULT_OUTBOUND_COMMAND_TIMEOUT, DEFAULT_OUTBOUND_DATA_TIMEOUT, List.of(), Map.of(), null, Set.of(),
+                    true, TlsLevel.ENCRYPT, ConnectionReuseConfig.DEFAULT);
         }
         String heloName = node.string("helo-name", hostname);
         HostAndPort smartHost = hostAndPort(node, "smart-host", null);
@@ -292,13 +293,21 @@ public final class ConfigLoader {
             daneExempt.add(domainKey(domain));
         }
 
+        Duration idleTime = node.duration("connection-idle-time", ConnectionReuseConfig.DEFAULT_IDLE_TIME);
+        if (idleTime.compareTo(ConnectionReuseConfig.MAX_IDLE_TIME) > 0) {
+            throw node.invalid("connection-idle-time", "invalid value " + idleTime.toSeconds() + " s: expected 0 to "
+                    + ConnectionReuseConfig.MAX_IDLE_TIME.toSeconds() + " s; 0 turns connection reuse off");
+        }
+        ConnectionReuseConfig reuse = new ConnectionReuseConfig(idleTime,
+                node.integer("connection-max-messages", ConnectionReuseConfig.DEFAULT_MAX_MESSAGES, 1, 100_000));
+
         DeliveryConfig delivery = new DeliveryConfig(heloName, smartHost, defaultLevel, levels,
                 trustFile == null ? null : Path.of(trustFile),
                 node.duration("connect-timeout", DEFAULT_CONNECT_TIMEOUT),
                 node.duration("command-timeout", DEFAULT_OUTBOUND_COMMAND_TIMEOUT),
                 node.duration("data-timeout", DEFAULT_OUTBOUND_DATA_TIMEOUT),
                 dnsServers, transports, trustAnchor == null ? null : Path.of(trustAnchor), daneExempt,
-                node.bool("mta-sts", true), fallbackLevel);
+                node.bool("mta-sts", true), fallbackLevel, reuse);
         node.rejectUnknownKeys();
         return delivery;
     }

@@ -18,10 +18,14 @@ import javax.net.ssl.SSLSocket;
 /**
  * A bare-socket server on 127.0.0.1 and an ephemeral port that sends a fixed greeting, replies to
  * commands from a table by their first word and records every command line. A command without
- * an entry gets no reply, which lets tests provoke timeouts. Serves one connection at a time.
+ * an entry gets no reply, which lets tests provoke timeouts. The reply {@link #CLOSE} closes the
+ * connection instead of replying. Serves one connection at a time.
  * With a TLS context, the reply to STARTTLS is followed by a server-side TLS handshake.
  */
 final class ScriptedSmtpServer implements AutoCloseable {
+    /** A reply that makes the server close the connection without a reply. */
+    static final String CLOSE = "<close>";
+
     private final ServerSocket socket;
     private final Thread thread;
     private final String greeting;
@@ -76,6 +80,9 @@ final class ScriptedSmtpServer implements AutoCloseable {
             commands.add(line);
             String verb = line.split(" ", 2)[0].toUpperCase(Locale.ROOT);
             String reply = repliesByVerb.get(verb);
+            if (CLOSE.equals(reply)) {
+                return;
+            }
             if (reply != null) {
                 out.write(reply.getBytes(StandardCharsets.US_ASCII));
                 out.flush();
