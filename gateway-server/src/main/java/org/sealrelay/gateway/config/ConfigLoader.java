@@ -325,7 +325,8 @@ public final class ConfigLoader {
                     node.integer("max-concurrent-deliveries", DEFAULT_CONCURRENT_DELIVERIES, 1, 10_000),
                     node.duration("delay-warning-time", Duration.ZERO),
                     node.integer("max-concurrent-per-destination", QueueConfig.DEFAULT_CONCURRENT_PER_DESTINATION, 1,
-                            10_000));
+                            10_000),
+                    destinationRates(node));
         } catch (IllegalArgumentException e) {
             throw node.invalid("max-retry-delay", e.getMessage());
         }
@@ -388,6 +389,24 @@ public final class ConfigLoader {
     }
 
     /** Returns a domain as table keys store it: lower case, without a trailing dot. */
+    private static DestinationRateLimits destinationRates(ConfigNode node) throws ConfigException {
+        Duration defaultInterval;
+        try {
+            defaultInterval = DestinationRateLimits.parseRate(node.string("destination-rate", "0"));
+        } catch (IllegalArgumentException e) {
+            throw node.invalid("destination-rate", e.getMessage());
+        }
+        Map<String, Duration> intervals = new LinkedHashMap<>();
+        for (Map.Entry<String, String> entry : node.stringMap("destination-rates").entrySet()) {
+            try {
+                intervals.put(domainKey(entry.getKey()), DestinationRateLimits.parseRate(entry.getValue()));
+            } catch (IllegalArgumentException e) {
+                throw node.invalid("destination-rates", "domain " + entry.getKey() + ": " + e.getMessage());
+            }
+        }
+        return new DestinationRateLimits(defaultInterval, intervals);
+    }
+
     private static String domainKey(String domain) {
         String key = domain.trim().toLowerCase(Locale.ROOT);
         return key.endsWith(".") ? key.substring(0, key.length() - 1) : key;

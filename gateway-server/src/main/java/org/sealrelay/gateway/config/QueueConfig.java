@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param delayWarning time in the queue after which the sender gets one delay notice; zero
  *     sends none
  * @param maxConcurrentPerDestination delivery attempts in flight at once to one recipient domain
+ * @param destinationRates minimum intervals between delivery starts to one recipient domain
  */
 public record QueueConfig(
         Duration initialRetryDelay,
@@ -20,7 +21,8 @@ public record QueueConfig(
         Duration maxLifetime,
         int maxConcurrentDeliveries,
         Duration delayWarning,
-        int maxConcurrentPerDestination) {
+        int maxConcurrentPerDestination,
+        DestinationRateLimits destinationRates) {
     /** Postfix's default_destination_concurrency_limit. */
     public static final int DEFAULT_CONCURRENT_PER_DESTINATION = 20;
 
@@ -46,6 +48,14 @@ public record QueueConfig(
         if (maxConcurrentDeliveries < 1) {
             throw new IllegalArgumentException("max concurrent deliveries must be at least 1, got " + maxConcurrentDeliveries);
         }
+        Objects.requireNonNull(destinationRates, "destinationRates");
+    }
+
+    /** Creates settings without rate limits per destination. */
+    public QueueConfig(Duration initialRetryDelay, Duration maxRetryDelay, Duration maxLifetime,
+            int maxConcurrentDeliveries, Duration delayWarning, int maxConcurrentPerDestination) {
+        this(initialRetryDelay, maxRetryDelay, maxLifetime, maxConcurrentDeliveries, delayWarning,
+                maxConcurrentPerDestination, DestinationRateLimits.NONE);
     }
 
     /** Creates settings without delay notices. */
