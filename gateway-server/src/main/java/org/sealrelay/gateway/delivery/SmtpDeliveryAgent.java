@@ -164,6 +164,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
     @Override
     public void close() {
         connectionCache.close();
+        mtaStsPolicies.close();
         smartHostLookups.shutdownNow();
         if (ownsGroup) {
             group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
