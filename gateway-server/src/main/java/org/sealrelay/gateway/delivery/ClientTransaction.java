@@ -24,6 +24,8 @@ final class ClientTransaction {
     int rcptRepliesExpected;
     int rcptRepliesReceived;
     int rcptCommandsSent;
+    /** Whether DATA went out in the PIPELINING group with MAIL FROM and RCPT TO. */
+    boolean dataPipelined;
     /**
      * Set when a reused connection failed (closed, timed out, 421 or a failed RSET) before the
      * reply to the final dot, so the agent sends the message again on a new connection.

@@ -32,6 +32,8 @@ final class ScriptedSmtpServer implements AutoCloseable {
     private final Map<String, String> repliesByVerb;
     private final SSLContext tls;
     private final List<String> commands = new CopyOnWriteArrayList<>();
+    /** The connection being served, closed by {@link #close} so that a client holding it open cannot delay the stop. */
+    private volatile Socket current;
 
     /**
      * @param greeting raw greeting including CRLF, such as {@code "2x0 hi\r\n"}
@@ -63,6 +65,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
     private void serve() {
         while (!socket.isClosed()) {
             try (Socket connection = socket.accept()) {
+                current = connection;
                 converse(connection);
             } catch (IOException e) {
                 // The socket was closed by close() or the client went away; the loop condition decides.
@@ -105,6 +108,10 @@ final class ScriptedSmtpServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         socket.close();
+        Socket connection = current;
+        if (connection != null) {
+            connection.close();
+        }
         try {
             thread.join(5000);
         } catch (InterruptedException e) {
