@@ -13,13 +13,16 @@ import java.util.Objects;
  * @param maxMessages messages one connection carries before it is closed
  */
 public record ConnectionReuseConfig(Duration idleTime, int maxMessages) {
-    /** Postfix's smtp_connection_cache_time_limit defaults to 2 seconds. */
+    /** The default of Postfix's smtp_connection_cache_time_limit ({@code postconf -d}, Postfix 3.7). */
     public static final Duration DEFAULT_IDLE_TIME = Duration.ofSeconds(2);
 
-    /** A bound so that one connection does not stay open forever under steady traffic. */
+    /**
+     * A chosen bound, not a measured one, so that steady traffic does not keep one connection
+     * open forever. Postfix sets no count limit by default.
+     */
     public static final int DEFAULT_MAX_MESSAGES = 100;
 
-    /** Idle limit above which a cached connection would outlast typical server idle timeouts. */
+    /** RFC 5321 section 4.5.3.2.7 lets a server close an idle connection after 5 minutes. */
     public static final Duration MAX_IDLE_TIME = Duration.ofMinutes(5);
 
     /** Reuse off: one message per connection. */

@@ -9,8 +9,9 @@ import java.util.regex.Pattern;
 
 /**
  * Limits on how often deliveries to one recipient domain start, as Postfix's
- * destination_rate_delay sets them, written as a rate such as {@code 60/m}. A rate becomes the
- * minimum interval between two delivery starts to the domain: {@code 60/m} is one per second.
+ * default_destination_rate_delay sets them, written as a rate such as {@code 60/m}. A rate
+ * becomes the minimum interval between two delivery starts to the domain, so {@code 60/m} is
+ * one per second.
  *
  * @param defaultInterval interval for domains without an entry in {@code intervalByDomain}; zero
  *     means no limit
@@ -32,7 +33,7 @@ public record DestinationRateLimits(Duration defaultInterval, Map<String, Durati
         }
     }
 
-    /** Returns the interval between delivery starts to {@code domain}; zero means no limit. */
+    /** Returns the interval between delivery starts to {@code domain}, or zero for no limit. */
     public Duration intervalFor(String domain) {
         String name = domain.toLowerCase(Locale.ROOT);
         while (true) {

@@ -80,7 +80,7 @@ final class ConnectionCache {
     }
 
     /**
-     * Adds an idle session; the most recently added one is taken first.
+     * Adds an idle session. The most recently added one is taken first.
      *
      * @return false when the cache is closed, so the caller ends the session itself
      */

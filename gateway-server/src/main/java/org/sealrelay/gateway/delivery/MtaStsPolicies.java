@@ -47,10 +47,10 @@ final class MtaStsPolicies {
     /** Upper bound on cached domains; an estimate of the destinations one gateway sends to. */
     static final long MAX_CACHED_DOMAINS = 10_000;
 
-    /** Longest wait before a policy in use is fetched again, whatever its max_age. */
+    /** Maximum wait before a policy in use is fetched again, whatever its max_age. */
     static final Duration MAX_REFRESH_DELAY = Duration.ofDays(1);
 
-    /** Wait after a failed refresh; the MTA-STS drafts suggest five minutes or more between failed fetches. */
+    /** Wait after a failed refresh. Drafts of RFC 8461 suggested five minutes or more between failed fetches. */
     static final Duration RETRY_DELAY = Duration.ofMinutes(5);
 
     /**
@@ -105,7 +105,7 @@ final class MtaStsPolicies {
                 .build();
     }
 
-    /** Stops background refreshes; refreshes already scheduled do nothing when they come due. */
+    /** Stops background refreshes. Refreshes already scheduled do nothing when they come due. */
     void close() {
         closed = true;
     }
@@ -202,6 +202,10 @@ final class MtaStsPolicies {
                 .thenCompose(txtId -> {
                     String id = txtId == null ? expected.id() : txtId;
                     return fetcher.fetch(domain).handle((policy, error) -> onRefreshed(domain, expected, id, policy, error));
+                })
+                .exceptionally(error -> {
+                    log.error("domain={} MTA-STS policy refresh failed with an internal error", domain, error);
+                    return false;
                 });
     }
 

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * the idle time instead of sending QUIT. A message that takes it from the cache starts with RSET
  * (RFC 5321 section 4.1.1.5), then MAIL FROM. When the idle time runs out, the connection limit
  * is reached, or the cache closes, the session ends with QUIT. A reused connection that breaks,
- * times out, or answers 421 or a failed RSET before the reply to the final dot marks the
+ * times out, rejects RSET or replies 421 before the reply to the final dot marks the
  * transaction for a retry on a new connection ({@link SessionResult#retryOnNewConnection}).
  *
  * <p>Rules that protect the message:
@@ -89,10 +89,10 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
     private final HopTls tls;
     /** The cache to offer the idle session to, or null when every session ends after one message. */
     private final ConnectionCache cache;
-    /** True while the session waits in the cache; whoever sets it false owns the session. */
+    /** True while the session waits in the cache. The caller that changes it to false owns the session. */
     private final AtomicBoolean idle = new AtomicBoolean();
 
-    /** The current message; null while the session is idle. */
+    /** The current message, or null while the session is idle. */
     private ClientTransaction tx;
     private EsmtpExtensions extensions = EsmtpExtensions.NONE;
     private Stage stage = Stage.GREETING;
@@ -127,7 +127,7 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
         this.cache = cache;
     }
 
-    /** Returns the future of the first transaction; it completes with the outcome of its recipients. */
+    /** Returns the future of the first transaction, which completes with the outcome of its recipients. */
     CompletableFuture<SessionResult> result() {
         return tx.result;
     }
@@ -136,7 +136,7 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
         return nextHop;
     }
 
-    /** Returns the key under which the session waits in the cache; valid once the session is idle. */
+    /** Returns the key under which the session waits in the cache, valid once the session is idle. */
     ConnectionCache.Key cacheKey() {
         ConnectionCache.ProvenTls proven = tlsProtocol == null ? ConnectionCache.ProvenTls.CLEAR
                 : peerVerified ? ConnectionCache.ProvenTls.VERIFIED : ConnectionCache.ProvenTls.ENCRYPTED;
@@ -146,7 +146,7 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
     /**
      * Returns whether this idle session offers what {@code next} needs, so that reuse never turns
      * a message that a new connection could carry into a bounce: its size under the SIZE limit,
-     * SMTPUTF8 when the message needs it, and REQUIRETLS over verified TLS when it asks for it.
+     * SMTPUTF8 when the message needs it, and REQUIRETLS over verified TLS when it requests it.
      */
     boolean canCarry(DeliveryRequest next) {
         long limit = extensions.sizeLimit();
@@ -159,7 +159,7 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
         return !next.options().requireTls() || tlsProtocol != null && peerVerified && extensions.has("REQUIRETLS");
     }
 
-    /** Takes the idle session out of the cache's and the idle timer's reach; true for exactly one caller. */
+    /** Takes the idle session out of the reach of the cache and the idle timer. Returns true for exactly one caller. */
     boolean claim() {
         return idle.compareAndSet(true, false);
     }
@@ -478,7 +478,7 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
 
     /**
      * Handles the reply to a pipelined DATA after every RCPT TO was rejected. A server should
-     * reject that DATA (RFC 5321 section 3.3). One that answers 354 instead is cut off without a
+     * reject that DATA (RFC 5321 section 3.3). One that replies 354 instead is cut off without a
      * final dot, so nothing can be delivered, and the connection is not reused.
      */
     private void onDataWithoutRecipients(SmtpReply reply) {
@@ -535,7 +535,7 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
         quit();
     }
 
-    /** Handles a reply nobody asked for, such as a 421 before the server's idle timeout closes the connection. */
+    /** Handles an unsolicited reply, such as the 421 that a server sends when its idle timeout closes the connection. */
     private void onReplyWhileIdle(SmtpReply reply) {
         idle.set(false);
         cache.remove(this);

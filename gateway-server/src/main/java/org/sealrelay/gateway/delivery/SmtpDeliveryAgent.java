@@ -56,11 +56,12 @@ import org.slf4j.LoggerFactory;
  * {@code may}, {@code encrypt} and {@code verify} for routes to the domain's own MX hosts: enforce
  * mode requires a matching MX host and a validated certificate, testing mode only logs.
  *
- * <p>With {@code delivery.connection-reuse} on, a session that delivered its message waits in a
- * {@link ConnectionCache} for the next message to the same host at the same TLS requirement.
- * An attempt looks there first, once its route and the host's TLS requirement are decided, so
- * every DANE and MTA-STS check still runs for each message. A cached connection that fails
- * before the message is accepted gets one retry on a new connection.
+ * <p>With connection reuse on ({@code delivery.connection-idle-time} above zero), a session that
+ * delivered its message waits in a {@link ConnectionCache} for the next message to the same
+ * host at the same TLS requirement. An attempt looks there first, once its route and the host's
+ * TLS requirement are decided, so every DANE and MTA-STS check still runs for each message. A
+ * cached connection that fails before the reply to the final dot gets one retry on a new
+ * connection. A reused session is counted once for TLS reports and capabilities, when it opened.
  *
  * <p>After each session, {@link #capabilities} records what the destination showed, and
  * {@link TlsReportCounters} counts the session for RFC 8460 reports.

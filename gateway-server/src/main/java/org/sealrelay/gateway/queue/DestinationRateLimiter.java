@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Spaces delivery starts to one recipient domain by the domain's interval, as Postfix's
- * destination_rate_delay does. Each start reserves the next free time slot of its domain; a
- * start that must wait is scheduled for its slot instead of blocking a thread.
+ * default_destination_rate_delay does. Each start reserves the next free time slot of its
+ * domain. A start that must wait is scheduled for its slot instead of blocking a thread.
  *
  * <p>The queue manager calls {@link #run} while it holds the domain's {@link DestinationSlots}
  * slot, so a waiting delivery keeps its concurrency slot. That way the slots, not the order in
@@ -50,7 +50,7 @@ final class DestinationRateLimiter {
     /**
      * Runs {@code start} now when the domain's rate allows, or on the executor at its reserved
      * slot. A start that cannot be scheduled because the queue manager is stopping is dropped
-     * and logged; its message stays in the spool.
+     * and logged, and its message stays in the spool.
      */
     void run(String domain, Runnable start) {
         Duration wait = reserve(domain);
@@ -67,8 +67,8 @@ final class DestinationRateLimiter {
     }
 
     /**
-     * Reserves the domain's next start slot and returns how long from now until it begins; zero
-     * when the domain has no limit or its slot has already come.
+     * Reserves the domain's next start slot and returns the time until it begins. The result is
+     * zero when the domain has no limit or its slot has already come.
      */
     synchronized Duration reserve(String domain) {
         Duration interval = limits.intervalFor(domain);

@@ -149,7 +149,7 @@ class MtaStsRefreshTest {
 
     @Test
     void usedPolicyIsRefreshedInBackground() throws Exception {
-        // max_age 2 s puts the refresh 1.5 s after the fetch; the ticker stands still, so nothing expires.
+        // max_age 2 s puts the refresh 1.5 s after the fetch; the ticker does not move, so nothing expires.
         policyBodies.put("sts.test", enforce("mx-a.sts.test", 2));
         policyFor();
         policyBodies.put("sts.test", enforce("mx-d.sts.test", 2));

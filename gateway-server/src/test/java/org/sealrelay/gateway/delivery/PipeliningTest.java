@@ -40,7 +40,7 @@ class PipeliningTest {
     @Test
     void dataIsSentBeforeRcptReply() throws Exception {
         Map<String, String> replies = new HashMap<>(SCRIPT);
-        // The server answers RCPT only once it has read DATA, so a client that waits for the
+        // The server replies to RCPT only after it has read DATA, so a client that waits for the
         // RCPT reply before DATA times out.
         replies.remove("RCPT");
         replies.put("DATA", "250 2.1.5 ok\r\n354 go ahead\r\n");
