@@ -26,6 +26,8 @@ final class ClientTransaction {
     int rcptCommandsSent;
     /** Whether DATA went out in the PIPELINING group with MAIL FROM and RCPT TO. */
     boolean dataPipelined;
+    /** The content in flight as BDAT chunks, or null when the transaction uses DATA. */
+    BdatContent bdat;
     /**
      * Set when a reused connection failed (closed, timed out, 421 or a failed RSET) before the
      * reply to the final dot, so the agent sends the message again on a new connection.

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
@@ -31,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * again inside TLS (RFC 3207 section 4.2), MAIL FROM, RCPT TO, DATA with dot-stuffed content,
  * then QUIT. When the server offers PIPELINING, MAIL FROM, every RCPT TO and DATA go out as one
  * group (RFC 2920 section 3.1 allows DATA as the last command of a group), so a message costs
- * one round trip less. Every reply has a timer; the
+ * one round trip less. When the server offers CHUNKING, the content goes as BDAT chunks
+ * (RFC 3030) instead of DATA, after the RCPT replies, so no content leaves when every recipient
+ * is rejected. Every reply has a timer; the
  * reply to the final dot gets the data timeout.
  *
  * <p>Connection reuse: with a {@link ConnectionCache}, a session whose transaction ended with a
@@ -70,6 +73,7 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
         RCPT("RCPT TO"),
         DATA("DATA"),
         END_OF_DATA("end of data"),
+        BDAT("BDAT"),
         IDLE("the next message"),
         RSET("RSET"),
         QUIT("QUIT"),
@@ -209,6 +213,7 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
             case MAIL, RCPT -> onMailOrRcpt(reply);
             case DATA -> onData(reply);
             case END_OF_DATA -> onEndOfData(reply);
+            case BDAT -> onBdat(reply);
             case RSET -> onRset(reply);
             case IDLE -> onReplyWhileIdle(reply);
             case QUIT -> ctx.close();
@@ -382,8 +387,10 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
                 write(rcptCommand(recipient));
                 tx.rcptCommandsSent++;
             }
-            write("DATA");
-            tx.dataPipelined = true;
+            if (!extensions.has("CHUNKING")) {
+                write("DATA");
+                tx.dataPipelined = true;
+            }
             ctx.flush();
             armTimer(commandTimeout);
         } else {
@@ -430,6 +437,10 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
             quitWith(Result.DEFERRED, "no recipient accepted");
             return;
         }
+        if (extensions.has("CHUNKING")) {
+            startBdat();
+            return;
+        }
         send(Stage.DATA, "DATA");
     }
 
@@ -454,13 +465,8 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
             quitWith(reply.isPermanentNegative() ? Result.BOUNCED : Result.DEFERRED, reply.text());
             return;
         }
-        InputStream content;
-        try {
-            content = tx.request.content().open();
-        } catch (IOException e) {
-            String reason = "4.3.0 failed to open the message content: " + describe(e);
-            log.error("queueId={} nextHop={} {}", tx.request.queueId(), nextHop, Redact.text(reason), e);
-            closeWith(Result.DEFERRED, reason);
+        InputStream content = openContent();
+        if (content == null) {
             return;
         }
         stage = Stage.END_OF_DATA;
@@ -474,6 +480,67 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
                         + describe(done.cause()));
             }
         });
+    }
+
+    /** Opens the message content, or closes the session and returns null when it cannot be read. */
+    private InputStream openContent() {
+        try {
+            return tx.request.content().open();
+        } catch (IOException e) {
+            String reason = "4.3.0 failed to open the message content: " + describe(e);
+            log.error("queueId={} nextHop={} {}", tx.request.queueId(), nextHop, Redact.text(reason), e);
+            closeWith(Result.DEFERRED, reason);
+            return null;
+        }
+    }
+
+    /**
+     * Sends the content as BDAT chunks. Without PIPELINING each chunk waits for the reply to the
+     * one before, because only PIPELINING lets a client send before the previous reply arrives.
+     * Each reply gets the data timeout, because the server may reply to a chunk only once it has
+     * stored it.
+     */
+    private void startBdat() {
+        InputStream content = openContent();
+        if (content == null) {
+            return;
+        }
+        BdatContent bdat = new BdatContent(content, extensions.has("PIPELINING") ? Integer.MAX_VALUE : 1);
+        tx.bdat = bdat;
+        stage = Stage.BDAT;
+        armTimer(dataTimeout);
+        ctx.writeAndFlush(bdat).addListener((ChannelFuture done) -> {
+            if (!done.isSuccess() && stage == Stage.BDAT) {
+                closeWith(Result.DEFERRED, "4.4.2 failed to send the message to " + nextHop + ": "
+                        + describe(done.cause()));
+            }
+        });
+    }
+
+    /**
+     * Handles the reply to one BDAT chunk. The reply to the LAST chunk decides the message, as
+     * the reply after the final dot does for DATA. A rejected chunk ends the content, and its
+     * reply decides the accepted recipients.
+     */
+    private void onBdat(SmtpReply reply) {
+        BdatContent bdat = tx.bdat;
+        bdat.acknowledge();
+        if (reply.code() == 421) {
+            bdat.stop();
+            onServiceClosing(reply);
+            return;
+        }
+        if (!reply.isPositiveCompletion()) {
+            bdat.stop();
+            quitWith(classify(reply), reply.text());
+            return;
+        }
+        if (bdat.lastChunkWritten() && bdat.chunksAcknowledged() == bdat.chunksWritten()) {
+            onEndOfData(reply);
+            return;
+        }
+        armTimer(dataTimeout);
+        ctx.pipeline().get(ChunkedWriteHandler.class).resumeTransfer();
     }
 
     /**
