@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * group (RFC 2920 section 3.1 allows DATA as the last command of a group), so a message costs
  * one round trip less. When the server offers CHUNKING, the content goes as BDAT chunks
  * (RFC 3030) instead of DATA, after the RCPT replies, so no content leaves when every recipient
- * is rejected. Every reply has a timer; the
- * reply to the final dot gets the data timeout.
+ * is rejected. Every reply has a timer, and the reply to the final dot or to a BDAT chunk gets
+ * the data timeout.
  *
  * <p>Connection reuse: with a {@link ConnectionCache}, a session whose transaction ended with a
  * reply to the final dot completes that transaction's result at once and waits in the cache for
