@@ -257,7 +257,8 @@ public final class ConfigLoader {
     private static DeliveryConfig parseDelivery(ConfigNode node, String hostname) throws ConfigException {
         if (node == null) {
             return new DeliveryConfig(hostname, null, TlsLevel.ENCRYPT, Map.of(), null, DEFAULT_CONNECT_TIMEOUT,
-                    DEFAULT_OUTBOUND_COMMAND_TIMEOUT, DEFAULT_OUTBOUND_DATA_TIMEOUT, List.of());
+                    DEFAULT_OUTBOUND_COMMAND_TIMEOUT, DEFAULT_OUTBOUND_DATA_TIMEOUT, List.of(), Map.of(), null, Set.of(),
+                    true, TlsLevel.ENCRYPT, ConnectionReuseConfig.DEFAULT);
         }
         String heloName = node.string("helo-name", hostname);
         HostAndPort smartHost = hostAndPort(node, "smart-host", null);
@@ -298,13 +299,21 @@ public final class ConfigLoader {
             daneExempt.add(domainKey(domain));
         }
 
+        Duration idleTime = node.duration("connection-idle-time", ConnectionReuseConfig.DEFAULT_IDLE_TIME);
+        if (idleTime.compareTo(ConnectionReuseConfig.MAX_IDLE_TIME) > 0) {
+            throw node.invalid("connection-idle-time", "invalid value " + idleTime.toSeconds() + " s: expected 0 to "
+                    + ConnectionReuseConfig.MAX_IDLE_TIME.toSeconds() + " s; 0 turns connection reuse off");
+        }
+        ConnectionReuseConfig reuse = new ConnectionReuseConfig(idleTime,
+                node.integer("connection-max-messages", ConnectionReuseConfig.DEFAULT_MAX_MESSAGES, 1, 100_000));
+
         DeliveryConfig delivery = new DeliveryConfig(heloName, smartHost, defaultLevel, levels,
                 trustFile == null ? null : Path.of(trustFile),
                 node.duration("connect-timeout", DEFAULT_CONNECT_TIMEOUT),
                 node.duration("command-timeout", DEFAULT_OUTBOUND_COMMAND_TIMEOUT),
                 node.duration("data-timeout", DEFAULT_OUTBOUND_DATA_TIMEOUT),
                 dnsServers, transports, trustAnchor == null ? null : Path.of(trustAnchor), daneExempt,
-                node.bool("mta-sts", true), fallbackLevel);
+                node.bool("mta-sts", true), fallbackLevel, reuse);
         node.rejectUnknownKeys();
         return delivery;
     }
@@ -323,7 +332,8 @@ public final class ConfigLoader {
                     node.duration("delay-warning-time", Duration.ZERO),
                     node.integer("max-concurrent-per-destination", QueueConfig.DEFAULT_CONCURRENT_PER_DESTINATION, 1,
                             10_000),
-                    node.size("dsn-max-returned-size", QueueConfig.DEFAULT_DSN_MAX_RETURNED_SIZE));
+                    node.size("dsn-max-returned-size", QueueConfig.DEFAULT_DSN_MAX_RETURNED_SIZE),
+                    destinationRates(node));
         } catch (IllegalArgumentException e) {
             throw node.invalid("max-retry-delay", e.getMessage());
         }
@@ -386,6 +396,24 @@ public final class ConfigLoader {
     }
 
     /** Returns a domain as table keys store it: lower case, without a trailing dot. */
+    private static DestinationRateLimits destinationRates(ConfigNode node) throws ConfigException {
+        Duration defaultInterval;
+        try {
+            defaultInterval = DestinationRateLimits.parseRate(node.string("destination-rate", "0"));
+        } catch (IllegalArgumentException e) {
+            throw node.invalid("destination-rate", e.getMessage());
+        }
+        Map<String, Duration> intervals = new LinkedHashMap<>();
+        for (Map.Entry<String, String> entry : node.stringMap("destination-rates").entrySet()) {
+            try {
+                intervals.put(domainKey(entry.getKey()), DestinationRateLimits.parseRate(entry.getValue()));
+            } catch (IllegalArgumentException e) {
+                throw node.invalid("destination-rates", "domain " + entry.getKey() + ": " + e.getMessage());
+            }
+        }
+        return new DestinationRateLimits(defaultInterval, intervals);
+    }
+
     private static String domainKey(String domain) {
         String key = domain.trim().toLowerCase(Locale.ROOT);
         return key.endsWith(".") ? key.substring(0, key.length() - 1) : key;

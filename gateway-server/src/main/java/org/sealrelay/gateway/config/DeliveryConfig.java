@@ -35,6 +35,7 @@ import org.sealrelay.policy.TlsLevel;
  * @param fallbackTlsLevel level for a domain at {@code dane} whose MX or TLSA records are not
  *     DNSSEC-secure, or at {@code dane} or {@code mta-sts} without a policy of either kind; one
  *     of {@code none}, {@code may}, {@code encrypt} or {@code verify}
+ * @param connectionReuse how long a connection to a next hop stays open for further messages
  */
 public record DeliveryConfig(
         String heloName,
@@ -50,7 +51,8 @@ public record DeliveryConfig(
         Path dnssecTrustAnchor,
         Set<String> daneExempt,
         boolean mtaSts,
-        TlsLevel fallbackTlsLevel) {
+        TlsLevel fallbackTlsLevel,
+        ConnectionReuseConfig connectionReuse) {
     public DeliveryConfig {
         Objects.requireNonNull(heloName, "heloName");
         Objects.requireNonNull(defaultTlsLevel, "defaultTlsLevel");
@@ -66,11 +68,33 @@ public record DeliveryConfig(
             throw new IllegalArgumentException("invalid fallback TLS level '" + fallbackTlsLevel
                     + "': expected none, may, encrypt or verify");
         }
+        Objects.requireNonNull(connectionReuse, "connectionReuse");
+    }
+
+    /** Creates settings without connection reuse. */
+    public DeliveryConfig(
+            String heloName,
+            HostAndPort smartHost,
+            TlsLevel defaultTlsLevel,
+            Map<String, TlsLevel> tlsLevels,
+            Path trustFile,
+            Duration connectTimeout,
+            Duration commandTimeout,
+            Duration dataTimeout,
+            List<HostAndPort> dnsServers,
+            Map<String, Transport> transports,
+            Path dnssecTrustAnchor,
+            Set<String> daneExempt,
+            boolean mtaSts,
+            TlsLevel fallbackTlsLevel) {
+        this(heloName, smartHost, defaultTlsLevel, tlsLevels, trustFile, connectTimeout, commandTimeout, dataTimeout,
+                dnsServers, transports, dnssecTrustAnchor, daneExempt, mtaSts, fallbackTlsLevel,
+                ConnectionReuseConfig.DISABLED);
     }
 
     /**
-     * Creates settings without transports, DNSSEC trust anchor or DANE exemptions, with MTA-STS
-     * on and {@code encrypt} as the fallback level.
+     * Creates settings without transports, DNSSEC trust anchor, DANE exemptions or connection
+     * reuse, with MTA-STS on and {@code encrypt} as the fallback level.
      */
     public DeliveryConfig(
             String heloName,

@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param dsnMaxReturnedSize the largest original message, in octets, that a failure notification
  *     returns whole when the client asked for RET=FULL; larger ones are returned as their header
  *     section, and 0 never returns a whole message
+ * @param destinationRates minimum intervals between delivery starts to one recipient domain
  */
 public record QueueConfig(
         Duration initialRetryDelay,
@@ -24,7 +25,8 @@ public record QueueConfig(
         int maxConcurrentDeliveries,
         Duration delayWarning,
         int maxConcurrentPerDestination,
-        long dsnMaxReturnedSize) {
+        long dsnMaxReturnedSize,
+        DestinationRateLimits destinationRates) {
     /** Postfix's default_destination_concurrency_limit. */
     public static final int DEFAULT_CONCURRENT_PER_DESTINATION = 20;
     /**
@@ -59,13 +61,22 @@ public record QueueConfig(
         if (maxConcurrentDeliveries < 1) {
             throw new IllegalArgumentException("max concurrent deliveries must be at least 1, got " + maxConcurrentDeliveries);
         }
+        Objects.requireNonNull(destinationRates, "destinationRates");
+    }
+
+    /** Creates settings without rate limits per destination and the default RET=FULL size limit. */
+    public QueueConfig(Duration initialRetryDelay, Duration maxRetryDelay, Duration maxLifetime,
+            int maxConcurrentDeliveries, Duration delayWarning, int maxConcurrentPerDestination) {
+        this(initialRetryDelay, maxRetryDelay, maxLifetime, maxConcurrentDeliveries, delayWarning,
+                maxConcurrentPerDestination, DestinationRateLimits.NONE);
     }
 
     /** Creates settings with the default maximum size of a message returned by RET=FULL. */
     public QueueConfig(Duration initialRetryDelay, Duration maxRetryDelay, Duration maxLifetime,
-            int maxConcurrentDeliveries, Duration delayWarning, int maxConcurrentPerDestination) {
+            int maxConcurrentDeliveries, Duration delayWarning, int maxConcurrentPerDestination,
+            DestinationRateLimits destinationRates) {
         this(initialRetryDelay, maxRetryDelay, maxLifetime, maxConcurrentDeliveries, delayWarning,
-                maxConcurrentPerDestination, DEFAULT_DSN_MAX_RETURNED_SIZE);
+                maxConcurrentPerDestination, DEFAULT_DSN_MAX_RETURNED_SIZE, destinationRates);
     }
 
     /** Creates settings without delay notices. */

@@ -13,6 +13,8 @@ import java.util.Map;
  * @param peerVerified whether the certificate chain and host name were validated
  * @param startTls whether the server's EHLO reply offered STARTTLS, or UNKNOWN when the session
  *     ended before it
+ * @param retryOnNewConnection whether the session ran on a cached connection that failed before
+ *     the reply to the final dot, so the message should be sent again on a new connection
  */
 record SessionResult(
         Map<String, RecipientOutcome> byRecipient,
@@ -20,7 +22,8 @@ record SessionResult(
         String tlsProtocol,
         String tlsCipher,
         boolean peerVerified,
-        StartTlsOffer startTls) {
+        StartTlsOffer startTls,
+        boolean retryOnNewConnection) {
     /** The STARTTLS offer in the EHLO reply. */
     enum StartTlsOffer {
         UNKNOWN,
@@ -30,5 +33,11 @@ record SessionResult(
 
     SessionResult {
         byRecipient = Map.copyOf(byRecipient);
+    }
+
+    /** Creates the result of a session on a new connection. */
+    SessionResult(Map<String, RecipientOutcome> byRecipient, boolean tryNextHost, String tlsProtocol,
+            String tlsCipher, boolean peerVerified, StartTlsOffer startTls) {
+        this(byRecipient, tryNextHost, tlsProtocol, tlsCipher, peerVerified, startTls, false);
     }
 }

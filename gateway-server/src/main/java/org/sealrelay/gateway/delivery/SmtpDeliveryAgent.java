@@ -56,6 +56,13 @@ import org.slf4j.LoggerFactory;
  * {@code may}, {@code encrypt} and {@code verify} for routes to the domain's own MX hosts: enforce
  * mode requires a matching MX host and a validated certificate, testing mode only logs.
  *
+ * <p>With connection reuse on ({@code delivery.connection-idle-time} above zero), a session that
+ * delivered its message waits in a {@link ConnectionCache} for the next message to the same
+ * host at the same TLS requirement. An attempt looks there first, once its route and the host's
+ * TLS requirement are decided, so every DANE and MTA-STS check still runs for each message. A
+ * cached connection that fails before the reply to the final dot gets one retry on a new
+ * connection. A reused session is counted once for TLS reports and capabilities, when it opened.
+ *
  * <p>After each session, {@link #capabilities} records what the destination showed, and
  * {@link TlsReportCounters} counts the session for RFC 8460 reports.
  *
@@ -80,6 +87,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
     private final MtaStsPolicies mtaStsPolicies;
     private final CapabilityCache capabilities = new CapabilityCache();
     private final TlsReportCounters tlsReports = new TlsReportCounters();
+    private final ConnectionCache connectionCache;
     private final ExecutorService smartHostLookups;
 
     /**
@@ -118,6 +126,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
         this.group = group;
         this.ownsGroup = ownsGroup;
         this.environment = environment;
+        this.connectionCache = new ConnectionCache(config.connectionReuse());
         this.tlsContexts = TlsClientContexts.create(config.trustFile());
         this.mxResolver = new MxResolver(environment.dnsResolver());
         DnssecResolver dnssec = DnssecResolver.create(environment.dnsResolver(), environment.dnssecTrustAnchor());
@@ -159,6 +168,8 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
      */
     @Override
     public void close() {
+        connectionCache.close();
+        mtaStsPolicies.close();
         smartHostLookups.shutdownNow();
         if (ownsGroup) {
             group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
@@ -173,6 +184,11 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
     /** Sends the TLS session counts of later attempts to {@code store}, the gateway's durable one. */
     public void recordTlsSessionsIn(org.sealrelay.gateway.tlsrpt.TlsReportStore store) {
         tlsReports.redirectTo(store);
+    }
+
+    /** Returns the idle connections, for tests. */
+    ConnectionCache connectionCache() {
+        return connectionCache;
     }
 
     /** Returns what recent sessions showed about each destination domain. */
@@ -283,9 +299,34 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
                             log.warn("queueId={} host={} skipped: {}", request.queueId(), host, plan.deferReason());
                             return tryHost(route, hostIndex + 1);
                         }
-                        return tryAddress(route, hostIndex, host, plan, 0);
+                        return tryCachedConnection(route, hostIndex, host, plan);
                     })
                     .thenCompose(next -> next);
+        }
+
+        /**
+         * Sends the message on a cached connection to {@code host} when one meets the host's TLS
+         * requirement, and on a new connection otherwise or when the cached one fails.
+         */
+        private CompletableFuture<DeliveryOutcome> tryCachedConnection(
+                Route route, int hostIndex, HostAndPort host, HostPlan plan) {
+            SmtpClientSession cached = connectionCache.enabled()
+                    ? connectionCache.take(host.host(), portFor(route, host), plan.tls(), request)
+                    : null;
+            if (cached == null) {
+                return tryAddress(route, hostIndex, host, plan, 0);
+            }
+            NextHop hop = cached.nextHop();
+            return cached.carry(request, sendable).thenCompose(session -> {
+                if (session.retryOnNewConnection()) {
+                    log.info("queueId={} nextHop={} cached connection failed, sending on a new connection: {}",
+                            request.queueId(), hop, Redact.reply(firstReply(session)));
+                    return tryAddress(route, hostIndex, host, plan, 0);
+                }
+                lastSession = session;
+                lastNextHop = hop.label();
+                return done(finish());
+            });
         }
 
         private CompletableFuture<HostPlan> planHost(Route route, HostAndPort host) {
@@ -317,8 +358,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
                 return done(finish());
             }
             connections++;
-            int port = route.viaSmartHost() || environment.mxPortOverride() == 0 ? host.port() : environment.mxPortOverride();
-            NextHop hop = NextHop.of(host.host(), addresses.get(addressIndex), port);
+            NextHop hop = NextHop.of(host.host(), addresses.get(addressIndex), portFor(route, host));
             return runSession(request, sendable, hop, plan.tls()).thenCompose(session -> {
                 lastSession = session;
                 lastNextHop = hop.label();
@@ -364,6 +404,10 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
         }
     }
 
+    private int portFor(Route route, HostAndPort host) {
+        return route.viaSmartHost() || environment.mxPortOverride() == 0 ? host.port() : environment.mxPortOverride();
+    }
+
     private CompletableFuture<List<InetAddress>> addressesOf(String host, boolean viaSmartHost) {
         if (!viaSmartHost) {
             return mxResolver.resolveAddresses(host);
@@ -380,7 +424,8 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
     private CompletableFuture<SessionResult> runSession(
             DeliveryRequest request, List<String> recipients, NextHop hop, HopTls tls) {
         SmtpClientSession session = new SmtpClientSession(request, recipients, hop, config.heloName(),
-                config.commandTimeout(), config.dataTimeout(), tls);
+                config.commandTimeout(), config.dataTimeout(), tls,
+                connectionCache.enabled() ? connectionCache : null);
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channel(Transports.channelClass(group))

@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Design: every queued message has an {@link Entry} in memory. An attempt groups the
  * message's pending recipients by destination domain, TLS level and delivery method (one group
- * per recipient for the encrypting methods) and starts one delivery per
- * group, bounded by a global number of slots. When every group of the attempt has reported, the
+ * per recipient for the encrypting methods) and starts one delivery per group, bounded by a
+ * global number of slots, a number per domain ({@link DestinationSlots}) and a start rate per
+ * domain ({@link DestinationRateLimiter}). When every group of the attempt has reported, the
  * new recipient states are written to the spool in one envelope update; a message whose
  * recipients are all final is removed, others are scheduled again with exponential backoff.
  * Spool I/O and slot waits run on the {@code queue-io} threads, never on a Netty event loop.
@@ -74,6 +75,7 @@ public final class QueueManager implements AutoCloseable {
     private final RetrySchedule retrySchedule;
     private final Semaphore deliverySlots;
     private final DestinationSlots destinationSlots;
+    private final DestinationRateLimiter destinationRates;
     private final Map<QueueId, Entry> entries = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
     private final ExecutorService io;
@@ -103,6 +105,7 @@ public final class QueueManager implements AutoCloseable {
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("queue-scheduler"));
         this.io = Executors.newFixedThreadPool(4, daemonThreads("queue-io"));
         this.destinationSlots = new DestinationSlots(config.maxConcurrentPerDestination(), io);
+        this.destinationRates = new DestinationRateLimiter(config.destinationRates(), clock, scheduler, io);
     }
 
     /** Queues a newly committed message for immediate delivery. */
@@ -358,7 +361,8 @@ public final class QueueManager implements AutoCloseable {
         for (Map.Entry<GroupKey, List<String>> group : groups.entrySet()) {
             GroupKey key = group.getKey();
             try {
-                destinationSlots.submit(key.domain(), () -> startDelivery(entry, envelope, key, group.getValue()));
+                destinationSlots.submit(key.domain(), () -> destinationRates.run(key.domain(),
+                        () -> startDelivery(entry, envelope, key, group.getValue())));
             } catch (RejectedExecutionException e) {
                 log.debug("queueId={} delivery to {} not started: queue manager is stopping", id, key.domain());
             }

@@ -22,6 +22,45 @@ class ConfigLoaderTest {
         assertThat(config.delivery().defaultTlsLevel()).isEqualTo(TlsLevel.ENCRYPT);
         assertThat(config.delivery().smartHost()).isNull();
         assertThat(config.queue().maxLifetime()).isEqualTo(Duration.ofDays(5));
+        assertThat(config.delivery().connectionReuse()).isEqualTo(ConnectionReuseConfig.DEFAULT);
+        assertThat(config.queue().destinationRates()).isEqualTo(DestinationRateLimits.NONE);
+    }
+
+    @Test
+    void connectionReuseAndRatesAreRead() throws Exception {
+        GatewayConfig config = ConfigLoader.parse("r.yaml", """
+                delivery:
+                  connection-idle-time: 5s
+                  connection-max-messages: 20
+                queue:
+                  destination-rate: 120/m
+                  destination-rates:
+                    Lab.Example.: 10/s
+                    slow.example: 0
+                """);
+
+        assertThat(config.delivery().connectionReuse()).isEqualTo(new ConnectionReuseConfig(Duration.ofSeconds(5), 20));
+        DestinationRateLimits rates = config.queue().destinationRates();
+        assertThat(rates.intervalFor("clinic.example")).isEqualTo(Duration.ofMillis(500));
+        assertThat(rates.intervalFor("mx.lab.example")).isEqualTo(Duration.ofMillis(100));
+        assertThat(rates.intervalFor("slow.example")).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void zeroIdleTimeTurnsReuseOff() throws Exception {
+        GatewayConfig config = ConfigLoader.parse("r.yaml", "delivery:\n  connection-idle-time: 0s\n");
+
+        assertThat(config.delivery().connectionReuse().enabled()).isFalse();
+    }
+
+    @Test
+    void invalidReuseAndRateAreRejected() {
+        assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "delivery:\n  connection-idle-time: 1h\n"))
+                .hasMessage("c.yaml:2:25: delivery.connection-idle-time: invalid value 3600 s: expected 0 to 300 s;"
+                        + " 0 turns connection reuse off");
+        assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "queue:\n  destination-rates:\n    a.example: often\n"))
+                .hasMessageContaining("queue.destination-rates: domain a.example: invalid rate 'often': expected"
+                        + " messages per unit such as 10/s, 60/m or 500/h, or 0 for no limit");
     }
 
     @Test

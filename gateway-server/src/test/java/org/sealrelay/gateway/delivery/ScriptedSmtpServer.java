@@ -18,16 +18,22 @@ import javax.net.ssl.SSLSocket;
 /**
  * A bare-socket server on 127.0.0.1 and an ephemeral port that sends a fixed greeting, replies to
  * commands from a table by their first word and records every command line. A command without
- * an entry gets no reply, which lets tests provoke timeouts. Serves one connection at a time.
+ * an entry gets no reply, which lets tests provoke timeouts. The reply {@link #CLOSE} closes the
+ * connection instead of replying. Serves one connection at a time.
  * With a TLS context, the reply to STARTTLS is followed by a server-side TLS handshake.
  */
 final class ScriptedSmtpServer implements AutoCloseable {
+    /** A reply that makes the server close the connection without a reply. */
+    static final String CLOSE = "<close>";
+
     private final ServerSocket socket;
     private final Thread thread;
     private final String greeting;
     private final Map<String, String> repliesByVerb;
     private final SSLContext tls;
     private final List<String> commands = new CopyOnWriteArrayList<>();
+    /** The connection being served, closed by {@link #close} so that a client holding it open cannot delay the stop. */
+    private volatile Socket current;
 
     /**
      * @param greeting raw greeting including CRLF, such as {@code "2x0 hi\r\n"}
@@ -59,6 +65,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
     private void serve() {
         while (!socket.isClosed()) {
             try (Socket connection = socket.accept()) {
+                current = connection;
                 converse(connection);
             } catch (IOException e) {
                 // The socket was closed by close() or the client went away; the loop condition decides.
@@ -76,6 +83,9 @@ final class ScriptedSmtpServer implements AutoCloseable {
             commands.add(line);
             String verb = line.split(" ", 2)[0].toUpperCase(Locale.ROOT);
             String reply = repliesByVerb.get(verb);
+            if (CLOSE.equals(reply)) {
+                return;
+            }
             if (reply != null) {
                 out.write(reply.getBytes(StandardCharsets.US_ASCII));
                 out.flush();
@@ -98,6 +108,10 @@ final class ScriptedSmtpServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         socket.close();
+        Socket connection = current;
+        if (connection != null) {
+            connection.close();
+        }
         try {
             thread.join(5000);
         } catch (InterruptedException e) {

@@ -6,15 +6,18 @@ import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.sealrelay.gateway.tls.SelfSignedCertificate;
 import org.subethamail.smtp.server.SMTPServer;
 import org.subethamail.smtp.server.Session;
+import org.subethamail.smtp.server.SessionHandler;
 
 /**
  * A SubEthaSMTP server on 127.0.0.1 and a free port, standing in for the next hop. It records
- * every message it accepts with its envelope and whether the session used TLS.
+ * every message it accepts with its envelope and whether the session used TLS, and counts the
+ * connections it accepted.
  */
 public final class NextHopServer implements AutoCloseable {
     /** One accepted message for one recipient, as SubEthaSMTP delivers them. */
@@ -23,12 +26,25 @@ public final class NextHopServer implements AutoCloseable {
 
     private final SMTPServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final AtomicInteger connections = new AtomicInteger();
 
     private NextHopServer(boolean startTls, int port) throws Exception {
         SMTPServer.Builder builder = SMTPServer.port(port)
                 .bindAddress(InetAddress.getLoopbackAddress())
                 .hostName("nexthop.test")
                 .insertReceivedHeaders(false)
+                .sessionHandler(new SessionHandler() {
+                    @Override
+                    public SessionAcceptance accept(Session session) {
+                        connections.incrementAndGet();
+                        return SessionAcceptance.success();
+                    }
+
+                    @Override
+                    public void onSessionEnd(Session session) {
+                        // Only accepted connections are counted.
+                    }
+                })
                 .messageHandler((context, from, to, data) -> received.add(
                         new Received(from, to, data, context instanceof Session session && session.isTLSStarted())));
         if (startTls) {
@@ -55,6 +71,11 @@ public final class NextHopServer implements AutoCloseable {
 
     public int port() {
         return server.getPortAllocated();
+    }
+
+    /** Returns the number of connections accepted since the start. */
+    public int connections() {
+        return connections.get();
     }
 
     public List<Received> received() {
