@@ -16,7 +16,7 @@
 
 Generators: "java" is org.sealrelay.gateway.bench.SmtpLoadGenerator on the test classpath
 (--classpath). It prints "ready" once it has built its messages; the clock starts when
-measure.py answers with a start line, so JVM start-up is not timed. "smtp-source" is
+measure.py sends a start line, so JVM start-up is not timed. "smtp-source" is
 Postfix's tool, which reports no latencies. Both send one message per session by default.
 
 Sinks: smtp-sink -c and scripts/bench's CountingSink both write "mesg=N" counters; the
@@ -340,7 +340,7 @@ def print_tls_check(runs):
     """Prints, per server and scenario with STARTTLS, how many sessions and messages used TLS on each leg.
 
     The inbound count comes from the load generator, which fails a session whose STARTTLS
-    handshake fails; the outbound count comes from the sink, which saw the TLS state itself.
+    handshake fails. The outbound count comes from the sink, which saw the TLS state itself.
     """
     totals = {}
     for r in runs:

@@ -51,6 +51,7 @@ record LoadOptions(String host, int port, int count, int sessions, int messagesP
         String from = "load@source.bench.example";
         String to = "bench@plain.bench.example";
         Duration timeout = Duration.ofSeconds(60);
+
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             if (option.equals("--starttls")) {
@@ -75,6 +76,7 @@ record LoadOptions(String host, int port, int count, int sessions, int messagesP
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
+
         return new LoadOptions(host, required("--port", port), required("--count", count),
                 required("--sessions", sessions), messagesPerSession, required("--size", size), startTls, content,
                 from, to, timeout);
