@@ -118,6 +118,7 @@ public final class ConfigLoader {
         QueueConfig queue = parseQueue(root == null ? null : root.child("queue"));
         AdminConfig admin = parseAdmin(root == null ? null : root.child("admin"));
         PolicyConfig policy = parsePolicy(root == null ? null : root.child("policy"));
+        AuditConfig audit = parseAudit(root == null ? null : root.child("audit"), spool);
         String postmaster = root == null ? "postmaster@" + hostname : root.string("postmaster", "postmaster@" + hostname);
         if (!postmaster.matches("[^@\\s<>]+@[A-Za-z0-9.-]+")) {
             if (root == null) {
@@ -128,7 +129,18 @@ public final class ConfigLoader {
         if (root != null) {
             root.rejectUnknownKeys();
         }
-        return new GatewayConfig(hostname, postmaster, listeners, tls, spool, delivery, queue, admin, policy);
+        return new GatewayConfig(hostname, postmaster, listeners, tls, spool, delivery, queue, admin, policy, audit);
+    }
+
+    private static AuditConfig parseAudit(ConfigNode node, SpoolConfig spool) throws ConfigException {
+        AuditConfig defaults = AuditConfig.besideSpool(spool);
+        if (node == null) {
+            return defaults;
+        }
+        AuditConfig audit = new AuditConfig(Path.of(node.string("file", defaults.file().toString())),
+                Path.of(node.string("key-file", defaults.keyFile().toString())));
+        node.rejectUnknownKeys();
+        return audit;
     }
 
     static ListenerConfig defaultListener() {

@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param queue retry schedule and limits
  * @param admin the local queue administration endpoint
  * @param policy rules file and content extraction limits
+ * @param audit audit log and its key
  */
 public record GatewayConfig(
         String hostname,
@@ -26,8 +27,10 @@ public record GatewayConfig(
         DeliveryConfig delivery,
         QueueConfig queue,
         AdminConfig admin,
-        PolicyConfig policy) {
+        PolicyConfig policy,
+        AuditConfig audit) {
     public GatewayConfig {
+        Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(hostname, "hostname");
         Objects.requireNonNull(postmaster, "postmaster");
         listeners = List.copyOf(listeners);
@@ -42,8 +45,14 @@ public record GatewayConfig(
         Objects.requireNonNull(policy, "policy");
     }
 
+    /** Creates a configuration with the audit log beside the spool. */
+    public GatewayConfig(String hostname, String postmaster, List<ListenerConfig> listeners, TlsConfig tls,
+            SpoolConfig spool, DeliveryConfig delivery, QueueConfig queue, AdminConfig admin, PolicyConfig policy) {
+        this(hostname, postmaster, listeners, tls, spool, delivery, queue, admin, policy, AuditConfig.besideSpool(spool));
+    }
+
     /** Returns a copy with the given listeners, for tests and tools that bind other ports. */
     public GatewayConfig withListeners(List<ListenerConfig> replacement) {
-        return new GatewayConfig(hostname, postmaster, replacement, tls, spool, delivery, queue, admin, policy);
+        return new GatewayConfig(hostname, postmaster, replacement, tls, spool, delivery, queue, admin, policy, audit);
     }
 }

@@ -20,6 +20,7 @@ import org.sealrelay.gateway.config.QueueConfig;
 import org.sealrelay.gateway.delivery.DeliveryAgent;
 import org.sealrelay.gateway.delivery.DeliveryOutcome;
 import org.sealrelay.gateway.delivery.DeliveryRequest;
+import org.sealrelay.gateway.delivery.EditedContent;
 import org.sealrelay.gateway.delivery.RecipientOutcome;
 import org.sealrelay.gateway.spool.DsnRequest;
 import org.sealrelay.gateway.spool.Envelope;
@@ -27,6 +28,7 @@ import org.sealrelay.gateway.spool.EnvelopeRecipient;
 import org.sealrelay.gateway.spool.QueueId;
 import org.sealrelay.gateway.spool.RecipientStatus;
 import org.sealrelay.gateway.spool.Spool;
+import org.sealrelay.policy.MessageEdits;
 import org.sealrelay.policy.TlsLevel;
 import org.sealrelay.gateway.logging.Redact;
 import org.slf4j.Logger;
@@ -36,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * Schedules spooled messages for delivery and records what happened to each recipient.
  *
  * <p>Design: every queued message has an {@link Entry} in memory. An attempt groups the
- * message's pending recipients by destination domain and TLS level and starts one delivery per
- * group, bounded by a global number of slots. When every group of the attempt has reported, the
+ * message's pending recipients by destination domain, TLS level and policy edits and starts one
+ * delivery per group, bounded by a global number of slots. When every group of the attempt has reported, the
  * new recipient states are written to the spool in one envelope update; a message whose
  * recipients are all final is removed, others are scheduled again with exponential backoff.
  * Spool I/O and slot waits run on the {@code queue-io} threads, never on a Netty event loop.
@@ -355,8 +357,9 @@ public final class QueueManager implements AutoCloseable {
             dsnRequests.add(recipient == null ? DsnRequest.DEFAULT : recipient.dsn());
         }
         DeliveryRequest request = new DeliveryRequest(envelope.id(), envelope.reversePath(), recipients,
-                key.domain(), key.tlsLevel(), envelope.eightBitMime(), envelope.sizeOctets(),
-                () -> spool.openContent(envelope.id()), envelope.options(), dsnRequests);
+                key.domain(), key.tlsLevel(), envelope.eightBitMime(),
+                EditedContent.sizeBound(envelope.sizeOctets(), key.edits()),
+                EditedContent.of(() -> spool.openContent(envelope.id()), key.edits()), envelope.options(), dsnRequests);
         try {
             deliverySlots.acquire();
         } catch (InterruptedException e) {
@@ -625,7 +628,9 @@ public final class QueueManager implements AutoCloseable {
         Map<GroupKey, List<String>> groups = new LinkedHashMap<>();
         for (EnvelopeRecipient recipient : envelope.recipients()) {
             if (recipient.status() == RecipientStatus.PENDING) {
-                GroupKey key = new GroupKey(recipient.domain(), requiredLevel(envelope, recipient));
+                GroupKey key = new GroupKey(recipient.domain(), requiredLevel(envelope, recipient),
+                        recipient.treatment().edits(),
+                        recipient.treatment().archiveCopy() ? recipient.address() : "");
                 groups.computeIfAbsent(key, ignored -> new ArrayList<>()).add(recipient.address());
             }
         }
@@ -666,7 +671,12 @@ public final class QueueManager implements AutoCloseable {
         };
     }
 
-    private record GroupKey(String domain, TlsLevel tlsLevel) {
+    /**
+     * Recipients that can share one SMTP transaction: same domain, level and edits, because
+     * they get the same copy. An archive copy gets a transaction of its own, so no other
+     * recipient's server sees its address.
+     */
+    private record GroupKey(String domain, TlsLevel tlsLevel, MessageEdits edits, String archiveAddress) {
     }
 
     /** Queue state of one message; guarded by its own monitor. */
