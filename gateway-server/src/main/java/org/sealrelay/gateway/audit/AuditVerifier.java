@@ -34,6 +34,9 @@ public final class AuditVerifier {
      * @throws IOException if the file cannot be read
      */
     public static Result verify(Path file, AuditKey key) throws IOException {
+        if (!Files.exists(file)) {
+            throw new IOException(file + ": audit log not found");
+        }
         try (InputStream in = Files.newInputStream(file)) {
             if (Files.size(file) > 0 && !endsWithNewline(file)) {
                 long lines = countLines(file);
