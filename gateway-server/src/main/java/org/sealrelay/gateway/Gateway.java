@@ -126,7 +126,7 @@ public final class Gateway implements AutoCloseable {
             }
             servers.add(server);
         }
-        adminServer = AdminServer.start(config.admin(), queueManager, spool, clock, bossGroup, workerGroup);
+        adminServer = AdminServer.start(config.admin(), queueManager, spool, clock, bossGroup, workerGroup, auditLog);
         log.info("SealRelay started: {} listener(s), {} message(s) queued", servers.size(), queueManager.size());
     }
 
