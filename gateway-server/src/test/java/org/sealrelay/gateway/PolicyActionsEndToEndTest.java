@@ -34,6 +34,10 @@ import picocli.CommandLine;
 class PolicyActionsEndToEndTest {
     private static final String RULES = """
             rules:
+              - name: tag-alice
+                when: {recipient: alice@same.example}
+                deliver: [tls-encrypt]
+                subject-tag: '[alice]'
               - name: phi-to-partner
                 when: {detector: ssn}
                 deliver: [tls-encrypt]
@@ -127,6 +131,19 @@ class PolicyActionsEndToEndTest {
         assertThat(archive).contains("X-Internal-Route: ward-7\r\n bed-12\r\n");
         assertThat(archive).contains("Subject: [external] Lab results\r\n");
         assertThat(archive).doesNotContain("X-SealRelay-Policy");
+    }
+
+    @Test
+    void recipientsOfOneDomainGetTheirOwnCopies() throws Exception {
+        String reply = send("alice@same.example", "bob@same.example");
+
+        assertThat(reply).startsWith("250 2.0.0 Ok: queued as ");
+        Map<String, String> received = receivedByRecipient(3);
+        assertThat(received.get("alice@same.example")).contains("\r\nSubject: [alice] [external] Lab results\r\n")
+                .contains("X-Internal-Route: ward-7").doesNotContain("X-SealRelay-Policy");
+        assertThat(received.get("bob@same.example")).contains("\r\nSubject: [secure] Lab results\r\n")
+                .contains("X-SealRelay-Policy: phi-to-partner").doesNotContain("[alice]");
+        assertThat(received.get("archive@vault.example")).contains("Subject: [external] Lab results\r\n");
     }
 
     @Test
