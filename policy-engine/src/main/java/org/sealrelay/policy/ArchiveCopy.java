@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * A copy of the message, as received, for an archive mailbox. The gateway adds the address as
- * an extra envelope recipient that no other recipient sees: it is delivered in its own SMTP
+ * an extra envelope recipient that is hidden from every other recipient: it is delivered in its own SMTP
  * transaction, and its failures are never reported to the sender.
  *
  * @param address the archive mailbox, such as {@code archive@clinic.example}

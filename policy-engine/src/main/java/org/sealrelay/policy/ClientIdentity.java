@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Who the SMTP client proved to be.
+ * Identity that the SMTP client proved in its session.
  *
  * @param authenticatedUser the SMTP AUTH user name; empty when the client did not authenticate
  * @param certificateSubject the subject DN of a verified TLS client certificate; empty without one

@@ -3,7 +3,7 @@ package org.sealrelay.policy;
 import java.util.Optional;
 
 /**
- * What the gateway has learned about one recipient before the policy runs: from recent
+ * Facts about one recipient that the gateway has before the policy runs, from recent
  * deliveries to its domain and from the recipient key directory. The facts come from caches,
  * so an absent fact means "not known", not "known to be missing".
  *

@@ -23,7 +23,7 @@ import javax.crypto.spec.SecretKeySpec;
  * 0600. Two HMAC-SHA256 keys are derived from it, one that chains the lines and one that hashes
  * addresses, so publishing address hashes never helps forge the chain.
  *
- * <p>Whoever holds the key can rewrite the whole log with a valid chain, so keep it where only
+ * <p>Anyone with the key can rewrite the whole log with a valid chain, so keep it where only
  * the gateway's user can read it, and keep a copy away from the log for verification.
  */
 public final class AuditKey {

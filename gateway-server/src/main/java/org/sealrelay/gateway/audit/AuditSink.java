@@ -3,7 +3,7 @@ package org.sealrelay.gateway.audit;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** Where audit events go. */
+/** Destination of audit events. */
 public interface AuditSink {
     /** A sink that drops every event, for gateways and tests without an audit trail. */
     AuditSink NONE = events -> CompletableFuture.completedFuture(null);

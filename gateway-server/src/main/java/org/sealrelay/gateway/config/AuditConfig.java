@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Where the audit trail goes.
+ * Locations of the audit log and its key.
  *
  * @param file the audit log (JSON lines); created with mode 0600 when missing
  * @param keyFile the HMAC key of the log; created with mode 0600 when missing

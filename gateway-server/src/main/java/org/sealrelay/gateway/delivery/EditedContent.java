@@ -21,9 +21,8 @@ public final class EditedContent implements ContentSource {
 
     /**
      * Returns an upper bound of the edited size, for the SIZE parameter (RFC 1870): the original
-     * size plus every added field and the tag, with room for the line breaks that folding adds
-     * (two octets per fold, at most one fold per 40 characters of an added value, and an
-     * allowance of 64 octets for refolding a long subject).
+     * size plus every added field and the tag. Folding adds two octets per fold, so the bound
+     * allows one fold per 40 characters of an added value and 64 octets for a refolded subject.
      */
     public static long sizeBound(long originalSize, MessageEdits edits) {
         long added = 0;

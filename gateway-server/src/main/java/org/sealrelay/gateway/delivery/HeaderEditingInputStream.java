@@ -15,8 +15,8 @@ import org.sealrelay.policy.MessageEdits;
  * <p>New fields go to the top of the header section, in order. Removed fields go with their
  * continuation lines. The first Subject field is unfolded, the strip tag is taken out once,
  * the tag is put in front unless the subject already starts with it, and the field is folded
- * again (RFC 5322 section 2.2.3). A message without a Subject field gets one that holds the
- * tag. Text is handled as ISO-8859-1, so octets outside ASCII pass through unchanged.
+ * again (RFC 5322 section 2.2.3). A message without a Subject field gets one that contains
+ * the tag. Text is handled as ISO-8859-1, so octets outside ASCII pass through unchanged.
  *
  * <p>NOTE: a tag inside an RFC 2047 encoded word is not recognized, so a subject sent encoded
  * keeps such a tag and gets the new one in front of the encoded word.
@@ -48,9 +48,9 @@ final class HeaderEditingInputStream extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
-        int count = read(one, 0, 1);
-        return count < 0 ? -1 : one[0] & 0xff;
+        byte[] single = new byte[1];
+        int count = read(single, 0, 1);
+        return count < 0 ? -1 : single[0] & 0xff;
     }
 
     @Override

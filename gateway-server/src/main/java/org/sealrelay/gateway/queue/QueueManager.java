@@ -674,7 +674,7 @@ public final class QueueManager implements AutoCloseable {
     /**
      * Recipients that can share one SMTP transaction: same domain, level and edits, because
      * they get the same copy. An archive copy gets a transaction of its own, so no other
-     * recipient's server sees its address.
+     * recipient's server receives its address.
      */
     private record GroupKey(String domain, TlsLevel tlsLevel, MessageEdits edits, String archiveAddress) {
     }

@@ -190,10 +190,10 @@ final class EnvelopeCodec {
                 archiveCopy);
     }
 
-    private static int readCount(DataInputStream in, String what) throws IOException {
+    private static int readCount(DataInputStream in, String items) throws IOException {
         int count = in.readInt();
         if (count < 0 || count > MAX_EDIT_ITEMS) {
-            throw new IOException("count of " + what + " " + count + " is out of range 0.." + MAX_EDIT_ITEMS);
+            throw new IOException("count of " + items + " " + count + " is out of range 0.." + MAX_EDIT_ITEMS);
         }
         return count;
     }

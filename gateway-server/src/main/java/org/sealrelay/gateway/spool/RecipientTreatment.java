@@ -4,8 +4,8 @@ import java.util.Objects;
 import org.sealrelay.policy.MessageEdits;
 
 /**
- * What the policy asked for one recipient beyond its plan, kept with the message so delivery
- * can apply it after a restart.
+ * Policy instructions for one recipient beyond its plan, kept with the message so that delivery
+ * can apply them after a restart.
  *
  * @param edits header and subject changes to the copy this recipient gets
  * @param exempt whether an exempt rule decided, so content rules were skipped

@@ -10,7 +10,7 @@ import org.sealrelay.policy.TlsLevel;
 
 /**
  * Recipient facts from the delivery capability cache and the recipient key directory. Both
- * answer from memory; the key lookup must not block on the network (pass only a lookup that
+ * look up in memory, and the key lookup must not block on the network (pass only a lookup that
  * reads cached or stored keys).
  */
 public final class CachedRecipientCapabilities implements RecipientCapabilitySource {

@@ -90,7 +90,7 @@ public final class SubmissionService {
     /**
      * @param extractor reads content facts for policies that need them
      * @param inspectionExecutor runs read-back, extraction and policy evaluation; must not be an event loop
-     * @param capabilities recipient facts for the rules, answered from memory
+     * @param capabilities recipient facts for the rules, looked up in memory
      * @param audit where decisions are recorded
      */
     public SubmissionService(Policy policy, ContentExtractor extractor, QueueManager queueManager, Clock clock,

@@ -40,8 +40,8 @@ final class ActionParser {
      * @param owner the rule or default node, for errors about missing keys
      * @param entries the owner's entries
      * @param otherKeys keys of the owner that are not action keys (such as name and when)
-     * @param defaultPlan the default action's plan, for exempt rules and archive copies without
-     *     their own plan; empty when the default has none or is being parsed
+     * @param defaultPlan the default action's plan, which exempt rules and archive copies without
+     *     a plan of their own take. It is empty when the default has no plan or is being parsed.
      */
     static RuleAction parse(YamlNode owner, Map<String, YamlNode> entries, Set<String> otherKeys,
             Optional<DeliveryPlan> defaultPlan) throws PolicyFileException {

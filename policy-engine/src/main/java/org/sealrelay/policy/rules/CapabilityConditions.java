@@ -6,8 +6,8 @@ import org.sealrelay.policy.RecipientCapabilities;
 import org.sealrelay.policy.TlsLevel;
 
 /**
- * Conditions on what the gateway knows about the recipient and on how the message asked to
- * travel. The gateway looks the facts up in its caches before the policy runs.
+ * Conditions on the gateway's facts about the recipient and on how the sender requested the
+ * message to travel. The gateway looks the facts up in its caches before the policy runs.
  */
 final class CapabilityConditions {
     private CapabilityConditions() {
@@ -44,7 +44,7 @@ final class CapabilityConditions {
 
     /** Holds when the recipient has, or lacks, a usable pinned OpenPGP key or S/MIME certificate. */
     record RecipientKey(Kind kind, boolean expected) implements Condition {
-        /** Which key the condition asks about. */
+        /** Which key the condition tests. */
         enum Kind { PGP, SMIME }
 
         @Override

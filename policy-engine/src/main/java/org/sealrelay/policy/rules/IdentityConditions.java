@@ -75,13 +75,13 @@ final class IdentityConditions {
         }
 
         static boolean nameMatches(String pattern, String name) {
-            String wanted = pattern.toLowerCase(Locale.ROOT);
+            String expected = pattern.toLowerCase(Locale.ROOT);
             String actual = name.toLowerCase(Locale.ROOT);
-            if (!wanted.startsWith("*.")) {
-                return wanted.equals(actual);
+            if (!expected.startsWith("*.")) {
+                return expected.equals(actual);
             }
             int dot = actual.indexOf('.');
-            return dot > 0 && actual.substring(dot).equals(wanted.substring(1));
+            return dot > 0 && actual.substring(dot).equals(expected.substring(1));
         }
     }
 }
