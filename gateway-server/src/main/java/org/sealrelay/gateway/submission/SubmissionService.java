@@ -49,8 +49,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each recipient's rule and evidence are stored with the message as its policy note, and
  * its header and subject edits as its {@link RecipientTreatment}, which delivery applies. An
- * archive copy that a decision asks for becomes an extra recipient with its own plan, NOTIFY=NEVER
- * and no edits; recipients whose decisions name the same archive address share one copy.
+ * archive copy that a decision requests becomes an extra recipient with its own plan, NOTIFY=NEVER
+ * and no edits. Recipients whose decisions name the same archive address share one copy.
  *
  * <p>Every decision is appended to the audit trail. For an accepted message the audit lines are
  * durable before the spool commit starts, so the 250 follows both fsyncs; both are group
