@@ -24,10 +24,10 @@ final class DecisionRecords {
                 .with("client", draft.clientAddress())
                 .with("tls", draft.tlsProtocol() == null ? "none" : draft.tlsProtocol());
         if (draft.client().isAuthenticated()) {
-            event.with("authUser", draft.client().authenticatedUser());
+            addIdentity(key, event, "authUser", draft.client().authenticatedUser());
         }
         if (draft.client().hasCertificate()) {
-            event.with("clientCertificate", draft.client().certificateSubject());
+            addIdentity(key, event, "clientCertificate", draft.client().certificateSubject());
         }
         event.with("rcptDomain", domainOf(recipient))
                 .with("rcptHash", key.addressHash(recipient))
@@ -47,6 +47,18 @@ final class DecisionRecords {
                     .with("archiveHash", key.addressHash(archive.get().address()));
         }
         return event;
+    }
+
+    /**
+     * Adds a client identity as is, unless it contains '@': a user name or certificate subject
+     * that is a mail address is recorded like a recipient, as domain and keyed hash.
+     */
+    private static void addIdentity(AuditKey key, AuditEvent event, String field, String value) {
+        if (value.indexOf('@') < 0) {
+            event.with(field, value);
+            return;
+        }
+        event.with(field + "Domain", domainOf(value)).with(field + "Hash", key.addressHash(value));
     }
 
     static String domainOf(String address) {

@@ -164,6 +164,25 @@ class SubmissionFactsTest {
     }
 
     @Test
+    void auditHashesAddressLikeIdentities() {
+        AuditKey key = AuditKey.ephemeral();
+        DraftMessage draft = draft(List.of("doctor@partner.example"),
+                new ClientIdentity("alice@clinic.example", "CN=relay.clinic.example", List.of()), false);
+
+        Map<String, Object> fields = DecisionRecords.decision(key, org.sealrelay.gateway.spool.QueueId.generate(),
+                Instant.parse("2026-12-04T10:00:00Z"), draft, "doctor@partner.example",
+                org.sealrelay.policy.Decision.accept(org.sealrelay.policy.DeliveryPlan.relay(TlsLevel.VERIFY), "default",
+                        "no rule matched")).fields();
+
+        assertThat(fields).doesNotContainKey("authUser");
+        assertThat(fields).containsEntry("authUserDomain", "clinic.example");
+        assertThat(fields).containsEntry("authUserHash", key.addressHash("alice@clinic.example"));
+        assertThat(fields).containsEntry("clientCertificate", "CN=relay.clinic.example");
+        assertThat(fields).containsEntry("rcptDomain", "partner.example");
+        assertThat(fields.values()).noneMatch(value -> value.toString().contains("doctor@"));
+    }
+
+    @Test
     void provenLevelFollowsCachedSession() {
         Instant now = Instant.parse("2026-12-04T10:00:00Z");
 
