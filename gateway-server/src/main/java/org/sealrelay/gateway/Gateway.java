@@ -12,6 +12,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.sealrelay.gateway.admin.AdminServer;
+import org.sealrelay.gateway.audit.AuditKey;
+import org.sealrelay.gateway.audit.AuditLog;
+import org.sealrelay.gateway.audit.AuditTrail;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.sealrelay.gateway.config.GatewayConfig;
 import org.sealrelay.gateway.config.ListenerConfig;
@@ -28,6 +31,7 @@ import org.sealrelay.gateway.smtp.auth.CredentialsFile;
 import org.sealrelay.gateway.smtp.inbound.SmtpServer;
 import org.sealrelay.gateway.spool.FileSpool;
 import org.sealrelay.gateway.spool.Spool;
+import org.sealrelay.gateway.submission.CachedRecipientCapabilities;
 import org.sealrelay.gateway.submission.PolicyFile;
 import org.sealrelay.gateway.submission.SubmissionService;
 import org.sealrelay.gateway.tls.ServerTls;
@@ -61,6 +65,7 @@ public final class Gateway implements AutoCloseable {
     private ExecutorService inspectionExecutor;
     private PolicyFile policyFile;
     private TlsReportService tlsReports;
+    private AuditLog auditLog;
 
     private Gateway(GatewayConfig config) {
         this.config = config;
@@ -111,8 +116,13 @@ public final class Gateway implements AutoCloseable {
         ContentExtractor extractor = new ContentExtractor(new ExtractionLimits(config.policy().maxTextPerPart(),
                 config.policy().maxTextTotal(), ExtractionLimits.DEFAULT_MAX_HEADER_FIELDS,
                 config.policy().maxDocumentSize()));
+        AuditKey auditKey = AuditKey.loadOrCreate(config.audit().keyFile());
+        auditLog = AuditLog.open(config.audit().file(), auditKey);
+        // NOTE: no key directory is wired into the gateway yet, so recipient-has-pgp-key and
+        // recipient-has-smime-certificate are false for every recipient until one is.
         SubmissionService submission = new SubmissionService(policy, extractor, queueManager, clock,
-                inspectionExecutor);
+                inspectionExecutor, new CachedRecipientCapabilities(smtpAgent.capabilities(), null),
+                new AuditTrail(auditLog, auditKey));
         for (ListenerConfig listener : config.listeners()) {
             Authenticator authenticator = null;
             if (listener.credentialsFile() != null) {
@@ -134,7 +144,7 @@ public final class Gateway implements AutoCloseable {
             }
             servers.add(server);
         }
-        adminServer = AdminServer.start(config.admin(), queueManager, spool, clock, bossGroup, workerGroup);
+        adminServer = AdminServer.start(config.admin(), queueManager, spool, clock, bossGroup, workerGroup, auditLog);
         log.info("SealRelay started: {} listener(s), {} message(s) queued", servers.size(), queueManager.size());
     }
 
@@ -246,6 +256,10 @@ public final class Gateway implements AutoCloseable {
         if (queueManager != null) {
             queueManager.close();
             queueManager = null;
+        }
+        if (auditLog != null) {
+            auditLog.close();
+            auditLog = null;
         }
         if (deliveryAgent != null) {
             deliveryAgent.close();

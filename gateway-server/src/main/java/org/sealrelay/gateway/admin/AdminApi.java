@@ -12,6 +12,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.sealrelay.gateway.audit.AuditEvent;
+import org.sealrelay.gateway.audit.AuditSink;
 import org.sealrelay.gateway.queue.ChangeResult;
 import org.sealrelay.gateway.queue.QueueManager;
 import org.sealrelay.gateway.spool.Envelope;
@@ -42,11 +44,17 @@ final class AdminApi {
     private final QueueManager queue;
     private final Spool spool;
     private final Clock clock;
+    private final AuditSink audit;
 
     AdminApi(QueueManager queue, Spool spool, Clock clock) {
+        this(queue, spool, clock, AuditSink.NONE);
+    }
+
+    AdminApi(QueueManager queue, Spool spool, Clock clock, AuditSink audit) {
         this.queue = queue;
         this.spool = spool;
         this.clock = clock;
+        this.audit = audit;
     }
 
     AdminResponse handle(AdminRequest request) {
@@ -167,7 +175,23 @@ final class AdminApi {
             case "bounce" -> queue.bounce(id);
             default -> throw new IllegalArgumentException("unknown action " + action);
         };
+        if (result == ChangeResult.DONE && !action.equals("flush")) {
+            recordChange(action, id);
+        }
         return result.name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Appends a queue change to the audit trail and waits until it is durable. The change has
+     * already happened, so a failed audit write is logged, not undone.
+     */
+    private void recordChange(String action, QueueId id) {
+        AuditEvent event = new AuditEvent("admin", clock.instant()).with("queueId", id.value()).with("action", action);
+        try {
+            audit.append(List.of(event)).join();
+        } catch (RuntimeException e) {
+            log.error("queueId={} admin {} done but not written to the audit log: {}", id, action, e.toString());
+        }
     }
 
     private static QueueSelection selection(AdminRequest request, boolean listing) {

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.sealrelay.gateway.config.AdminConfig;
+import org.sealrelay.gateway.audit.AuditSink;
 import org.sealrelay.gateway.queue.QueueManager;
 import org.sealrelay.gateway.spool.Spool;
 import org.sealrelay.gateway.transport.Transports;
@@ -47,8 +48,20 @@ public final class AdminServer implements AutoCloseable {
      */
     public static AdminServer start(AdminConfig config, QueueManager queue, Spool spool, Clock clock,
             EventLoopGroup bossGroup, EventLoopGroup workerGroup) throws IOException, InterruptedException {
+        return start(config, queue, spool, clock, bossGroup, workerGroup, AuditSink.NONE);
+    }
+
+    /**
+     * Writes a new token to the token file and binds the endpoint; queue changes are recorded in
+     * {@code audit}.
+     *
+     * @throws IOException if the token file cannot be written or the address cannot be bound
+     */
+    public static AdminServer start(AdminConfig config, QueueManager queue, Spool spool, Clock clock,
+            EventLoopGroup bossGroup, EventLoopGroup workerGroup, AuditSink audit)
+            throws IOException, InterruptedException {
         AdminToken token = AdminToken.createIn(config.tokenFile());
-        AdminApi api = new AdminApi(queue, spool, clock);
+        AdminApi api = new AdminApi(queue, spool, clock, audit);
         ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "admin");
             thread.setDaemon(true);

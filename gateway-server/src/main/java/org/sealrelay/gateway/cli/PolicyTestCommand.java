@@ -123,8 +123,12 @@ final class PolicyTestCommand implements Callable<Integer> {
             out.println("  rule: " + decision.rule());
             out.println("  why: " + decision.explanation());
             if (!decision.edits().isEmpty()) {
-                out.println("  edits (not applied yet): " + decision.edits());
+                out.println("  edits: " + decision.edits());
             }
+            if (decision.exempt()) {
+                out.println("  exempt: content rules skipped");
+            }
+            decision.archive().ifPresent(copy -> out.println("  archive copy: " + copy.address() + " by " + copy.plan()));
         }
     }
 

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         description = "Secure SMTP gateway for mail that carries protected health information.",
         subcommands = {RunCommand.class, QueueCommand.class, PolicyCommand.class, KeysCommand.class, SpoolCommand.class,
             TlsReportCommand.class,
+            AuditCommand.class,
             PasswdCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class SealRelayCommand implements Runnable {
     @CommandLine.Spec

@@ -122,6 +122,7 @@ public final class ConfigLoader {
         PolicyConfig policy = parsePolicy(root == null ? null : root.child("policy"));
         EncryptionConfig encryption = EncryptionConfigParser.parse(root == null ? null : root.child("encryption"),
                 java.time.Instant.now());
+        AuditConfig audit = parseAudit(root == null ? null : root.child("audit"), spool);
         String postmaster = root == null ? "postmaster@" + hostname : root.string("postmaster", "postmaster@" + hostname);
         if (!postmaster.matches("[^@\\s<>]+@[A-Za-z0-9.-]+")) {
             if (root == null) {
@@ -134,7 +135,18 @@ public final class ConfigLoader {
             root.rejectUnknownKeys();
         }
         return new GatewayConfig(hostname, postmaster, listeners, tls, spool, delivery, queue, admin, policy,
-                tlsReporting, encryption);
+                tlsReporting, encryption, audit);
+    }
+
+    private static AuditConfig parseAudit(ConfigNode node, SpoolConfig spool) throws ConfigException {
+        AuditConfig defaults = AuditConfig.besideSpool(spool);
+        if (node == null) {
+            return defaults;
+        }
+        AuditConfig audit = new AuditConfig(Path.of(node.string("file", defaults.file().toString())),
+                Path.of(node.string("key-file", defaults.keyFile().toString())));
+        node.rejectUnknownKeys();
+        return audit;
     }
 
     static ListenerConfig defaultListener() {

@@ -10,14 +10,15 @@ import java.util.Objects;
  * @param postmaster where mail to the bare {@code <postmaster>} recipient goes, which every SMTP
  *     server must accept (RFC 5321 section 4.5.1)
  * @param listeners SMTP listeners, at least one
- * @param tls the listeners' certificate
- * @param spool spool location and keys
+ * @param tls the server certificate and key
+ * @param spool where messages are stored and the key file that encrypts them
  * @param delivery outbound delivery
  * @param queue retry schedule and limits
  * @param admin the local queue administration endpoint
  * @param policy rules file and content extraction limits
  * @param tlsReporting SMTP TLS Reporting (RFC 8460), from {@code delivery.tls-reporting}
  * @param encryption keys and options for the {@code pgp} and {@code smime} plan steps
+ * @param audit audit log and its key
  */
 public record GatewayConfig(
         String hostname,
@@ -30,7 +31,8 @@ public record GatewayConfig(
         AdminConfig admin,
         PolicyConfig policy,
         TlsReportingConfig tlsReporting,
-        EncryptionConfig encryption) {
+        EncryptionConfig encryption,
+        AuditConfig audit) {
     public GatewayConfig {
         Objects.requireNonNull(hostname, "hostname");
         Objects.requireNonNull(postmaster, "postmaster");
@@ -46,18 +48,23 @@ public record GatewayConfig(
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(tlsReporting, "tlsReporting");
         Objects.requireNonNull(encryption, "encryption");
+        Objects.requireNonNull(audit, "audit");
     }
 
-    /** Creates a configuration with TLS reporting off and the default encryption settings. */
+    /**
+     * Creates a configuration with TLS reporting off, the default encryption settings and the
+     * audit log beside the spool.
+     */
     public GatewayConfig(String hostname, String postmaster, List<ListenerConfig> listeners, TlsConfig tls,
             SpoolConfig spool, DeliveryConfig delivery, QueueConfig queue, AdminConfig admin, PolicyConfig policy) {
         this(hostname, postmaster, listeners, tls, spool, delivery, queue, admin, policy,
-                TlsReportingConfig.disabled(hostname, postmaster), EncryptionConfig.DEFAULTS);
+                TlsReportingConfig.disabled(hostname, postmaster), EncryptionConfig.DEFAULTS,
+                AuditConfig.besideSpool(spool));
     }
 
     /** Returns a copy with the given listeners, for tests and tools that bind other ports. */
     public GatewayConfig withListeners(List<ListenerConfig> replacement) {
         return new GatewayConfig(hostname, postmaster, replacement, tls, spool, delivery, queue, admin, policy,
-                tlsReporting, encryption);
+                tlsReporting, encryption, audit);
     }
 }

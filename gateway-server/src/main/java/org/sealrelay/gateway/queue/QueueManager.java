@@ -20,6 +20,7 @@ import org.sealrelay.gateway.config.QueueConfig;
 import org.sealrelay.gateway.delivery.DeliveryAgent;
 import org.sealrelay.gateway.delivery.DeliveryOutcome;
 import org.sealrelay.gateway.delivery.DeliveryRequest;
+import org.sealrelay.gateway.delivery.EditedContent;
 import org.sealrelay.gateway.delivery.RecipientOutcome;
 import org.sealrelay.gateway.spool.DsnRequest;
 import org.sealrelay.gateway.spool.Envelope;
@@ -29,6 +30,7 @@ import org.sealrelay.gateway.spool.RecipientStatus;
 import org.sealrelay.gateway.spool.Spool;
 import org.sealrelay.policy.DeliveryMethod;
 import org.sealrelay.policy.PlanStep;
+import org.sealrelay.policy.MessageEdits;
 import org.sealrelay.policy.TlsLevel;
 import org.sealrelay.gateway.logging.Redact;
 import org.slf4j.Logger;
@@ -38,10 +40,11 @@ import org.slf4j.LoggerFactory;
  * Schedules spooled messages for delivery and records what happened to each recipient.
  *
  * <p>Design: every queued message has an {@link Entry} in memory. An attempt groups the
- * message's pending recipients by destination domain, TLS level and delivery method (one group
- * per recipient for the encrypting methods) and starts one delivery per group, bounded by a
- * global number of slots, a number per domain ({@link DestinationSlots}) and a start rate per
- * domain ({@link DestinationRateLimiter}). When every group of the attempt has reported, the
+ * message's pending recipients by destination domain, TLS level, delivery method and policy
+ * edits (one group per recipient for the encrypting methods and for archive copies) and starts
+ * one delivery per group, bounded by a global number of slots, a number per domain
+ * ({@link DestinationSlots}) and a start rate per domain ({@link DestinationRateLimiter}). When
+ * every group of the attempt has reported, the
  * new recipient states are written to the spool in one envelope update; a message whose
  * recipients are all final is removed, others are scheduled again with exponential backoff.
  * Spool I/O and slot waits run on the {@code queue-io} threads, never on a Netty event loop.
@@ -376,8 +379,10 @@ public final class QueueManager implements AutoCloseable {
             dsnRequests.add(recipient == null ? DsnRequest.DEFAULT : recipient.dsn());
         }
         DeliveryRequest request = new DeliveryRequest(envelope.id(), envelope.reversePath(), recipients,
-                key.domain(), key.tlsLevel(), envelope.eightBitMime(), envelope.sizeOctets(),
-                () -> spool.openContent(envelope.id()), envelope.options(), dsnRequests, key.method());
+                key.domain(), key.tlsLevel(), envelope.eightBitMime(),
+                EditedContent.sizeBound(envelope.sizeOctets(), key.edits()),
+                EditedContent.of(() -> spool.openContent(envelope.id()), key.edits()), envelope.options(), dsnRequests,
+                key.method());
         try {
             deliverySlots.acquire();
         } catch (InterruptedException e) {
@@ -692,8 +697,9 @@ public final class QueueManager implements AutoCloseable {
         for (EnvelopeRecipient recipient : envelope.recipients()) {
             if (recipient.status() == RecipientStatus.PENDING) {
                 DeliveryMethod method = recipient.currentStep().method();
+                boolean ownTransaction = method.encryptsContent() || recipient.treatment().archiveCopy();
                 GroupKey key = new GroupKey(recipient.domain(), requiredLevel(envelope, recipient, encryptedCopyLevel),
-                        method, method.encryptsContent() ? recipient.address() : "");
+                        method, recipient.treatment().edits(), ownTransaction ? recipient.address() : "");
                 groups.computeIfAbsent(key, ignored -> new ArrayList<>()).add(recipient.address());
             }
         }
@@ -734,8 +740,14 @@ public final class QueueManager implements AutoCloseable {
         };
     }
 
-    /** @param recipient the one recipient of an encrypting step's group; empty for relay groups */
-    private record GroupKey(String domain, TlsLevel tlsLevel, DeliveryMethod method, String recipient) {
+    /**
+     * Recipients that can share one SMTP transaction: same domain, level, method and edits,
+     * because they get the same copy. An encrypted copy is made for one recipient, and an
+     * archive copy gets a transaction of its own so that no other recipient's server receives
+     * its address; for those {@code recipient} is that address, else empty.
+     */
+    private record GroupKey(String domain, TlsLevel tlsLevel, DeliveryMethod method, MessageEdits edits,
+            String recipient) {
     }
 
     /** Queue state of one message; guarded by its own monitor. */

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.sealrelay.policy.DeliveryMethod;
 import org.sealrelay.policy.DeliveryPlan;
+import org.sealrelay.policy.MessageEdits;
 import org.sealrelay.policy.PlanStep;
 import org.sealrelay.policy.TlsLevel;
 
@@ -30,11 +31,23 @@ import org.sealrelay.policy.TlsLevel;
  * <p>Version 2 is version 1 with these additions: a held flag and a delay-notified flag (1 octet
  * each) after the size, and per recipient, after the last reply, the remote MTA (string) and a
  * notified flag (1 octet). Version 1 envelopes still decode, as not held, not delay-notified,
- * with no remote MTA and not notified. Encoding always writes version 2.
+ * with no remote MTA and not notified.
+ *
+ * <p>Version 3 adds, after the delay-notified flag, the transaction options (SMTPUTF8 and
+ * REQUIRETLS flags, RET and ENVID strings), and per recipient, after the notified flag, the
+ * NOTIFY count (4) and names, ORCPT, the plan step index (4) and the policy note.
+ *
+ * <p>Version 4 adds per recipient, after the policy note, its {@link RecipientTreatment}: the
+ * exempt and archive-copy flags (1 octet each), the count (4) of header fields to add with each
+ * name and value, the subject tag, the count (4) of header names to remove with each name, and
+ * the subject tag to strip. Older versions decode with {@link RecipientTreatment#NONE}. Encoding
+ * always writes version 4.
  */
 final class EnvelopeCodec {
     static final int VERSION_1 = 1;
-    static final int VERSION = 3;
+    static final int VERSION = 4;
+    /** Bounds the list counts of one recipient's edits, well above what a rules file can produce. */
+    private static final int MAX_EDIT_ITEMS = 1_000;
     private static final int MAX_STRING_OCTETS = 1 << 20;
 
     private EnvelopeCodec() {}
@@ -71,7 +84,7 @@ final class EnvelopeCodec {
     /**
      * Decodes an envelope and checks that it belongs to {@code expectedId}.
      *
-     * @throws IOException if the octets are not a valid version 1 or 2 envelope of that id
+     * @throws IOException if the octets are not a valid envelope of that id, of version 1 to 4
      */
     static Envelope decode(byte[] octets, QueueId expectedId) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(octets));
@@ -138,6 +151,52 @@ final class EnvelopeCodec {
         writeString(out, recipient.dsn().originalRecipient());
         out.writeInt(recipient.planStep());
         writeString(out, recipient.policyNote());
+        writeTreatment(out, recipient.treatment());
+    }
+
+    private static void writeTreatment(DataOutputStream out, RecipientTreatment treatment) throws IOException {
+        out.writeBoolean(treatment.exempt());
+        out.writeBoolean(treatment.archiveCopy());
+        MessageEdits edits = treatment.edits();
+        out.writeInt(edits.addHeaders().size());
+        for (MessageEdits.HeaderField field : edits.addHeaders()) {
+            writeString(out, field.name());
+            writeString(out, field.value());
+        }
+        writeString(out, edits.subjectTag());
+        out.writeInt(edits.removeHeaders().size());
+        for (String name : edits.removeHeaders()) {
+            writeString(out, name);
+        }
+        writeString(out, edits.stripSubjectTag());
+    }
+
+    private static RecipientTreatment readTreatment(DataInputStream in) throws IOException {
+        boolean exempt = in.readBoolean();
+        boolean archiveCopy = in.readBoolean();
+        int added = readCount(in, "header fields to add");
+        List<MessageEdits.HeaderField> addHeaders = new ArrayList<>(added);
+        for (int i = 0; i < added; i++) {
+            addHeaders.add(new MessageEdits.HeaderField(readString(in), readString(in)));
+        }
+        String subjectTag = readString(in);
+        int removed = readCount(in, "header names to remove");
+        List<String> removeHeaders = new ArrayList<>(removed);
+        for (int i = 0; i < removed; i++) {
+            removeHeaders.add(readString(in));
+        }
+        String stripSubjectTag = readString(in);
+        // MessageEdits checks every name and value again, so a forged envelope cannot inject header lines.
+        return new RecipientTreatment(new MessageEdits(addHeaders, subjectTag, removeHeaders, stripSubjectTag), exempt,
+                archiveCopy);
+    }
+
+    private static int readCount(DataInputStream in, String items) throws IOException {
+        int count = in.readInt();
+        if (count < 0 || count > MAX_EDIT_ITEMS) {
+            throw new IOException("count of " + items + " " + count + " is out of range 0.." + MAX_EDIT_ITEMS);
+        }
+        return count;
     }
 
     private static EnvelopeRecipient readRecipient(DataInputStream in, int maxCount, int version)
@@ -176,8 +235,9 @@ final class EnvelopeCodec {
             throw new IOException("plan step " + planStep + " is out of range 0.." + (steps.size() - 1));
         }
         String policyNote = version >= 3 ? readString(in) : "";
+        RecipientTreatment treatment = version >= 4 ? readTreatment(in) : RecipientTreatment.NONE;
         return new EnvelopeRecipient(address, new DeliveryPlan(steps), status, attempts, lastReply, remoteMta,
-                notified, dsn, planStep, policyNote);
+                notified, dsn, planStep, policyNote, treatment);
     }
 
     private static void writeString(DataOutputStream out, String value) throws IOException {

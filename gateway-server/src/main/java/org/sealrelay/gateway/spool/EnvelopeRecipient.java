@@ -23,12 +23,15 @@ import org.sealrelay.policy.PlanStep;
  *     the TLS level) cannot be met, and never back
  * @param policyNote the rule that decided this recipient and its evidence (detector names and
  *     counts, never matched text), for audits and {@code sealrelay queue show}; may be empty
+ * @param treatment header edits, exemption and archive role from the policy
  */
 public record EnvelopeRecipient(
         String address, DeliveryPlan plan, RecipientStatus status, int attempts, String lastReply,
-        String remoteMta, boolean notified, DsnRequest dsn, int planStep, String policyNote) {
+        String remoteMta, boolean notified, DsnRequest dsn, int planStep, String policyNote,
+        RecipientTreatment treatment) {
     public EnvelopeRecipient {
         policyNote = policyNote == null ? "" : policyNote;
+        Objects.requireNonNull(treatment, "treatment");
         Objects.requireNonNull(dsn, "dsn");
         if (plan != null && (planStep < 0 || planStep >= plan.steps().size())) {
             throw new IllegalArgumentException("plan step " + planStep + " is outside the plan " + plan + " of " + address);
@@ -38,6 +41,13 @@ public record EnvelopeRecipient(
         Objects.requireNonNull(status, "status");
         lastReply = lastReply == null ? "" : lastReply;
         remoteMta = remoteMta == null ? "" : remoteMta;
+    }
+
+    /** Creates a recipient without edits, exemption or archive role. */
+    public EnvelopeRecipient(String address, DeliveryPlan plan, RecipientStatus status, int attempts,
+            String lastReply, String remoteMta, boolean notified, DsnRequest dsn, int planStep, String policyNote) {
+        this(address, plan, status, attempts, lastReply, remoteMta, notified, dsn, planStep, policyNote,
+                RecipientTreatment.NONE);
     }
 
     /** Creates a recipient without a known next hop and without a notification. */
@@ -70,7 +80,7 @@ public record EnvelopeRecipient(
 
     /** Returns this recipient after an attempt with the given outcome and next hop. */
     public EnvelopeRecipient afterAttempt(RecipientStatus newStatus, String reply, String nextHop) {
-        return new EnvelopeRecipient(address, plan, newStatus, attempts + 1, reply, nextHop, false, dsn, planStep, policyNote);
+        return new EnvelopeRecipient(address, plan, newStatus, attempts + 1, reply, nextHop, false, dsn, planStep, policyNote, treatment);
     }
 
     /** Returns this recipient after an attempt with the given outcome, without a next hop. */
@@ -80,17 +90,23 @@ public record EnvelopeRecipient(
 
     /** Returns this recipient failed for good without a new attempt, such as after expiry or an administrator's bounce. */
     public EnvelopeRecipient failedWith(String reason) {
-        return new EnvelopeRecipient(address, plan, RecipientStatus.FAILED, attempts, reason, remoteMta, false, dsn, planStep, policyNote);
+        return new EnvelopeRecipient(address, plan, RecipientStatus.FAILED, attempts, reason, remoteMta, false, dsn, planStep, policyNote, treatment);
     }
 
     /** Returns this recipient marked as covered by a durable delivery status notification. */
     public EnvelopeRecipient asNotified() {
-        return new EnvelopeRecipient(address, plan, status, attempts, lastReply, remoteMta, true, dsn, planStep, policyNote);
+        return new EnvelopeRecipient(address, plan, status, attempts, lastReply, remoteMta, true, dsn, planStep, policyNote, treatment);
     }
 
     /** Returns this recipient with the policy's rule and evidence recorded. */
     public EnvelopeRecipient withPolicyNote(String note) {
-        return new EnvelopeRecipient(address, plan, status, attempts, lastReply, remoteMta, notified, dsn, planStep, note);
+        return new EnvelopeRecipient(address, plan, status, attempts, lastReply, remoteMta, notified, dsn, planStep, note, treatment);
+    }
+
+    /** Returns this recipient with the policy's edits, exemption or archive role recorded. */
+    public EnvelopeRecipient withTreatment(RecipientTreatment newTreatment) {
+        return new EnvelopeRecipient(address, plan, status, attempts, lastReply, remoteMta, notified, dsn, planStep,
+                policyNote, newTreatment);
     }
 
     /** Returns the plan step in use. */
@@ -105,7 +121,7 @@ public record EnvelopeRecipient(
 
     /** Returns this recipient moved to the next step of its plan. */
     public EnvelopeRecipient withNextStep() {
-        return new EnvelopeRecipient(address, plan, status, attempts, lastReply, remoteMta, notified, dsn, planStep + 1, policyNote);
+        return new EnvelopeRecipient(address, plan, status, attempts, lastReply, remoteMta, notified, dsn, planStep + 1, policyNote, treatment);
     }
 
     /** Returns the domain part of the address, lower-cased. */

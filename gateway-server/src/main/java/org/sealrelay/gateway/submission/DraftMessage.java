@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 import org.sealrelay.gateway.spool.DsnRequest;
 import org.sealrelay.gateway.spool.TransactionOptions;
+import org.sealrelay.policy.ClientIdentity;
 
 /**
  * A received message before the policy has decided and before it is durable: the envelope as
@@ -18,6 +19,7 @@ import org.sealrelay.gateway.spool.TransactionOptions;
  * @param tlsProtocol TLS protocol of the session, or null without TLS
  * @param options SMTPUTF8, REQUIRETLS and DSN parameters of MAIL FROM
  * @param dsnRequests NOTIFY and ORCPT of each recipient, in the order of {@code recipients}
+ * @param client the SMTP AUTH user and TLS client certificate of the session
  */
 public record DraftMessage(
         String reversePath,
@@ -28,8 +30,10 @@ public record DraftMessage(
         String listener,
         String tlsProtocol,
         TransactionOptions options,
-        List<DsnRequest> dsnRequests) {
+        List<DsnRequest> dsnRequests,
+        ClientIdentity client) {
     public DraftMessage {
+        Objects.requireNonNull(client, "client");
         Objects.requireNonNull(options, "options");
         dsnRequests = List.copyOf(dsnRequests);
         Objects.requireNonNull(reversePath, "reversePath");
@@ -41,6 +45,14 @@ public record DraftMessage(
             throw new IllegalArgumentException("expected one DSN request per recipient, got " + dsnRequests.size()
                     + " for " + recipients.size());
         }
+    }
+
+    /** Creates a draft from an anonymous client. */
+    public DraftMessage(String reversePath, List<String> recipients, boolean eightBitMime, String clientAddress,
+            String clientHelo, String listener, String tlsProtocol, TransactionOptions options,
+            List<DsnRequest> dsnRequests) {
+        this(reversePath, recipients, eightBitMime, clientAddress, clientHelo, listener, tlsProtocol, options,
+                dsnRequests, ClientIdentity.ANONYMOUS);
     }
 
     /** Creates a draft without ESMTP transaction options. */

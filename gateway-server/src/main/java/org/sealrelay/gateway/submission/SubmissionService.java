@@ -4,7 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -12,12 +17,18 @@ import org.sealrelay.gateway.content.ContentExtractor;
 import org.sealrelay.gateway.content.ExtractionLimits;
 import org.sealrelay.gateway.logging.Redact;
 import org.sealrelay.gateway.queue.QueueManager;
+import org.sealrelay.gateway.audit.AuditEvent;
+import org.sealrelay.gateway.audit.AuditTrail;
+import org.sealrelay.gateway.spool.DsnRequest;
 import org.sealrelay.gateway.spool.Envelope;
 import org.sealrelay.gateway.spool.EnvelopeRecipient;
 import org.sealrelay.gateway.spool.MessageWriter;
+import org.sealrelay.gateway.spool.RecipientTreatment;
+import org.sealrelay.policy.ArchiveCopy;
 import org.sealrelay.policy.Decision;
 import org.sealrelay.policy.MessageFacts;
 import org.sealrelay.policy.Policy;
+import org.sealrelay.policy.RecipientCapabilities;
 import org.sealrelay.policy.Verdict;
 import org.sealrelay.policy.content.ContentFacts;
 import org.slf4j.Logger;
@@ -36,13 +47,21 @@ import org.slf4j.LoggerFactory;
  * <p>NOTE: SMTP has one reply for the whole DATA command, so when the policy rejects, defers
  * or holds any recipient the whole message is answered with that recipient's reply.
  *
- * <p>NOTE: the envelope has no field for the decision, so the rule and evidence are logged per
- * recipient but not stored with the message, and header and subject edits are not applied yet.
+ * <p>Each recipient's rule and evidence are stored with the message as its policy note, and
+ * its header and subject edits as its {@link RecipientTreatment}, which delivery applies. An
+ * archive copy that a decision requests becomes an extra recipient with its own plan, NOTIFY=NEVER
+ * and no edits. Recipients whose decisions name the same archive address share one copy.
+ *
+ * <p>Every decision is appended to the audit trail. For an accepted message the audit lines are
+ * durable before the spool commit starts, so the 250 follows both fsyncs; both are group
+ * commits shared with concurrent messages. If the audit write fails the message is not
+ * accepted (451).
  */
 public final class SubmissionService {
     private static final Logger log = LoggerFactory.getLogger(SubmissionService.class);
     private static final String STORAGE_FAILED = "451 4.3.0 Message not accepted: local storage failed, try again later";
     private static final String DISK_FULL = "452 4.3.1 Insufficient system storage, try again later";
+    private static final String AUDIT_FAILED = "451 4.3.0 Message not accepted: audit log write failed, try again later";
     private static final String POLICY_FAILED = "451 4.3.0 Message not accepted: policy evaluation failed, try again later";
 
     private final Policy policy;
@@ -50,6 +69,8 @@ public final class SubmissionService {
     private final QueueManager queueManager;
     private final Clock clock;
     private final Executor inspectionExecutor;
+    private final RecipientCapabilitySource capabilities;
+    private final AuditTrail audit;
 
     /** Creates a service whose policy decides on the envelope alone or reads content on the caller's thread. */
     public SubmissionService(Policy policy, QueueManager queueManager, Clock clock) {
@@ -62,6 +83,20 @@ public final class SubmissionService {
      */
     public SubmissionService(Policy policy, ContentExtractor extractor, QueueManager queueManager, Clock clock,
             Executor inspectionExecutor) {
+        this(policy, extractor, queueManager, clock, inspectionExecutor, RecipientCapabilitySource.NONE,
+                AuditTrail.disabled());
+    }
+
+    /**
+     * @param extractor reads content facts for policies that need them
+     * @param inspectionExecutor runs read-back, extraction and policy evaluation; must not be an event loop
+     * @param capabilities recipient facts for the rules, looked up in memory
+     * @param audit where decisions are recorded
+     */
+    public SubmissionService(Policy policy, ContentExtractor extractor, QueueManager queueManager, Clock clock,
+            Executor inspectionExecutor, RecipientCapabilitySource capabilities, AuditTrail audit) {
+        this.capabilities = capabilities;
+        this.audit = audit;
         this.policy = policy;
         this.extractor = extractor;
         this.queueManager = queueManager;
@@ -123,7 +158,8 @@ public final class SubmissionService {
     private CompletableFuture<SubmissionResult> decideAndCommit(DraftMessage draft, MessageWriter writer,
             ContentFacts content) {
         MessageFacts facts = new MessageFacts(draft.clientAddress(), draft.listener(), draft.tlsProtocol(),
-                draft.reversePath(), draft.recipients(), writer.size(), content);
+                draft.reversePath(), draft.recipients(), writer.size(), content, draft.client(),
+                draft.options().requireTls(), lookUpCapabilities(draft.recipients()));
         List<Decision> decisions;
         try {
             decisions = policy.decideAll(facts);
@@ -134,7 +170,13 @@ public final class SubmissionService {
             writer.abort();
             return CompletableFuture.completedFuture(new SubmissionResult.Rejected(POLICY_FAILED));
         }
+        List<AuditEvent> events = new ArrayList<>(decisions.size());
+        for (int i = 0; i < decisions.size(); i++) {
+            events.add(DecisionRecords.decision(audit.key(), writer.id(), clock.instant(), draft,
+                    draft.recipients().get(i), decisions.get(i)));
+        }
         List<EnvelopeRecipient> recipients = new ArrayList<>(draft.recipients().size());
+        Map<String, ArchiveCopy> archives = new LinkedHashMap<>();
         boolean hold = false;
         for (int i = 0; i < decisions.size(); i++) {
             String recipient = draft.recipients().get(i);
@@ -146,12 +188,63 @@ public final class SubmissionService {
                 log.info("queueId={} client={} message not accepted because of rcpt={}: {}", writer.id(),
                         draft.clientAddress(), Redact.address(recipient), decision.reply());
                 writer.abort();
-                return CompletableFuture.completedFuture(new SubmissionResult.Rejected(decision.reply()));
+                return recordRejection(writer, events, decision.reply());
             }
             recipients.add(EnvelopeRecipient.pending(recipient, decision.plan(), draft.dsnRequests().get(i))
-                    .withPolicyNote(policyNote(decision)));
+                    .withPolicyNote(policyNote(decision))
+                    .withTreatment(new RecipientTreatment(decision.edits(), decision.exempt(), false)));
+            decision.archive().ifPresent(copy -> archives.putIfAbsent(copy.address().toLowerCase(Locale.ROOT), copy));
         }
-        return commit(draft, writer, recipients, hold);
+        addArchiveCopies(writer, draft, recipients, archives);
+        return commit(draft, writer, recipients, hold, events);
+    }
+
+    private Map<String, RecipientCapabilities> lookUpCapabilities(List<String> recipients) {
+        Map<String, RecipientCapabilities> known = new HashMap<>();
+        for (String recipient : recipients) {
+            known.putIfAbsent(recipient, capabilities.lookup(recipient));
+        }
+        return known;
+    }
+
+    /**
+     * Adds one recipient per archive address. An archive address that is already a recipient
+     * gets no second copy, because the envelope keeps one state per address.
+     */
+    private static void addArchiveCopies(MessageWriter writer, DraftMessage draft, List<EnvelopeRecipient> recipients,
+            Map<String, ArchiveCopy> archives) {
+        for (ArchiveCopy copy : archives.values()) {
+            boolean alreadyRecipient = draft.recipients().stream().anyMatch(address -> address.equalsIgnoreCase(copy.address()));
+            if (alreadyRecipient) {
+                log.info("queueId={} archive domain={} is also a recipient; no separate archive copy", writer.id(),
+                        Redact.address(copy.address()));
+                continue;
+            }
+            // NOTIFY=NEVER: a bounce or delay notice would show the sender the archive address.
+            recipients.add(EnvelopeRecipient.pending(copy.address(), copy.plan(),
+                            new DsnRequest(Set.of(DsnRequest.Notify.NEVER), ""))
+                    .withPolicyNote("archive copy")
+                    .withTreatment(RecipientTreatment.archive()));
+        }
+    }
+
+    /** Records the decisions of a message that is not accepted, then returns its reply; an audit failure is logged. */
+    private CompletableFuture<SubmissionResult> recordRejection(MessageWriter writer, List<AuditEvent> events,
+            String reply) {
+        return appendAudit(events).handle((ignored, failure) -> {
+            if (failure != null) {
+                log.error("queueId={} audit write for a rejected message failed: {}", writer.id(), failure.toString());
+            }
+            return new SubmissionResult.Rejected(reply);
+        });
+    }
+
+    private CompletableFuture<Void> appendAudit(List<AuditEvent> events) {
+        try {
+            return audit.sink().append(events);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /**
@@ -167,24 +260,38 @@ public final class SubmissionService {
     private static void logDecision(MessageWriter writer, String recipient, Decision decision) {
         log.info("queueId={} rcpt={} verdict={} rule={} plan={} evidence={}", writer.id(), Redact.address(recipient),
                 decision.verdict(), decision.rule(), decision.plan(), decision.evidence());
-        if (!decision.edits().isEmpty()) {
-            log.warn("queueId={} rule={} requests {}, which is not applied yet", writer.id(), decision.rule(),
-                    decision.edits());
+        if (!decision.edits().isEmpty() || decision.exempt() || decision.archive().isPresent()) {
+            log.info("queueId={} rcpt={} rule={} edits={} exempt={} archive={}", writer.id(), Redact.address(recipient),
+                    decision.rule(), decision.edits(), decision.exempt(),
+                    decision.archive().map(copy -> Redact.address(copy.address())).orElse("none"));
         }
     }
 
     private CompletableFuture<SubmissionResult> commit(DraftMessage draft, MessageWriter writer,
-            List<EnvelopeRecipient> recipients, boolean hold) {
+            List<EnvelopeRecipient> recipients, boolean hold, List<AuditEvent> events) {
         Envelope envelope = new Envelope(writer.id(), draft.reversePath(), recipients, draft.eightBitMime(),
                 draft.clientAddress(), draft.clientHelo(), clock.instant(), writer.size(), hold, false,
                 draft.options());
-        CompletableFuture<Void> commit;
-        try {
-            commit = writer.commit(envelope);
-        } catch (RuntimeException e) {
-            commit = CompletableFuture.failedFuture(e);
-        }
+        CompletableFuture<SubmissionResult> auditFailed = new CompletableFuture<>();
+        CompletableFuture<Void> commit = appendAudit(events).handle((ignored, failure) -> failure)
+                .thenCompose(auditFailure -> {
+                    if (auditFailure != null) {
+                        log.error("queueId={} client={} audit write failed, replying 451: {}", writer.id(),
+                                draft.clientAddress(), auditFailure.toString());
+                        writer.abort();
+                        auditFailed.complete(new SubmissionResult.Rejected(AUDIT_FAILED));
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    try {
+                        return writer.commit(envelope);
+                    } catch (RuntimeException e) {
+                        return CompletableFuture.failedFuture(e);
+                    }
+                });
         return commit.handle((ignored, failure) -> {
+            if (auditFailed.isDone()) {
+                return auditFailed.join();
+            }
             if (failure != null) {
                 log.error("queueId={} client={} spool commit failed, replying 451: {}", writer.id(),
                         draft.clientAddress(), failure.toString());

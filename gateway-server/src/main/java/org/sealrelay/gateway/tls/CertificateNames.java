@@ -43,7 +43,7 @@ public final class CertificateNames {
     }
 
     /** Returns the DNS subject alternative names followed by the subject CNs. */
-    static List<String> namesOf(X509Certificate certificate) {
+    public static List<String> namesOf(X509Certificate certificate) {
         List<String> names = new ArrayList<>();
         try {
             Collection<List<?>> alternatives = certificate.getSubjectAlternativeNames();

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sealrelay.gateway.Gateway;
 import org.sealrelay.gateway.testing.NextHopServer;
+import org.sealrelay.gateway.testing.SmtpTestClient;
 import org.sealrelay.gateway.testing.TestGateways;
 
 /** The admin endpoint over real HTTP: authentication, token file and error statuses. */
@@ -106,6 +108,29 @@ class AdminEndpointTest {
         assertThat(noSelection.statusCode()).isEqualTo(400);
         assertThat(noSelection.body()).contains("delete needs a selection: id, domain, reply, older-than or all=true");
         assertThat(elsewhere.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void holdIsAudited() throws Exception {
+        String queueId;
+        try (SmtpTestClient client = new SmtpTestClient(gateway.listenAddresses().get(0))) {
+            client.readReply();
+            client.command("EHLO client.test");
+            client.command("MAIL FROM:<a@clinic.example>");
+            client.command("RCPT TO:<b@lab.example>");
+            client.command("DATA");
+            client.sendRaw("Subject: x\r\n\r\nbody\r\n.\r\n");
+            queueId = client.readReply().substring("250 2.0.0 Ok: queued as ".length()).strip();
+        }
+
+        HttpResponse<String> hold = authorized("POST", "/v1/queue/hold?id=" + queueId);
+
+        assertThat(hold.statusCode()).isEqualTo(200);
+        assertThat(hold.body()).contains("\"result\" : \"done\"");
+        List<String> lines = Files.readAllLines(directory.resolve("audit.log"), StandardCharsets.US_ASCII);
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).contains("\"event\":\"decision\"");
+        assertThat(lines.get(1)).contains("\"event\":\"admin\",\"queueId\":\"" + queueId + "\",\"action\":\"hold\"");
     }
 
     private HttpResponse<String> authorized(String method, String path) throws Exception {

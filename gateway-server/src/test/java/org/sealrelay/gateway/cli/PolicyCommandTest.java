@@ -130,6 +130,38 @@ class PolicyCommandTest {
     }
 
     @Test
+    void testShowsEditsArchiveAndExemption() throws Exception {
+        Path rules = directory.resolve("actions.yaml");
+        Files.writeString(rules, """
+                rules:
+                  - {name: internal, when: {recipient-domain: hospital.example}, exempt: true}
+                  - name: tag
+                    when: {detector: ssn}
+                    deliver: tls-verify
+                    subject-tag: '[secure]'
+                    archive: vault@archive.example
+                default: {deliver: tls-encrypt}
+                """);
+
+        int exit = run("policy", "test", eml("ssn-plain.eml"), "--to", "doctor@partner.example",
+                "--to", "nurse@hospital.example", "--policy", rules.toString());
+
+        assertThat(out.toString()).isEqualTo("""
+                detectors: ssn=1
+                doctor@partner.example: ACCEPT deliver [tls-verify]
+                  rule: tag
+                  why: rule tag matched: detector ssn=1
+                  edits: subject-tag
+                  archive copy: vault@archive.example by [tls-encrypt]
+                nurse@hospital.example: ACCEPT deliver [tls-encrypt]
+                  rule: internal
+                  why: rule internal matched, content rules skipped: recipient-domain
+                  exempt: content rules skipped
+                """);
+        assertThat(exit).isZero();
+    }
+
+    @Test
     void testReportsMissingMessage() {
         int exit = run("policy", "test", directory.resolve("none.eml").toString(), "--to", "a@b.example",
                 "--policy", EXAMPLE.toString());

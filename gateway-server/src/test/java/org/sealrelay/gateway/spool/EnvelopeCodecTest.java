@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.sealrelay.policy.DeliveryPlan;
+import org.sealrelay.policy.MessageEdits;
 import org.sealrelay.policy.TlsLevel;
 
 class EnvelopeCodecTest {
@@ -121,6 +122,98 @@ class EnvelopeCodecTest {
         assertThat(recipient.remoteMta()).isEmpty();
         assertThat(recipient.notified()).as("a version 1 failure still needs its notification").isFalse();
         assertThat(decoded.failedUnnotified()).containsExactly(recipient);
+    }
+
+    @Test
+    void roundTripKeepsTreatment() throws IOException {
+        QueueId id = QueueId.generate();
+        MessageEdits edits = new MessageEdits(List.of(new MessageEdits.HeaderField("X-SealRelay-Policy", "tagged")),
+                "[secure]", List.of("X-Internal-Route"), "[external]");
+        EnvelopeRecipient edited = EnvelopeRecipient.pending("a@lab.example", DeliveryPlan.relay(TlsLevel.VERIFY))
+                .withTreatment(new RecipientTreatment(edits, true, false));
+        EnvelopeRecipient archive = EnvelopeRecipient.pending("vault@archive.example", DeliveryPlan.relay(TlsLevel.ENCRYPT))
+                .withTreatment(RecipientTreatment.archive());
+        Envelope envelope = new Envelope(id, "s@clinic.example", List.of(edited, archive), false, "192.0.2.1",
+                "client.test", Instant.parse("2026-12-04T10:15:30Z"), 42);
+
+        Envelope decoded = EnvelopeCodec.decode(EnvelopeCodec.encode(envelope), id);
+
+        assertThat(decoded).isEqualTo(envelope);
+        assertThat(decoded.recipients().get(0).treatment().edits()).isEqualTo(edits);
+        assertThat(decoded.recipients().get(0).treatment().exempt()).isTrue();
+        assertThat(decoded.recipients().get(1).treatment().archiveCopy()).isTrue();
+    }
+
+    @Test
+    void versionThreeStillDecodes() throws IOException {
+        QueueId id = QueueId.generate();
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(buffer)) {
+            out.writeByte(3);
+            writeString(out, id.value());
+            writeString(out, "a@clinic.example");
+            out.writeBoolean(false);
+            writeString(out, "192.0.2.1");
+            writeString(out, "client.test");
+            out.writeLong(1_780_000_000L);
+            out.writeInt(5);
+            out.writeLong(1234);
+            out.writeBoolean(false);
+            out.writeBoolean(false);
+            out.writeBoolean(false);
+            out.writeBoolean(true);
+            writeString(out, "HDRS");
+            writeString(out, "env1");
+            out.writeInt(1);
+            writeString(out, "b@lab.example");
+            out.writeInt(1);
+            writeString(out, "TLS");
+            writeString(out, "verify");
+            writeString(out, "PENDING");
+            out.writeInt(0);
+            writeString(out, "");
+            writeString(out, "");
+            out.writeBoolean(false);
+            out.writeInt(0);
+            writeString(out, "");
+            out.writeInt(0);
+            writeString(out, "rule=default");
+        }
+
+        Envelope decoded = EnvelopeCodec.decode(buffer.toByteArray(), id);
+
+        assertThat(decoded.options().requireTls()).isTrue();
+        EnvelopeRecipient recipient = decoded.recipients().get(0);
+        assertThat(recipient.policyNote()).isEqualTo("rule=default");
+        assertThat(recipient.treatment()).isEqualTo(RecipientTreatment.NONE);
+    }
+
+    @Test
+    void decodeRejectsHeaderInjectionInStoredEdits() throws IOException {
+        QueueId id = QueueId.generate();
+        Envelope envelope = new Envelope(id, "", List.of(EnvelopeRecipient.pending("a@lab.example",
+                DeliveryPlan.relay(TlsLevel.VERIFY)).withTreatment(new RecipientTreatment(
+                new MessageEdits(List.of(new MessageEdits.HeaderField("X-A", "xxxxx")), ""), false, false))),
+                false, "192.0.2.1", "client.test", Instant.parse("2026-12-04T10:15:30Z"), 42);
+        byte[] encoded = EnvelopeCodec.encode(envelope);
+        byte[] value = "xxxxx".getBytes(StandardCharsets.US_ASCII);
+        int at = indexOf(encoded, value);
+        encoded[at + 1] = '\r';
+        encoded[at + 2] = '\n';
+
+        assertThatThrownBy(() -> EnvelopeCodec.decode(encoded, id))
+                .isInstanceOf(IOException.class)
+                .hasMessage("invalid envelope of " + id
+                        + ": invalid value for header field X-A: expected at most 900 printable ASCII characters");
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        throw new AssertionError("value not found in the encoded envelope");
     }
 
     private static void writeString(DataOutputStream out, String value) throws IOException {

@@ -1,11 +1,15 @@
 package org.sealrelay.policy.rules;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.sealrelay.policy.TlsLevel;
 import org.sealrelay.policy.content.ContentFacts;
 import org.sealrelay.policy.detect.DetectorSet;
 import org.sealrelay.policy.detect.RegexBudget;
@@ -20,7 +24,14 @@ final class ConditionParser {
     static final List<String> KEYS = List.of("all", "any", "not", "sender", "sender-domain",
             "sender-domain-suffix", "recipient", "recipient-domain", "recipient-domain-suffix", "listener",
             "client-address", "inbound-tls", "header", "subject", "body", "attachment-name", "attachment-type",
-            "attachment-size-over", "size-over", "detector", "unreadable-parts", "text-truncated");
+            "attachment-size-over", "size-over", "detector", "unreadable-parts", "text-truncated", "auth-user",
+            "client-certificate", "recipient-tls", "recipient-has-pgp-key", "recipient-has-smime-certificate",
+            "requiretls");
+
+    /** Condition keys that read the message content, which exempt rules may not use. */
+    static final Set<String> CONTENT_KEYS = Set.of("header", "subject", "body", "attachment-name",
+            "attachment-type", "attachment-size-over", "size-over", "detector", "unreadable-parts",
+            "text-truncated");
 
     private final DetectorSet detectors;
 
@@ -67,6 +78,14 @@ final class ConditionParser {
             case "detector" -> detector(value);
             case "unreadable-parts" -> new ContentConditions.UnreadableParts(value.bool());
             case "text-truncated" -> new ContentConditions.TextTruncated(value.bool());
+            case "auth-user" -> authUser(value);
+            case "client-certificate" -> clientCertificate(value);
+            case "recipient-tls" -> recipientTls(value);
+            case "recipient-has-pgp-key" ->
+                    new CapabilityConditions.RecipientKey(CapabilityConditions.RecipientKey.Kind.PGP, value.bool());
+            case "recipient-has-smime-certificate" ->
+                    new CapabilityConditions.RecipientKey(CapabilityConditions.RecipientKey.Kind.SMIME, value.bool());
+            case "requiretls" -> new CapabilityConditions.RequireTls(value.bool());
             default -> throw value.keyError(value.path() + ": unknown condition '" + key + "'; expected one of "
                     + String.join(", ", KEYS));
         };
@@ -101,6 +120,70 @@ final class ConditionParser {
             }
         }
         return new AddressCondition(party, match, java.util.Set.copyOf(values));
+    }
+
+    /**
+     * Returns every condition key in a clause, including those inside {@code all}, {@code any}
+     * and {@code not}. Call it on a clause that {@link #parse} accepted.
+     */
+    static Set<String> keysOf(YamlNode clause) throws PolicyFileException {
+        Set<String> keys = new HashSet<>();
+        collectKeys(clause, keys);
+        return keys;
+    }
+
+    private static void collectKeys(YamlNode clause, Set<String> keys) throws PolicyFileException {
+        for (Map.Entry<String, YamlNode> entry : clause.entries().entrySet()) {
+            switch (entry.getKey()) {
+                case "all", "any" -> {
+                    for (YamlNode item : entry.getValue().items()) {
+                        collectKeys(item, keys);
+                    }
+                }
+                case "not" -> collectKeys(entry.getValue(), keys);
+                default -> keys.add(entry.getKey());
+            }
+        }
+    }
+
+    private static Condition authUser(YamlNode value) throws PolicyFileException {
+        List<String> users = value.texts();
+        for (String user : users) {
+            if (user.isEmpty() || user.length() > 255 || !user.chars().allMatch(c -> c > 0x20 && c != 0x7f)) {
+                throw value.error(value.path() + ": invalid user name '" + user
+                        + "': expected 1 to 255 characters without spaces or controls, or * for any authenticated user");
+            }
+        }
+        return new IdentityConditions.AuthUser(Set.copyOf(users));
+    }
+
+    private static Condition clientCertificate(YamlNode value) throws PolicyFileException {
+        List<String> patterns = value.texts();
+        for (String pattern : patterns) {
+            boolean subject = pattern.regionMatches(true, 0, IdentityConditions.ClientCertificate.SUBJECT_PREFIX, 0,
+                    IdentityConditions.ClientCertificate.SUBJECT_PREFIX.length());
+            boolean valid = subject
+                    ? pattern.length() > IdentityConditions.ClientCertificate.SUBJECT_PREFIX.length()
+                    : pattern.matches("(?:\\*\\.)?[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*");
+            if (!valid) {
+                throw value.error(value.path() + ": invalid certificate name '" + pattern
+                        + "': expected a DNS name such as relay.example.org, *.example.org, or subject=DN");
+            }
+        }
+        return new IdentityConditions.ClientCertificate(patterns);
+    }
+
+    private static Condition recipientTls(YamlNode value) throws PolicyFileException {
+        String text = value.text();
+        if (text.equalsIgnoreCase("unknown")) {
+            return new CapabilityConditions.RecipientTls(Optional.empty());
+        }
+        try {
+            return new CapabilityConditions.RecipientTls(Optional.of(TlsLevel.fromConfigName(text)));
+        } catch (IllegalArgumentException e) {
+            throw value.error(value.path() + ": invalid TLS level '" + text
+                    + "': expected none, may, encrypt, verify, dane, mta-sts or unknown");
+        }
     }
 
     private static Condition clientAddress(YamlNode value) throws PolicyFileException {

@@ -9,4 +9,9 @@ record Rule(String name, Condition when, RuleAction action) {
         Objects.requireNonNull(when, "when");
         Objects.requireNonNull(action, "action");
     }
+
+    /** Whether this rule is tested before the others and skips content rules when it matches. */
+    boolean exempt() {
+        return action.exempt();
+    }
 }

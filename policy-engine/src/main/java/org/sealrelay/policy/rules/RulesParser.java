@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.sealrelay.policy.DeliveryPlan;
 import org.sealrelay.policy.detect.Detector;
 import org.sealrelay.policy.detect.DetectorSet;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -24,7 +25,8 @@ import org.snakeyaml.engine.v2.nodes.Node;
  *     pattern: 'MRN-\d{8}'
  *   oncology-terms:
  *     keywords: [chemotherapy, radiotherapy]
- * rules:                # evaluated in order; the first that matches a recipient decides
+ * rules:                # exempt rules first, then the others, in file order; the first that
+ *                       # matches a recipient decides
  *   - name: block-ssn-to-webmail
  *     when: {recipient-domain: [gmail.com], detector: ssn}
  *     reject: {code: 550, enhanced-code: 5.7.1, text: Message contains a Social Security number}
@@ -63,11 +65,21 @@ public final class RulesParser {
         DetectorSet detectors = DetectorSet.of(configured);
         ConditionParser conditions = new ConditionParser(detectors);
 
+        // The default is read first, because exempt rules and archive copies without a plan of
+        // their own take the default's plan.
+        YamlNode defaultNode = entries.get("default");
+        if (defaultNode == null) {
+            throw root.error("missing setting 'default': add the action for mail that no rule matches,"
+                    + " such as default: {deliver: [tls-encrypt]}");
+        }
+        RuleAction defaultAction = ActionParser.parse(defaultNode, defaultNode.entries(), Set.of(), Optional.empty());
+        Optional<DeliveryPlan> defaultPlan = Optional.ofNullable(defaultAction.plan());
+
         List<Rule> rules = new ArrayList<>();
         if (entries.containsKey("rules")) {
             Set<String> names = new HashSet<>();
             for (YamlNode ruleNode : entries.get("rules").items()) {
-                Rule rule = parseRule(ruleNode, conditions);
+                Rule rule = parseRule(ruleNode, conditions, defaultPlan);
                 if (!names.add(rule.name())) {
                     throw ruleNode.entries().get("name").error(ruleNode.path() + ".name: rule name '"
                             + rule.name() + "' is used twice; names must be unique");
@@ -75,12 +87,6 @@ public final class RulesParser {
                 rules.add(rule);
             }
         }
-        YamlNode defaultNode = entries.get("default");
-        if (defaultNode == null) {
-            throw root.error("missing setting 'default': add the action for mail that no rule matches,"
-                    + " such as default: {deliver: [tls-encrypt]}");
-        }
-        RuleAction defaultAction = ActionParser.parse(defaultNode, defaultNode.entries(), Set.of());
         return new RulesPolicy(rules, defaultAction, detectors);
     }
 
@@ -107,7 +113,26 @@ public final class RulesParser {
         return node;
     }
 
-    private static Rule parseRule(YamlNode ruleNode, ConditionParser conditions) throws PolicyFileException {
+    /**
+     * Rejects an exempt rule whose condition reads content: an exemption skips the content rules,
+     * so content must not be able to grant it, and the rule needs a condition so that it does not
+     * exempt all mail by accident.
+     */
+    private static void checkExemptCondition(YamlNode ruleNode, YamlNode when) throws PolicyFileException {
+        if (when == null) {
+            throw ruleNode.error(ruleNode.path() + ": an exempt rule needs a when condition, such as"
+                    + " recipient-domain-suffix: [clinic.example]");
+        }
+        for (String key : ConditionParser.keysOf(when)) {
+            if (ConditionParser.CONTENT_KEYS.contains(key)) {
+                throw when.error(when.path() + ": an exempt rule cannot test the content ('" + key
+                        + "'); use envelope and client conditions only");
+            }
+        }
+    }
+
+    private static Rule parseRule(YamlNode ruleNode, ConditionParser conditions, Optional<DeliveryPlan> defaultPlan)
+            throws PolicyFileException {
         Map<String, YamlNode> entries = ruleNode.entries();
         YamlNode nameNode = entries.get("name");
         if (nameNode == null) {
@@ -119,7 +144,10 @@ public final class RulesParser {
                     + "': expected 1 to 64 letters, digits, '.', '_' or '-'");
         }
         Condition when = entries.containsKey("when") ? conditions.parse(entries.get("when")) : Condition.ALWAYS;
-        RuleAction action = ActionParser.parse(ruleNode, entries, RULE_KEYS);
+        RuleAction action = ActionParser.parse(ruleNode, entries, RULE_KEYS, defaultPlan);
+        if (action.exempt()) {
+            checkExemptCondition(ruleNode, entries.get("when"));
+        }
         return new Rule(name, when, action);
     }
 }

@@ -11,8 +11,9 @@ import org.sealrelay.policy.detect.RegexBudgetExceededException;
 
 /**
  * A policy from a rules file. For each recipient the first rule whose condition is true decides,
- * and the default action decides when no condition is true. Detectors run once per message over the
- * subject and body text.
+ * and the default action decides when no condition is true. Exempt rules are tested before all
+ * others, so a recipient they match is never decided by a content rule. Detectors run once per
+ * message over the subject and body text.
  *
  * <p>A pattern from the rules file that exceeds its {@link org.sealrelay.policy.detect.RegexBudget}
  * holds the message for review ({@link RegexBudgetHold}): in a detector, for every recipient, with
@@ -30,7 +31,18 @@ public final class RulesPolicy implements Policy {
     private final DetectorSet detectors;
 
     RulesPolicy(List<Rule> rules, RuleAction defaultAction, DetectorSet detectors) {
-        this.rules = List.copyOf(rules);
+        List<Rule> ordered = new ArrayList<>(rules.size());
+        for (Rule rule : rules) {
+            if (rule.exempt()) {
+                ordered.add(rule);
+            }
+        }
+        for (Rule rule : rules) {
+            if (!rule.exempt()) {
+                ordered.add(rule);
+            }
+        }
+        this.rules = List.copyOf(ordered);
         this.defaultAction = defaultAction;
         this.detectors = detectors;
     }
@@ -40,7 +52,7 @@ public final class RulesPolicy implements Policy {
         return rules.size();
     }
 
-    /** Returns the rule names in evaluation order. */
+    /** Returns the rule names in evaluation order: exempt rules first, then the others in file order. */
     public List<String> ruleNames() {
         return rules.stream().map(Rule::name).toList();
     }
@@ -96,8 +108,9 @@ public final class RulesPolicy implements Policy {
                 return RegexBudgetHold.of(rule.name(), e.source());
             }
             if (holds) {
+                String verb = rule.exempt() ? " matched, content rules skipped" : " matched";
                 return toDecision(rule.name(), rule.action(), evidence,
-                        "rule " + rule.name() + " matched" + (evidence.isEmpty() ? "" : ": " + String.join(", ", evidence)));
+                        "rule " + rule.name() + verb + (evidence.isEmpty() ? "" : ": " + String.join(", ", evidence)));
             }
         }
         return toDecision(DEFAULT_RULE, defaultAction, List.of(), "no rule matched; default action");
@@ -105,6 +118,6 @@ public final class RulesPolicy implements Policy {
 
     private static Decision toDecision(String rule, RuleAction action, List<String> evidence, String explanation) {
         return new Decision(action.verdict(), action.plan(), action.reply(), rule, explanation, evidence,
-                action.edits());
+                action.edits(), action.archive(), action.exempt());
     }
 }

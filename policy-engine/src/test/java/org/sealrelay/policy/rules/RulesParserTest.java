@@ -50,7 +50,7 @@ class RulesParserTest {
 
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', textBlock = """
-            rules: [{name: a, when: {recipient-domian: x.org}, deliver: tls-verify}] | p.yaml:1:26: rules[0].when.recipient-domian: unknown condition 'recipient-domian'; expected one of all, any, not, sender, sender-domain, sender-domain-suffix, recipient, recipient-domain, recipient-domain-suffix, listener, client-address, inbound-tls, header, subject, body, attachment-name, attachment-type, attachment-size-over, size-over, detector, unreadable-parts, text-truncated
+            rules: [{name: a, when: {recipient-domian: x.org}, deliver: tls-verify}] | p.yaml:1:26: rules[0].when.recipient-domian: unknown condition 'recipient-domian'; expected one of all, any, not, sender, sender-domain, sender-domain-suffix, recipient, recipient-domain, recipient-domain-suffix, listener, client-address, inbound-tls, header, subject, body, attachment-name, attachment-type, attachment-size-over, size-over, detector, unreadable-parts, text-truncated, auth-user, client-certificate, recipient-tls, recipient-has-pgp-key, recipient-has-smime-certificate, requiretls
             rules: [{name: a, deliver: [portal, tls-encrypt]}]                       | p.yaml:1:29: rules[0].deliver[0]: delivery method 'portal' is not available because SealRelay has no web portal yet; use tls-dane, tls-mta-sts, tls-verify, tls-encrypt, tls-may, tls-none, pgp or smime
             rules: [{name: a, deliver: [tls-strict]}]                                | p.yaml:1:29: rules[0].deliver[0]: invalid delivery step 'tls-strict': expected tls-dane, tls-mta-sts, tls-verify, tls-encrypt, tls-may, tls-none, pgp or smime
             rules: [{name: a, deliver: [tls-encrypt, PGP]}]                          | p.yaml:1:42: rules[0].deliver[1]: invalid delivery step 'PGP': expected tls-dane, tls-mta-sts, tls-verify, tls-encrypt, tls-may, tls-none, pgp or smime
@@ -64,7 +64,7 @@ class RulesParserTest {
             rules: [{name: a, deliver: tls-verify, reject: {code: 550, enhanced-code: 5.7.1, text: x}}] | p.yaml:1:40: rules[0]: both 'deliver' and 'reject' are set; a rule takes exactly one of deliver, reject, defer or hold
             rules: [{name: a}]                                                       | p.yaml:1:9: rules[0]: missing action; set one of deliver, reject, defer or hold
             rules: [{name: a, deliver: tls-verify}, {name: a, deliver: tls-verify}]  | p.yaml:1:48: rules[1].name: rule name 'a' is used twice; names must be unique
-            rules: [{name: a, deliver: tls-verify, then: x}]                         | p.yaml:1:40: unknown setting 'rules[0].then'; expected name, when, deliver, reject, defer, hold, add-header or subject-tag
+            rules: [{name: a, deliver: tls-verify, then: x}]                         | p.yaml:1:40: unknown setting 'rules[0].then'; expected name, when, deliver, reject, defer, hold, add-header, remove-header, subject-tag, strip-subject-tag, archive or exempt
             detectors: {ssn: {pattern: x}}                                           | p.yaml:1:13: detectors.ssn: detector 'ssn' is built in and cannot be redefined; choose another name
             polcy: x                                                                 | p.yaml:1:1: unknown setting 'polcy'; expected detectors, rules or default
             """)

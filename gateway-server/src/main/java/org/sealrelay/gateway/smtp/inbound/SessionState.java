@@ -29,6 +29,8 @@ final class SessionState {
     String authenticatedUser;
     /** Subject or SAN name of a verified client certificate that grants relay access, or null. */
     String certificateIdentity;
+    /** The verified client certificate's subject DN and names, for policy rules; anonymous without one. */
+    org.sealrelay.policy.ClientIdentity clientCertificate = org.sealrelay.policy.ClientIdentity.ANONYMOUS;
     int errors;
 
     /** Transaction scope. */
@@ -70,5 +72,6 @@ final class SessionState {
         extended = false;
         authenticatedUser = null;
         certificateIdentity = null;
+        clientCertificate = org.sealrelay.policy.ClientIdentity.ANONYMOUS;
     }
 }

@@ -34,6 +34,7 @@ import org.sealrelay.gateway.spool.DsnRequest;
 import org.sealrelay.gateway.spool.MessageWriter;
 import org.sealrelay.gateway.spool.TransactionOptions;
 import org.sealrelay.gateway.submission.DraftMessage;
+import org.sealrelay.policy.ClientIdentity;
 import org.sealrelay.gateway.submission.SubmissionResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -660,7 +661,8 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
         state.writer = null;
         DraftMessage draft = new DraftMessage(state.reversePath, state.recipients, state.eightBitMime,
                 clientAddress, state.heloName, context.listener().name(), state.tlsProtocol, state.options,
-                state.dsnRequests);
+                state.dsnRequests, new ClientIdentity(state.authenticatedUser == null ? "" : state.authenticatedUser,
+                        state.clientCertificate.certificateSubject(), state.clientCertificate.certificateNames()));
         state.resetTransaction();
         mode = Mode.WAITING;
         ctx.channel().config().setAutoRead(false);
@@ -877,6 +879,8 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
             if (chain.length == 0 || !(chain[0] instanceof X509Certificate certificate)) {
                 return null;
             }
+            state.clientCertificate = new ClientIdentity("", certificate.getSubjectX500Principal().getName(),
+                    CertificateNames.namesOf(certificate));
             String name = CertificateNames.firstMatch(certificate, accepted.allowedNames());
             log.info("session={} peer={} client certificate {} {}", sessionId, peer,
                     certificate.getSubjectX500Principal().getName(), name == null ? "matches no allowed name" : "accepted as " + name);
