@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +17,12 @@ import org.sealrelay.gateway.config.GatewayConfig;
 import org.sealrelay.gateway.config.ListenerConfig;
 import org.sealrelay.gateway.content.ContentExtractor;
 import org.sealrelay.gateway.content.ExtractionLimits;
+import org.sealrelay.gateway.config.KeysConfig;
+import org.sealrelay.gateway.crypto.keys.KeyDirectory;
+import org.sealrelay.gateway.crypto.keys.KeyDirectoryException;
+import org.sealrelay.gateway.crypto.keys.discovery.DiscoverySetup;
+import org.sealrelay.gateway.crypto.keys.discovery.KeyDiscovery;
+import org.sealrelay.gateway.crypto.keys.discovery.KeyHarvester;
 import org.sealrelay.gateway.delivery.SmtpDeliveryAgent;
 import org.sealrelay.gateway.dsn.DsnWriter;
 import org.sealrelay.gateway.queue.QueueManager;
@@ -24,6 +31,7 @@ import org.sealrelay.gateway.smtp.auth.CredentialsFile;
 import org.sealrelay.gateway.smtp.inbound.SmtpServer;
 import org.sealrelay.gateway.spool.FileSpool;
 import org.sealrelay.gateway.spool.Spool;
+import org.sealrelay.gateway.submission.CommittedMessageListener;
 import org.sealrelay.gateway.submission.PolicyFile;
 import org.sealrelay.gateway.submission.SubmissionService;
 import org.sealrelay.gateway.tls.ServerTls;
@@ -53,6 +61,8 @@ public final class Gateway implements AutoCloseable {
     private AdminServer adminServer;
     private ExecutorService inspectionExecutor;
     private PolicyFile policyFile;
+    private KeyDiscovery keyDiscovery;
+    private KeyHarvester keyHarvester;
 
     private Gateway(GatewayConfig config) {
         this.config = config;
@@ -94,7 +104,7 @@ public final class Gateway implements AutoCloseable {
                 config.policy().maxTextTotal(), ExtractionLimits.DEFAULT_MAX_HEADER_FIELDS,
                 config.policy().maxDocumentSize()));
         SubmissionService submission = new SubmissionService(policy, extractor, queueManager, clock,
-                inspectionExecutor);
+                inspectionExecutor, startKeyDiscovery());
         for (ListenerConfig listener : config.listeners()) {
             Authenticator authenticator = null;
             if (listener.credentialsFile() != null) {
@@ -118,6 +128,34 @@ public final class Gateway implements AutoCloseable {
         }
         adminServer = AdminServer.start(config.admin(), queueManager, spool, clock, bossGroup, workerGroup);
         log.info("SealRelay started: {} listener(s), {} message(s) queued", servers.size(), queueManager.size());
+    }
+
+    /** Opens the key directory and its discovery when {@code keys.directory} is set; returns the harvest hook. */
+    private CommittedMessageListener startKeyDiscovery() throws IOException {
+        KeysConfig keys = config.keys();
+        if (keys.directory().isEmpty()) {
+            return CommittedMessageListener.NONE;
+        }
+        try {
+            keyDiscovery = DiscoverySetup.create(keys, config.delivery(),
+                    KeyDirectory.open(keys.directory().get(), Clock.systemUTC()));
+        } catch (KeyDirectoryException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        log.info("key directory {} opened: wkd={} dns={} harvest={}", keys.directory().get(), keys.wkd(), keys.dns(),
+                keys.harvest());
+        if (!keys.harvest()) {
+            return CommittedMessageListener.NONE;
+        }
+        keyHarvester = new KeyHarvester(keyDiscovery, keys.harvestMaxMessageSize());
+        Spool store = spool;
+        return envelope -> keyHarvester.offer(envelope.id().toString(), envelope.sizeOctets(),
+                () -> store.openContent(envelope.id()));
+    }
+
+    /** Returns the key discovery of {@code keys.directory}, empty when none is configured. */
+    public Optional<KeyDiscovery> keyDiscovery() {
+        return Optional.ofNullable(keyDiscovery);
     }
 
     // Without a rules file every recipient is relayed at the TLS level of its domain.
@@ -202,6 +240,14 @@ public final class Gateway implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             inspectionExecutor = null;
+        }
+        if (keyHarvester != null) {
+            keyHarvester.close();
+            keyHarvester = null;
+        }
+        if (keyDiscovery != null) {
+            keyDiscovery.close();
+            keyDiscovery = null;
         }
         if (queueManager != null) {
             queueManager.close();

@@ -118,6 +118,7 @@ public final class ConfigLoader {
         QueueConfig queue = parseQueue(root == null ? null : root.child("queue"));
         AdminConfig admin = parseAdmin(root == null ? null : root.child("admin"));
         PolicyConfig policy = parsePolicy(root == null ? null : root.child("policy"));
+        KeysConfig keys = KeysConfigSection.parse(root == null ? null : root.child("keys"));
         String postmaster = root == null ? "postmaster@" + hostname : root.string("postmaster", "postmaster@" + hostname);
         if (!postmaster.matches("[^@\\s<>]+@[A-Za-z0-9.-]+")) {
             if (root == null) {
@@ -128,7 +129,7 @@ public final class ConfigLoader {
         if (root != null) {
             root.rejectUnknownKeys();
         }
-        return new GatewayConfig(hostname, postmaster, listeners, tls, spool, delivery, queue, admin, policy);
+        return new GatewayConfig(hostname, postmaster, listeners, tls, spool, delivery, queue, admin, policy, keys);
     }
 
     static ListenerConfig defaultListener() {

@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param queue retry schedule and limits
  * @param admin the local queue administration endpoint
  * @param policy rules file and content extraction limits
+ * @param keys recipient key directory, discovery and harvesting
  */
 public record GatewayConfig(
         String hostname,
@@ -26,7 +27,8 @@ public record GatewayConfig(
         DeliveryConfig delivery,
         QueueConfig queue,
         AdminConfig admin,
-        PolicyConfig policy) {
+        PolicyConfig policy,
+        KeysConfig keys) {
     public GatewayConfig {
         Objects.requireNonNull(hostname, "hostname");
         Objects.requireNonNull(postmaster, "postmaster");
@@ -40,10 +42,17 @@ public record GatewayConfig(
         Objects.requireNonNull(queue, "queue");
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(keys, "keys");
+    }
+
+    /** Creates a configuration without a key directory. */
+    public GatewayConfig(String hostname, String postmaster, List<ListenerConfig> listeners, TlsConfig tls,
+            SpoolConfig spool, DeliveryConfig delivery, QueueConfig queue, AdminConfig admin, PolicyConfig policy) {
+        this(hostname, postmaster, listeners, tls, spool, delivery, queue, admin, policy, KeysConfig.DISABLED);
     }
 
     /** Returns a copy with the given listeners, for tests and tools that bind other ports. */
     public GatewayConfig withListeners(List<ListenerConfig> replacement) {
-        return new GatewayConfig(hostname, postmaster, replacement, tls, spool, delivery, queue, admin, policy);
+        return new GatewayConfig(hostname, postmaster, replacement, tls, spool, delivery, queue, admin, policy, keys);
     }
 }

@@ -155,7 +155,7 @@ class SignedMailKeysTest {
         }
     }
 
-    private static byte[] cmsSignature(TestCertificates.Issued signer, String content) throws Exception {
+    static byte[] cmsSignature(TestCertificates.Issued signer, String content) throws Exception {
         CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
         generator.addSignerInfoGenerator(new JcaSimpleSignerInfoGeneratorBuilder().setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider())
                 .build("SHA256withRSA", signer.keyPair().getPrivate(), signer.certificate()));
@@ -164,7 +164,7 @@ class SignedMailKeysTest {
         return signed.getEncoded();
     }
 
-    private static byte[] smimeMessage(String from, String signedPart, byte[] signature) {
+    static byte[] smimeMessage(String from, String signedPart, byte[] signature) {
         String boundary = "----=_sig_1";
         String base64 = Base64.getMimeEncoder(76, "\r\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(signature);
         String message = "From: Jane Doe <" + from + ">\r\n"
