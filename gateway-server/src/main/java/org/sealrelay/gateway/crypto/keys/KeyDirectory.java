@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,8 +47,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread safety: all methods may be called concurrently. Changes run under this object's
  * lock and then publish an immutable snapshot, which lookups read without the lock, so a
- * cache load never waits for an import that is clearing the cache. One process should own a
- * directory, because two processes importing at once can lose a record.
+ * cache load never waits for an import that is clearing the cache. Every call first checks
+ * the directory's modification time and reloads the records when another process, such as
+ * the {@code sealrelay keys} commands, changed them. Two processes writing the same key at the
+ * same moment can still lose one of the two changes.
  */
 public final class KeyDirectory {
     private static final Logger log = LoggerFactory.getLogger(KeyDirectory.class);
@@ -65,6 +68,8 @@ public final class KeyDirectory {
     /** Guarded by this object's lock; {@link #snapshot} is a copy for lock-free readers. */
     private final Map<String, KeyEntry> entries = new LinkedHashMap<>();
     private volatile Map<String, KeyEntry> snapshot = Map.of();
+    /** The directory's modification time when this object last loaded or wrote it. */
+    private volatile Optional<FileTime> diskVersion = Optional.empty();
     private final Cache<String, RecipientKeys> lookups;
 
     private KeyDirectory(KeyStore store, Clock clock) {
@@ -88,11 +93,50 @@ public final class KeyDirectory {
             throw new KeyDirectoryException("cannot create key directory " + directory + ": " + e.getMessage(), e);
         }
         KeyDirectory keys = new KeyDirectory(new KeyStore(directory), clock);
-        for (KeyEntry entry : keys.store.loadAll()) {
-            keys.entries.put(id(entry.kind(), entry.fingerprint()), entry);
+        synchronized (keys) {
+            keys.load();
         }
-        keys.publish();
         return keys;
+    }
+
+    /** Replaces the entries with the records on disk; call with the lock held. */
+    private void load() throws KeyDirectoryException {
+        Optional<FileTime> modified = store.modifiedTime();
+        entries.clear();
+        for (KeyEntry entry : store.loadAll()) {
+            entries.put(id(entry.kind(), entry.fingerprint()), entry);
+        }
+        publish();
+        diskVersion = modified;
+    }
+
+    /**
+     * Reloads the records when another process, such as {@code sealrelay keys accept}, changed
+     * the directory, detected by its modification time. A failed reload keeps the entries in
+     * memory and is logged.
+     *
+     * <p>NOTE: a change made by another process between one of this object's own writes and
+     * the moment it notes the new modification time is missed until the next change, and so
+     * is a change within the same timestamp tick on a file system with coarse timestamps.
+     */
+    private void reloadIfChanged() {
+        Optional<FileTime> modified = store.modifiedTime();
+        if (modified.equals(diskVersion)) {
+            return;
+        }
+        synchronized (this) {
+            if (modified.equals(diskVersion)) {
+                return;
+            }
+            try {
+                load();
+                log.info("key directory {} changed on disk; reloaded {} key(s)", store.directory(), entries.size());
+            } catch (KeyDirectoryException e) {
+                diskVersion = modified;
+                log.warn("key directory {} changed on disk but cannot be reloaded, keeping the keys in memory: {}",
+                        store.directory(), e.getMessage());
+            }
+        }
     }
 
     /**
@@ -105,6 +149,7 @@ public final class KeyDirectory {
      *     address, not usable, or an address pinned to another key
      */
     public synchronized List<ImportedKey> importFile(Path file, boolean replace) throws KeyDirectoryException {
+        reloadIfChanged();
         List<RecipientKey> keys = KeyFileParser.parse(readKeyFile(file));
         String source = "file:" + file.toAbsolutePath().normalize();
         Instant now = clock.instant();
@@ -203,6 +248,7 @@ public final class KeyDirectory {
 
     /** Returns every entry, OpenPGP first, then by fingerprint. */
     public synchronized List<KeyEntry> list() {
+        reloadIfChanged();
         List<KeyEntry> result = new ArrayList<>(entries.values());
         result.sort(Comparator.comparing(KeyEntry::kind).thenComparing(KeyEntry::fingerprint));
         return result;
@@ -216,6 +262,7 @@ public final class KeyDirectory {
      * @return the removed entries, empty when nothing matched
      */
     public synchronized List<KeyEntry> remove(String addressOrFingerprint) throws KeyDirectoryException {
+        reloadIfChanged();
         List<KeyEntry> matches = new ArrayList<>();
         if (Addresses.isAddress(addressOrFingerprint)) {
             String address = Addresses.normalize(addressOrFingerprint);
@@ -254,6 +301,7 @@ public final class KeyDirectory {
      * @throws KeyDirectoryException if the directory cannot be written
      */
     public synchronized RecordedKey recordDiscovered(DiscoveredKey discovered) throws KeyDirectoryException {
+        reloadIfChanged();
         RecipientKey key = discovered.key();
         String address = discovered.address();
         String fingerprint = key.fingerprint();
@@ -332,6 +380,7 @@ public final class KeyDirectory {
      * @throws IllegalArgumentException if the address is not a mail address
      */
     public synchronized KeyEntry accept(String address, String fingerprint) throws KeyDirectoryException {
+        reloadIfChanged();
         String normalized = Addresses.normalize(address);
         String wanted = normalizeFingerprint(fingerprint);
         KeyEntry entry = null;
@@ -376,6 +425,7 @@ public final class KeyDirectory {
      */
     public RecipientKeys lookup(String address) {
         String normalized = Addresses.normalize(address);
+        reloadIfChanged();
         return lookups.get(normalized, this::resolve);
     }
 
@@ -399,6 +449,7 @@ public final class KeyDirectory {
     private void publish() {
         snapshot = Map.copyOf(entries);
         lookups.invalidateAll();
+        diskVersion = store.modifiedTime();
     }
 
     private static Optional<KeyEntry> pinnedEntry(Map<String, KeyEntry> entries, KeyKind kind, String address) {

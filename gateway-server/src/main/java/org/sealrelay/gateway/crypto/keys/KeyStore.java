@@ -11,12 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 
@@ -37,6 +39,15 @@ final class KeyStore {
 
     Path directory() {
         return directory;
+    }
+
+    /** Returns the directory's modification time, which every create, rename and delete in it changes. */
+    Optional<FileTime> modifiedTime() {
+        try {
+            return Optional.of(Files.getLastModifiedTime(directory));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /** Reads every record; a record that cannot be read fails the whole load. */

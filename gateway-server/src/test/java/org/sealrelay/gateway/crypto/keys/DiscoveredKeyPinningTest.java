@@ -118,6 +118,19 @@ class DiscoveredKeyPinningTest {
     }
 
     @Test
+    void acceptByAnotherProcessIsSeen() throws Exception {
+        KeyDirectory daemon = KeyDirectory.open(directory, Clock.systemUTC());
+        daemon.recordDiscovered(new DiscoveredKey(first, JANE, KeySource.HARVESTED, "queue-1"));
+        daemon.recordDiscovered(new DiscoveredKey(second, JANE, KeySource.SMIMEA, "b."));
+        assertThat(daemon.lookup(JANE).smimeCertificate()).contains(first.certificate());
+
+        KeyDirectory.open(directory, Clock.systemUTC()).accept(JANE, second.fingerprint());
+
+        assertThat(daemon.lookup(JANE).smimeCertificate()).contains(second.certificate());
+        assertThat(daemon.list()).extracting(KeyEntry::fingerprint).containsExactly(second.fingerprint());
+    }
+
+    @Test
     void acceptRejectsUnknownFingerprint() throws Exception {
         KeyDirectory keys = KeyDirectory.open(directory, Clock.systemUTC());
 
