@@ -14,7 +14,7 @@ public final class UpstreamResolvers {
     }
 
     /**
-     * Returns a resolver that asks the given servers in turn, or the system's resolvers when the
+     * Returns a resolver that queries the given servers in turn, or the system's resolvers when the
      * list is empty.
      *
      * @throws IllegalArgumentException when a server is neither an IP literal nor a resolvable name

@@ -66,7 +66,7 @@ public final class SubmissionService {
         this(policy, extractor, queueManager, clock, inspectionExecutor, CommittedMessageListener.NONE);
     }
 
-    /** @param committedListener told about each message after the commit, such as the key harvester */
+    /** @param committedListener receives each message after the commit, such as the key harvester */
     public SubmissionService(Policy policy, ContentExtractor extractor, QueueManager queueManager, Clock clock,
             Executor inspectionExecutor, CommittedMessageListener committedListener) {
         this.policy = policy;

@@ -15,8 +15,8 @@ import java.util.Set;
  * @param importedAt when the key was first imported or discovered
  * @param trust what vouches for the key
  * @param conflicts addresses for which discovery found this key while they were pinned to
- *     another key of the same kind; the key is not used for them until an administrator
- *     accepts it
+ *     another key of the same kind. The key is not used for them until an administrator
+ *     accepts it.
  */
 public record KeyEntry(RecipientKey key, Set<String> addresses, String source, Instant importedAt, KeyTrust trust,
         Set<String> conflicts) {

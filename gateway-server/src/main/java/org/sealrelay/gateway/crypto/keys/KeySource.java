@@ -3,7 +3,7 @@ package org.sealrelay.gateway.crypto.keys;
 import java.util.Locale;
 
 /**
- * Where a key in the directory came from. The entry's source text starts with the label and a
+ * The origin of a key in the directory. The entry's source text starts with the label and a
  * colon, such as {@code wkd:https://openpgpkey.lab.example/...} or {@code harvested:QUEUEID}.
  */
 public enum KeySource {

@@ -4,7 +4,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What the directory did with a {@link DiscoveredKey}.
+ * The directory's decision on a {@link DiscoveredKey}.
  *
  * @param outcome the decision
  * @param fingerprint the discovered key's fingerprint

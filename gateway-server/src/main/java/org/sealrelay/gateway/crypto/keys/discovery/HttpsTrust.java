@@ -23,7 +23,7 @@ public final class HttpsTrust {
      * Builds a TLS client context that trusts the JDK's default CAs plus the CA certificates in
      * {@code trustFile}, which may be null. Host names are checked by the HTTP client.
      *
-     * @throws IllegalArgumentException naming the file when it cannot be read or holds no certificate
+     * @throws IllegalArgumentException naming the file when it cannot be read or contains no certificate
      */
     public static SSLContext pkixContext(Path trustFile) {
         try {

@@ -3,7 +3,7 @@ package org.sealrelay.gateway.crypto.keys.discovery;
 import org.sealrelay.gateway.crypto.keys.RecipientKeys;
 
 /**
- * What the gateway knows about the keys of one address, as facts for the policy engine.
+ * Facts about the keys of one address, for the policy engine.
  *
  * @param hasOpenPgpKey a usable OpenPGP key is pinned for the address
  * @param hasSmimeCertificate a usable S/MIME certificate is pinned for the address

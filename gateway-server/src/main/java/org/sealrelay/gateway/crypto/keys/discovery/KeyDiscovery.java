@@ -135,7 +135,7 @@ public final class KeyDiscovery implements AutoCloseable {
 
     /**
      * Records keys taken from relayed mail in the directory and drops the cached runs of their
-     * addresses, so that the next capabilities call sees them.
+     * addresses, so that the next capabilities call includes them.
      */
     public void recordHarvested(List<DiscoveredKey> keys) {
         for (DiscoveredKey key : keys) {

@@ -12,9 +12,9 @@ public interface KeyFinder {
 
     /**
      * Finds the keys published for a normalized address. Keys that do not name the address are
-     * left out. The future completes with an empty list when the address has no key or the
-     * answer cannot be trusted (an unsigned DNS answer, for example), and fails only for
-     * temporary errors (timeouts, unreachable servers), which are cached for a shorter time.
+     * left out. The future completes with an empty list when the address has no key or when the
+     * answer cannot be trusted, such as an unsigned DNS answer. It fails only for temporary
+     * errors (timeouts, unreachable servers), which are cached for a shorter time.
      */
     CompletableFuture<List<DiscoveredKey>> find(String address);
 }

@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes sender keys from signed mail the gateway has accepted (see {@link SignedMailKeys}) and
  * records them through {@link KeyDiscovery#recordHarvested}. Work runs on one thread of its
- * own with a bounded queue, so the submission path only enqueues; when the queue is full, a
- * message is skipped and counted, because harvesting is an optimization and must never slow
- * down acceptance. Messages over the size limit are skipped, which bounds memory per message.
+ * own with a bounded queue, so the submission path only enqueues. When the queue is full, a
+ * message is skipped and counted, because harvesting must never slow down acceptance.
+ * Messages over the size limit are skipped, which bounds memory per message.
  */
 public final class KeyHarvester implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KeyHarvester.class);

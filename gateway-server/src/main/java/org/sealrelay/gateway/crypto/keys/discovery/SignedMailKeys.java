@@ -52,9 +52,9 @@ import org.sealrelay.gateway.crypto.keys.RecipientKey;
  *       its keys made the signature and names the From address.
  * </ul>
  *
- * <p>A verified signature proves that the sender holds the key, not that the key belongs to the
- * address, so such keys are recorded with {@link KeySource#HARVESTED} and first-use trust.
- * Signer certificate chains are not validated.
+ * <p>A verified signature proves that the sender has the private key, not that the key belongs
+ * to the address, so such keys are recorded with {@link KeySource#HARVESTED} and first-use
+ * trust. Signer certificate chains are not validated.
  */
 final class SignedMailKeys {
     private static final BouncyCastleProvider PROVIDER = new BouncyCastleProvider();

@@ -30,9 +30,12 @@ import org.slf4j.LoggerFactory;
 /**
  * OpenPGP keys from a Web Key Directory (draft-koch-openpgp-webkey-service, section 3.1). The
  * advanced method is tried first:
- * {@code https://openpgpkey.DOMAIN/.well-known/openpgpkey/DOMAIN/hu/HASH?l=LOCAL}; when it
- * yields no key, the direct method {@code https://DOMAIN/.well-known/openpgpkey/hu/HASH?l=LOCAL}.
- * HASH is the z-base-32 encoded SHA-1 of the lower-cased local part.
+ * {@code https://openpgpkey.DOMAIN/.well-known/openpgpkey/DOMAIN/hu/HASH?l=LOCAL}. The draft
+ * allows the direct method, {@code https://DOMAIN/.well-known/openpgpkey/hu/HASH?l=LOCAL}, only
+ * when the {@code openpgpkey} subdomain does not exist, so it is tried only when the advanced
+ * request fails without an HTTP response (unknown host, refused connection, TLS failure). An
+ * HTTP status such as 404 from the advanced host is the final answer. HASH is the z-base-32
+ * encoded SHA-1 of the lower-cased local part.
  *
  * <p>Only HTTPS with PKIX validation of the server certificate and its host name is used.
  * Redirects are not followed, the body is limited to {@link #MAX_KEY_OCTETS} and the whole
@@ -98,13 +101,11 @@ public final class WkdFinder implements KeyFinder {
     @Override
     public CompletableFuture<List<DiscoveredKey>> find(String address) {
         return fetch(advancedUri(address), address).handle((keys, error) -> {
-            if (error == null && !keys.isEmpty()) {
+            if (error == null) {
                 return CompletableFuture.completedFuture(keys);
             }
-            if (error != null) {
-                log.debug("WKD advanced method for {} failed, trying the direct method: {}", Redact.address(address),
-                        describe(error));
-            }
+            log.debug("WKD advanced method for {} failed, trying the direct method: {}", Redact.address(address),
+                    describe(error));
             return fetch(directUri(address), address);
         }).thenCompose(next -> next);
     }
@@ -128,7 +129,7 @@ public final class WkdFinder implements KeyFinder {
         }
         List<RecipientKey> parsed;
         try {
-            // The draft asks for binary keys; KeyFileParser also accepts armor.
+            // The draft requires binary keys, but KeyFileParser also accepts armor.
             parsed = KeyFileParser.parse(response.body());
         } catch (KeyDirectoryException e) {
             log.info("WKD key from {} for {} ignored: {}", uri.getHost(), Redact.address(address), e.getMessage());

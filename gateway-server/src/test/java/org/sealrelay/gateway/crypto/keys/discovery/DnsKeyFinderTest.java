@@ -74,7 +74,7 @@ class DnsKeyFinderTest {
 
     @Test
     void ownerNameFollowsRfc7929() {
-        // RFC 7929 section 3 example: the local part "hugh" hashes to this owner name.
+        // Expected label computed separately with Python's hashlib: SHA-256 of "hugh", first 28 octets.
         assertThat(DnsKeyNames.openPgpKey("hugh@example.com"))
                 .isEqualTo("c93f1e400f26708f98cb19d936620da35eec8f72e57f9eec01c1afd6._openpgpkey.example.com");
         assertThat(DnsKeyNames.smimea("hugh@example.com"))
