@@ -31,10 +31,34 @@ final class SecureRecords {
      */
     CompletableFuture<List<Record>> lookup(String name, int type, String address) {
         String what = Type.string(type) + " for " + Redact.address(address);
-        return resolver.lookup(name, type).thenApply(answer -> records(answer, what));
+        String hashedLabel = name.substring(0, name.indexOf('.'));
+        return resolver.lookup(name, type)
+                .thenApply(answer -> records(answer, what, redact(answer.reason(), hashedLabel)));
     }
 
-    private static List<Record> records(Answer answer, String what) {
+    /**
+     * Cuts a validator reason before the records it quotes, because their data is the key with
+     * its user IDs, and replaces the hashed local part, which a dictionary reverses easily.
+     *
+     * <p>NOTE: dnsjava's own validator logs quote the owner name with the hashed local part
+     * when an answer is bogus.
+     */
+    static String redact(String reason, String hashedLabel) {
+        int quoted = reason.length();
+        for (char opening : new char[] {'{', '[', '<'}) {
+            int at = reason.indexOf(opening);
+            if (at >= 0 && at < quoted) {
+                quoted = at;
+            }
+        }
+        String cut = reason.substring(0, quoted).strip();
+        if (cut.endsWith(":")) {
+            cut = cut.substring(0, cut.length() - 1);
+        }
+        return cut.replace(hashedLabel, "***");
+    }
+
+    private static List<Record> records(Answer answer, String what, String reason) {
         switch (answer.security()) {
             case SECURE:
                 return answer.records();
@@ -44,10 +68,10 @@ final class SecureRecords {
                 }
                 return List.of();
             case BOGUS:
-                log.warn("{} ignored: DNSSEC validation failed: {}", what, answer.reason());
+                log.warn("{} ignored: DNSSEC validation failed: {}", what, reason);
                 return List.of();
             default:
-                throw new DnsLookupException(what + " lookup failed: " + answer.reason());
+                throw new DnsLookupException(what + " lookup failed: " + reason);
         }
     }
 

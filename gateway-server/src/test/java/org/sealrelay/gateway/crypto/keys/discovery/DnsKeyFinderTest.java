@@ -127,7 +127,8 @@ class DnsKeyFinderTest {
             List<DiscoveredKey> keys = new OpenPgpKeyRecordFinder(resolver).find("forged@lab.example").join();
 
             assertThat(keys).isEmpty();
-            assertThat(logs.lines()).anyMatch(line -> line.startsWith("OPENPGPKEY for ***@lab.example ignored: DNSSEC validation failed: "));
+            assertThat(logs.lines()).contains("OPENPGPKEY for ***@lab.example ignored: DNSSEC validation failed: "
+                    + "Positive response has failed ANSWER rrset");
         }
     }
 
@@ -139,6 +140,15 @@ class DnsKeyFinderTest {
 
     static String sha256(byte[] octets) throws Exception {
         return HexFormat.of().withUpperCase().formatHex(MessageDigest.getInstance("SHA-256").digest(octets));
+    }
+
+    @Test
+    void validatorReasonIsRedacted() {
+        String reason = "Failed to validate RRset <ab12._openpgpkey.lab.example./IN/OPENPGPKEY>: { key data }";
+
+        assertThat(SecureRecords.redact(reason, "ab12")).isEqualTo("Failed to validate RRset");
+        assertThat(SecureRecords.redact("no signature for ab12._openpgpkey.lab.example", "ab12"))
+                .isEqualTo("no signature for ***._openpgpkey.lab.example");
     }
 
     private static SMIMEARecord smimea(String address, int usage, int selector, int matching, byte[] data) {
