@@ -16,14 +16,14 @@ import java.util.concurrent.Flow;
  */
 final class LimitedBody implements BodySubscriber<byte[]> {
     private final int maxOctets;
-    private final String what;
+    private final String description;
     private final ByteArrayOutputStream octets = new ByteArrayOutputStream();
     private final CompletableFuture<byte[]> result = new CompletableFuture<>();
     private Flow.Subscription subscription;
 
-    LimitedBody(int maxOctets, String what) {
+    LimitedBody(int maxOctets, String description) {
         this.maxOctets = maxOctets;
-        this.what = what;
+        this.description = description;
     }
 
     @Override
@@ -40,7 +40,8 @@ final class LimitedBody implements BodySubscriber<byte[]> {
         for (ByteBuffer buffer : buffers) {
             if (octets.size() + buffer.remaining() > maxOctets) {
                 subscription.cancel();
-                result.completeExceptionally(new IOException(what + " exceeds the limit of " + maxOctets + " octets"));
+                result.completeExceptionally(
+                        new IOException(description + " exceeds the limit of " + maxOctets + " octets"));
                 return;
             }
             byte[] chunk = new byte[buffer.remaining()];

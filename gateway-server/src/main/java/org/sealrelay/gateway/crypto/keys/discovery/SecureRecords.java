@@ -30,10 +30,10 @@ final class SecureRecords {
      * future fails with {@link DnsLookupException} when the lookup itself failed.
      */
     CompletableFuture<List<Record>> lookup(String name, int type, String address) {
-        String what = Type.string(type) + " for " + Redact.address(address);
+        String description = Type.string(type) + " for " + Redact.address(address);
         String hashedLabel = name.substring(0, name.indexOf('.'));
         return resolver.lookup(name, type)
-                .thenApply(answer -> records(answer, what, redact(answer.reason(), hashedLabel)));
+                .thenApply(answer -> records(answer, description, redact(answer.reason(), hashedLabel)));
     }
 
     /**
@@ -58,20 +58,21 @@ final class SecureRecords {
         return cut.replace(hashedLabel, "***");
     }
 
-    private static List<Record> records(Answer answer, String what, String reason) {
+    private static List<Record> records(Answer answer, String description, String reason) {
         switch (answer.security()) {
             case SECURE:
                 return answer.records();
             case INSECURE:
                 if (!answer.records().isEmpty()) {
-                    log.info("{} ignored: the answer is not DNSSEC-signed ({} record(s))", what, answer.records().size());
+                    log.info("{} ignored: the answer is not DNSSEC-signed ({} record(s))", description,
+                            answer.records().size());
                 }
                 return List.of();
             case BOGUS:
-                log.warn("{} ignored: DNSSEC validation failed: {}", what, reason);
+                log.warn("{} ignored: DNSSEC validation failed: {}", description, reason);
                 return List.of();
             default:
-                throw new DnsLookupException(what + " lookup failed: " + reason);
+                throw new DnsLookupException(description + " lookup failed: " + reason);
         }
     }
 

@@ -113,9 +113,9 @@ public final class WkdFinder implements KeyFinder {
     private CompletableFuture<List<DiscoveredKey>> fetch(URI uri, String address) {
         URI target = endpoints.apply(uri);
         HttpRequest request = HttpRequest.newBuilder(target).timeout(timeout).GET().build();
-        String what = "WKD response from " + uri.getHost();
+        String description = "WKD response from " + uri.getHost();
         return client.sendAsync(request, response -> response.statusCode() == 200
-                        ? new LimitedBody(MAX_KEY_OCTETS, what)
+                        ? new LimitedBody(MAX_KEY_OCTETS, description)
                         : BodySubscribers.replacing(new byte[0]))
                 .orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
                 .thenApply(response -> keys(response, uri, address));
