@@ -5,12 +5,16 @@ import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.sealrelay.gateway.admin.AdminServer;
 import org.sealrelay.gateway.audit.AuditKey;
 import org.sealrelay.gateway.audit.AuditLog;
@@ -20,11 +24,18 @@ import org.sealrelay.gateway.config.GatewayConfig;
 import org.sealrelay.gateway.config.ListenerConfig;
 import org.sealrelay.gateway.content.ContentExtractor;
 import org.sealrelay.gateway.content.ExtractionLimits;
+import org.sealrelay.gateway.crypto.keys.KeyDirectory;
 import org.sealrelay.gateway.crypto.keys.KeyDirectoryException;
+import org.sealrelay.gateway.crypto.keys.RecipientKeys;
+import org.sealrelay.gateway.crypto.keys.discovery.DiscoverySetup;
+import org.sealrelay.gateway.crypto.keys.discovery.KeyDiscovery;
+import org.sealrelay.gateway.crypto.keys.discovery.KeyHarvester;
+import org.sealrelay.gateway.config.KeysConfig;
 import org.sealrelay.gateway.delivery.DeliveryAgent;
 import org.sealrelay.gateway.delivery.SmtpDeliveryAgent;
 import org.sealrelay.gateway.encryption.EncryptingDeliveryAgent;
 import org.sealrelay.gateway.dsn.DsnWriter;
+import org.sealrelay.gateway.logging.Redact;
 import org.sealrelay.gateway.queue.QueueManager;
 import org.sealrelay.gateway.smtp.auth.Authenticator;
 import org.sealrelay.gateway.smtp.auth.CredentialsFile;
@@ -32,6 +43,7 @@ import org.sealrelay.gateway.smtp.inbound.SmtpServer;
 import org.sealrelay.gateway.spool.FileSpool;
 import org.sealrelay.gateway.spool.Spool;
 import org.sealrelay.gateway.submission.CachedRecipientCapabilities;
+import org.sealrelay.gateway.submission.CommittedMessageListener;
 import org.sealrelay.gateway.submission.PolicyFile;
 import org.sealrelay.gateway.submission.SubmissionService;
 import org.sealrelay.gateway.tls.ServerTls;
@@ -66,6 +78,9 @@ public final class Gateway implements AutoCloseable {
     private PolicyFile policyFile;
     private TlsReportService tlsReports;
     private AuditLog auditLog;
+    private KeyDirectory keyDirectory;
+    private KeyDiscovery keyDiscovery;
+    private KeyHarvester keyHarvester;
 
     private Gateway(GatewayConfig config) {
         this.config = config;
@@ -97,11 +112,7 @@ public final class Gateway implements AutoCloseable {
         smtpAgent = new SmtpDeliveryAgent(config.delivery(), workerGroup);
         // Assigned first so that close() stops the SMTP agent if the key directory fails to open.
         deliveryAgent = smtpAgent;
-        try {
-            deliveryAgent = EncryptingDeliveryAgent.create(smtpAgent, config.encryption(), clock);
-        } catch (KeyDirectoryException e) {
-            throw new IOException("encryption.keys-directory: " + e.getMessage(), e);
-        }
+        deliveryAgent = EncryptingDeliveryAgent.create(smtpAgent, openKeys(clock), config.encryption(), clock);
         DomainTlsPolicy notificationTls = new DomainTlsPolicy(config.delivery().defaultTlsLevel(),
                 config.delivery().tlsLevels());
         DsnWriter dsnWriter = new DsnWriter(spool, notificationTls, config.hostname(), clock,
@@ -121,8 +132,8 @@ public final class Gateway implements AutoCloseable {
         // NOTE: no key directory is wired into the gateway yet, so recipient-has-pgp-key and
         // recipient-has-smime-certificate are false for every recipient until one is.
         SubmissionService submission = new SubmissionService(policy, extractor, queueManager, clock,
-                inspectionExecutor, new CachedRecipientCapabilities(smtpAgent.capabilities(), null),
-                new AuditTrail(auditLog, auditKey));
+                inspectionExecutor, new CachedRecipientCapabilities(smtpAgent.capabilities(), keyDirectory::lookup),
+                new AuditTrail(auditLog, auditKey), harvestListener());
         for (ListenerConfig listener : config.listeners()) {
             Authenticator authenticator = null;
             if (listener.credentialsFile() != null) {
@@ -159,6 +170,62 @@ public final class Gateway implements AutoCloseable {
         smtpAgent.recordTlsSessionsIn(store);
         tlsReports = TlsReportService.create(config, store, spool, queueManager, utc);
         tlsReports.start();
+    }
+
+    /**
+     * Opens the recipient key directory that the pgp and smime steps and the policy read, and its
+     * discovery. Returns the lookup for the encrypting steps: with WKD or DNS discovery on, a
+     * lookup that may first ask the network (its results are cached), else the pinned keys only.
+     */
+    private Function<String, RecipientKeys> openKeys(Clock clock) throws IOException {
+        KeysConfig keys = config.keys();
+        try {
+            keyDirectory = KeyDirectory.open(keys.directory(), clock);
+        } catch (KeyDirectoryException e) {
+            throw new IOException("keys.directory: " + e.getMessage(), e);
+        }
+        keyDiscovery = DiscoverySetup.create(keys, config.delivery(), keyDirectory);
+        log.info("key directory {} opened: wkd={} dns={} harvest={}", keys.directory(), keys.wkd(), keys.dns(),
+                keys.harvest());
+        if (!keys.wkd() && !keys.dns()) {
+            return keyDirectory::lookup;
+        }
+        Duration bound = keys.wkdTimeout().plusSeconds(5);
+        return address -> discoverWithin(address, bound);
+    }
+
+    /**
+     * Runs discovery for one address and waits at most {@code bound}; on timeout the pinned keys
+     * decide. NOTE: this blocks the queue thread that prepares the encrypted copy while discovery
+     * runs for an address without a cached result.
+     */
+    private RecipientKeys discoverWithin(String address, Duration bound) {
+        try {
+            return keyDiscovery.lookup(address).get(bound.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return keyDirectory.lookup(address);
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("key discovery for {} did not finish within {} s; using the pinned keys: {}",
+                    Redact.address(address), bound.toSeconds(), e.toString());
+            return keyDirectory.lookup(address);
+        }
+    }
+
+    /** Returns the hook that hands committed messages to the key harvester, when harvesting is on. */
+    private CommittedMessageListener harvestListener() {
+        if (!config.keys().harvest()) {
+            return CommittedMessageListener.NONE;
+        }
+        keyHarvester = new KeyHarvester(keyDiscovery, config.keys().harvestMaxMessageSize());
+        Spool store = spool;
+        return envelope -> keyHarvester.offer(envelope.id().toString(), envelope.sizeOctets(),
+                () -> store.openContent(envelope.id()));
+    }
+
+    /** Returns the discovery of the recipient key directory, empty before the start. */
+    public Optional<KeyDiscovery> keyDiscovery() {
+        return Optional.ofNullable(keyDiscovery);
     }
 
     // Without a rules file every recipient is relayed at the TLS level of its domain.
@@ -252,6 +319,14 @@ public final class Gateway implements AutoCloseable {
         if (tlsReports != null) {
             tlsReports.close();
             tlsReports = null;
+        }
+        if (keyHarvester != null) {
+            keyHarvester.close();
+            keyHarvester = null;
+        }
+        if (keyDiscovery != null) {
+            keyDiscovery.close();
+            keyDiscovery = null;
         }
         if (queueManager != null) {
             queueManager.close();

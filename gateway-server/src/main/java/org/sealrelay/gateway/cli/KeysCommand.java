@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         name = "keys",
         mixinStandardHelpOptions = true,
         description = "Manage recipient OpenPGP keys and S/MIME certificates.",
-        subcommands = {KeysImportCommand.class, KeysListCommand.class, KeysRemoveCommand.class, KeysLookupCommand.class})
+        subcommands = {KeysImportCommand.class, KeysListCommand.class, KeysRemoveCommand.class, KeysLookupCommand.class,
+                KeysAcceptCommand.class})
 final class KeysCommand implements Runnable {
     /** sysexits.h EX_DATAERR: the key file was rejected. */
     static final int EXIT_REJECTED = 65;
@@ -23,6 +24,6 @@ final class KeysCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "missing subcommand: try 'sealrelay keys import FILE', 'keys list', 'keys remove ADDRESS' or 'keys lookup ADDRESS'");
+                "missing subcommand: try 'sealrelay keys import FILE', 'keys list', 'keys remove ADDRESS', 'keys lookup ADDRESS' or 'keys accept ADDRESS FINGERPRINT'");
     }
 }

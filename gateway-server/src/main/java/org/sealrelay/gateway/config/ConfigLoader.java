@@ -123,6 +123,7 @@ public final class ConfigLoader {
         EncryptionConfig encryption = EncryptionConfigParser.parse(root == null ? null : root.child("encryption"),
                 java.time.Instant.now());
         AuditConfig audit = parseAudit(root == null ? null : root.child("audit"), spool);
+        KeysConfig keys = KeysConfigSection.parse(root == null ? null : root.child("keys"));
         String postmaster = root == null ? "postmaster@" + hostname : root.string("postmaster", "postmaster@" + hostname);
         if (!postmaster.matches("[^@\\s<>]+@[A-Za-z0-9.-]+")) {
             if (root == null) {
@@ -135,7 +136,7 @@ public final class ConfigLoader {
             root.rejectUnknownKeys();
         }
         return new GatewayConfig(hostname, postmaster, listeners, tls, spool, delivery, queue, admin, policy,
-                tlsReporting, encryption, audit);
+                tlsReporting, encryption, audit, keys);
     }
 
     private static AuditConfig parseAudit(ConfigNode node, SpoolConfig spool) throws ConfigException {

@@ -17,7 +17,6 @@ import org.sealrelay.policy.TlsLevel;
  * Settings for the {@code pgp} and {@code smime} plan steps. The organisation keys are read
  * and checked when the configuration is loaded, so a wrong path or passphrase stops the start.
  *
- * @param keysDirectory the recipient key directory that {@code sealrelay keys} manages
  * @param relayTlsLevel TLS level at which encrypted copies are relayed
  * @param subjectPlaceholder Subject shown outside an encrypted message (RFC 9788)
  * @param escrowKey organisation OpenPGP key that every PGP/MIME copy is also encrypted to
@@ -29,7 +28,6 @@ import org.sealrelay.policy.TlsLevel;
  * @param rsaKeyTransport key transport for recipients with an RSA certificate
  */
 public record EncryptionConfig(
-        Path keysDirectory,
         TlsLevel relayTlsLevel,
         String subjectPlaceholder,
         Optional<OpenPgpRecipientKey> escrowKey,
@@ -38,8 +36,6 @@ public record EncryptionConfig(
         ContentCipher smimeContentCipher,
         Map<String, ContentCipher> smimeDomainCiphers,
         RsaKeyTransport rsaKeyTransport) {
-    /** The default folder of {@code sealrelay keys --keys-dir}. */
-    public static final Path DEFAULT_KEYS_DIRECTORY = Path.of("var/keys");
     /**
      * The encrypted content is protected end to end, so the default relays it with STARTTLS
      * when offered and in clear otherwise. Without TLS, only the envelope and the outer header
@@ -47,12 +43,11 @@ public record EncryptionConfig(
      */
     public static final TlsLevel DEFAULT_RELAY_TLS_LEVEL = TlsLevel.MAY;
 
-    public static final EncryptionConfig DEFAULTS = new EncryptionConfig(DEFAULT_KEYS_DIRECTORY,
+    public static final EncryptionConfig DEFAULTS = new EncryptionConfig(
             DEFAULT_RELAY_TLS_LEVEL, HeaderProtection.DEFAULT_SUBJECT_PLACEHOLDER, Optional.empty(),
             Optional.empty(), Optional.empty(), ContentCipher.AES256_CBC, Map.of(), RsaKeyTransport.OAEP_SHA256);
 
     public EncryptionConfig {
-        Objects.requireNonNull(keysDirectory, "keysDirectory");
         Objects.requireNonNull(relayTlsLevel, "relayTlsLevel");
         HeaderProtection.checkPlaceholder(subjectPlaceholder);
         Objects.requireNonNull(escrowKey, "escrowKey");

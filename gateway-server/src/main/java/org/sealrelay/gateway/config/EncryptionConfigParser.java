@@ -44,7 +44,9 @@ final class EncryptionConfigParser {
         if (node == null) {
             return EncryptionConfig.DEFAULTS;
         }
-        Path keysDirectory = Path.of(node.string("keys-directory", EncryptionConfig.DEFAULT_KEYS_DIRECTORY.toString()));
+        if (node.string("keys-directory", null) != null) {
+            throw node.invalid("keys-directory", "the key directory is set by keys.directory; move the value there");
+        }
         TlsLevel relayLevel = tlsLevel(node, "relay-tls-level",
                 node.string("relay-tls-level", EncryptionConfig.DEFAULT_RELAY_TLS_LEVEL.configName()));
         String placeholder = node.string("subject-placeholder", HeaderProtection.DEFAULT_SUBJECT_PLACEHOLDER);
@@ -81,7 +83,7 @@ final class EncryptionConfigParser {
             smime.rejectUnknownKeys();
         }
         node.rejectUnknownKeys();
-        return new EncryptionConfig(keysDirectory, relayLevel, placeholder, escrow, pgpSigning, smimeSigning,
+        return new EncryptionConfig(relayLevel, placeholder, escrow, pgpSigning, smimeSigning,
                 cipher, domainCiphers, rsaTransport);
     }
 

@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param tlsReporting SMTP TLS Reporting (RFC 8460), from {@code delivery.tls-reporting}
  * @param encryption keys and options for the {@code pgp} and {@code smime} plan steps
  * @param audit audit log and its key
+ * @param keys recipient key directory, discovery and harvesting
  */
 public record GatewayConfig(
         String hostname,
@@ -32,7 +33,8 @@ public record GatewayConfig(
         PolicyConfig policy,
         TlsReportingConfig tlsReporting,
         EncryptionConfig encryption,
-        AuditConfig audit) {
+        AuditConfig audit,
+        KeysConfig keys) {
     public GatewayConfig {
         Objects.requireNonNull(hostname, "hostname");
         Objects.requireNonNull(postmaster, "postmaster");
@@ -49,22 +51,23 @@ public record GatewayConfig(
         Objects.requireNonNull(tlsReporting, "tlsReporting");
         Objects.requireNonNull(encryption, "encryption");
         Objects.requireNonNull(audit, "audit");
+        Objects.requireNonNull(keys, "keys");
     }
 
     /**
-     * Creates a configuration with TLS reporting off, the default encryption settings and the
-     * audit log beside the spool.
+     * Creates a configuration with TLS reporting off, the default encryption and key directory
+     * settings and the audit log beside the spool.
      */
     public GatewayConfig(String hostname, String postmaster, List<ListenerConfig> listeners, TlsConfig tls,
             SpoolConfig spool, DeliveryConfig delivery, QueueConfig queue, AdminConfig admin, PolicyConfig policy) {
         this(hostname, postmaster, listeners, tls, spool, delivery, queue, admin, policy,
                 TlsReportingConfig.disabled(hostname, postmaster), EncryptionConfig.DEFAULTS,
-                AuditConfig.besideSpool(spool));
+                AuditConfig.besideSpool(spool), KeysConfig.DEFAULTS);
     }
 
     /** Returns a copy with the given listeners, for tests and tools that bind other ports. */
     public GatewayConfig withListeners(List<ListenerConfig> replacement) {
         return new GatewayConfig(hostname, postmaster, replacement, tls, spool, delivery, queue, admin, policy,
-                tlsReporting, encryption, audit);
+                tlsReporting, encryption, audit, keys);
     }
 }

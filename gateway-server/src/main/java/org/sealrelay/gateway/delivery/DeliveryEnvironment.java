@@ -1,14 +1,9 @@
 package org.sealrelay.gateway.delivery;
 
-import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import org.sealrelay.gateway.config.DeliveryConfig;
-import org.sealrelay.gateway.config.HostAndPort;
-import org.xbill.DNS.ExtendedResolver;
+import org.sealrelay.gateway.dns.UpstreamResolvers;
 import org.xbill.DNS.Resolver;
-import org.xbill.DNS.SimpleResolver;
 
 /**
  * The agent's outside dependencies: the DNS resolver that MX, address, TLSA and TXT lookups
@@ -52,22 +47,6 @@ record DeliveryEnvironment(
      * @throws IllegalArgumentException when a server is neither an IP literal nor a resolvable name
      */
     static DeliveryEnvironment fromConfig(DeliveryConfig config) {
-        return new DeliveryEnvironment(resolverFor(config.dnsServers()), 0, config.dnssecTrustAnchor());
-    }
-
-    private static Resolver resolverFor(List<HostAndPort> servers) {
-        if (servers.isEmpty()) {
-            return new ExtendedResolver();
-        }
-        List<Resolver> resolvers = new ArrayList<>();
-        for (HostAndPort server : servers) {
-            InetSocketAddress address = new InetSocketAddress(server.host(), server.port());
-            if (address.isUnresolved()) {
-                throw new IllegalArgumentException(
-                        "invalid DNS server '" + server + "': host not found; use an IP address");
-            }
-            resolvers.add(new SimpleResolver(address));
-        }
-        return new ExtendedResolver(resolvers);
+        return new DeliveryEnvironment(UpstreamResolvers.forServers(config.dnsServers()), 0, config.dnssecTrustAnchor());
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -12,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.sealrelay.gateway.config.EncryptionConfig;
 import org.sealrelay.gateway.crypto.HeaderSection;
 import org.sealrelay.gateway.crypto.InvalidMessageException;
-import org.sealrelay.gateway.crypto.keys.KeyDirectoryException;
+import org.sealrelay.gateway.crypto.keys.RecipientKeys;
 import org.sealrelay.gateway.delivery.DeliveryAgent;
 import org.sealrelay.gateway.delivery.DeliveryOutcome;
 import org.sealrelay.gateway.delivery.DeliveryRequest;
@@ -52,13 +53,11 @@ public final class EncryptingDeliveryAgent implements DeliveryAgent {
     }
 
     /**
-     * Opens the recipient key directory named in {@code config} and wraps {@code relay}.
-     *
-     * @throws KeyDirectoryException if the key directory cannot be opened
+     * Wraps {@code relay}, taking recipient keys from {@code keys}, such as
+     * {@code KeyDirectory::lookup} or a discovering lookup.
      */
-    public static EncryptingDeliveryAgent create(DeliveryAgent relay, EncryptionConfig config, Clock clock)
-            throws KeyDirectoryException {
-        ReloadingKeyDirectory keys = ReloadingKeyDirectory.open(config.keysDirectory(), clock);
+    public static EncryptingDeliveryAgent create(DeliveryAgent relay, Function<String, RecipientKeys> keys,
+            EncryptionConfig config, Clock clock) {
         return new EncryptingDeliveryAgent(relay, new CopyPreparer(keys, config, clock));
     }
 

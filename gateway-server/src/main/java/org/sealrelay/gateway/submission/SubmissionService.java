@@ -71,6 +71,7 @@ public final class SubmissionService {
     private final Executor inspectionExecutor;
     private final RecipientCapabilitySource capabilities;
     private final AuditTrail audit;
+    private final CommittedMessageListener committedListener;
 
     /** Creates a service whose policy decides on the envelope alone or reads content on the caller's thread. */
     public SubmissionService(Policy policy, QueueManager queueManager, Clock clock) {
@@ -95,6 +96,14 @@ public final class SubmissionService {
      */
     public SubmissionService(Policy policy, ContentExtractor extractor, QueueManager queueManager, Clock clock,
             Executor inspectionExecutor, RecipientCapabilitySource capabilities, AuditTrail audit) {
+        this(policy, extractor, queueManager, clock, inspectionExecutor, capabilities, audit,
+                CommittedMessageListener.NONE);
+    }
+
+    /** As above, with {@code committedListener} receiving each message after the commit, such as the key harvester. */
+    public SubmissionService(Policy policy, ContentExtractor extractor, QueueManager queueManager, Clock clock,
+            Executor inspectionExecutor, RecipientCapabilitySource capabilities, AuditTrail audit,
+            CommittedMessageListener committedListener) {
         this.capabilities = capabilities;
         this.audit = audit;
         this.policy = policy;
@@ -102,6 +111,7 @@ public final class SubmissionService {
         this.queueManager = queueManager;
         this.clock = clock;
         this.inspectionExecutor = inspectionExecutor;
+        this.committedListener = committedListener;
     }
 
     /**
@@ -302,8 +312,18 @@ public final class SubmissionService {
                     Redact.address(envelope.reversePath()), recipients.size(), envelope.sizeOctets(),
                     hold ? " on hold for review" : "");
             queueManager.enqueue(envelope);
+            notifyCommitted(envelope);
             return new SubmissionResult.Queued(envelope.id());
         });
+    }
+
+    // The message is already accepted, so a listener's failure must not change the reply.
+    private void notifyCommitted(Envelope envelope) {
+        try {
+            committedListener.committed(envelope);
+        } catch (RuntimeException e) {
+            log.error("queueId={} committed-message listener failed: {}", envelope.id(), describe(e));
+        }
     }
 
     /** Returns the rule and evidence of a decision as kept with the message; PHI-free by contract. */

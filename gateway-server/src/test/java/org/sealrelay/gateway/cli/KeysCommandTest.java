@@ -15,6 +15,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sealrelay.gateway.crypto.TestCertificates;
+import java.time.Clock;
+import org.sealrelay.gateway.crypto.keys.DiscoveredKey;
+import org.sealrelay.gateway.crypto.keys.KeyDirectory;
+import org.sealrelay.gateway.crypto.keys.KeyFileParser;
+import org.sealrelay.gateway.crypto.keys.KeySource;
+import org.sealrelay.gateway.crypto.keys.RecipientKey;
 import picocli.CommandLine;
 
 /** Runs {@code sealrelay keys ...} in process, as the shell would. */
@@ -76,12 +82,59 @@ class KeysCommandTest {
 
         assertThat(imported.exitCode()).isZero();
         assertThat(imported.out()).isEqualTo("imported x509 " + fingerprint + " (USABLE): jane@lab.example\n");
-        assertThat(listed.out()).isEqualTo("x509    " + fingerprint + " USABLE jane@lab.example file:" + file.toAbsolutePath() + "\n");
+        assertThat(listed.out()).isEqualTo("x509    " + fingerprint + " USABLE ADMINISTRATOR pinned=jane@lab.example conflicts=- file:"
+                + file.toAbsolutePath() + "\n");
         assertThat(found.exitCode()).isZero();
-        assertThat(found.out()).startsWith("jane@lab.example\n  openpgp none\n  x509    " + fingerprint + " USABLE: certificate ");
+        assertThat(found.out()).startsWith("jane@lab.example\n  openpgp none\n  x509    " + fingerprint
+                + " USABLE (file, ADMINISTRATOR): certificate ");
         assertThat(removed.out()).isEqualTo("removed x509 " + fingerprint + "\n");
         assertThat(missing.exitCode()).isEqualTo(1);
         assertThat(missing.out()).isEqualTo("jane@lab.example\n  openpgp none\n  x509    none\n");
+    }
+
+    @Test
+    void conflictIsListedAndAccepted() throws Exception {
+        run("keys", "import", pem("jane.pem", jane).toString(), "--keys-dir", keysDir());
+        KeyDirectory directory = KeyDirectory.open(temp.resolve("keys"), Clock.systemUTC());
+        RecipientKey changed = KeyFileParser.parse(janeNew.certificate().getEncoded()).get(0);
+        directory.recordDiscovered(new DiscoveredKey(changed, "jane@lab.example", KeySource.SMIMEA, "x._smimecert.lab.example"));
+
+        Run listed = run("keys", "list", "--keys-dir", keysDir());
+        Run accepted = run("keys", "accept", "jane@lab.example", fingerprint(janeNew), "--keys-dir", keysDir());
+        Run found = run("keys", "lookup", "jane@lab.example", "--keys-dir", keysDir());
+
+        assertThat(listed.out()).contains("x509    " + fingerprint(janeNew)
+                + " USABLE DNSSEC pinned=- conflicts=jane@lab.example smimea:x._smimecert.lab.example\n");
+        assertThat(listed.out()).contains("x509    " + fingerprint(jane) + " USABLE ADMINISTRATOR pinned=jane@lab.example conflicts=- file:");
+        assertThat(accepted.exitCode()).isZero();
+        assertThat(accepted.out()).isEqualTo("pinned x509 " + fingerprint(janeNew) + " for jane@lab.example\n");
+        assertThat(found.out()).contains("  x509    " + fingerprint(janeNew) + " USABLE (smimea, ADMINISTRATOR): ");
+    }
+
+    @Test
+    void acceptOfUnknownKeyFails() {
+        Run accepted = run("keys", "accept", "jane@lab.example", "00AA", "--keys-dir", keysDir());
+
+        assertThat(accepted.exitCode()).isEqualTo(65);
+        assertThat(accepted.err()).isEqualTo("sealrelay: no stored key has fingerprint 00AA; run 'sealrelay keys list'\n");
+    }
+
+    @Test
+    void lookupWithConfigUsesItsDirectory() throws Exception {
+        Path keys = temp.resolve("configured-keys");
+        Path config = temp.resolve("sealrelay.yaml");
+        Files.writeString(config, "keys:\n  directory: " + keys + "\n");
+        run("keys", "import", pem("jane.pem", jane).toString(), "--keys-dir", keys.toString());
+
+        Run found = run("keys", "lookup", "jane@lab.example", "--config", config.toString());
+        Run unset = run("keys", "lookup", "jane@lab.example", "--config", temp.resolve("empty.yaml").toString());
+
+        assertThat(found.exitCode()).isZero();
+        assertThat(found.out()).startsWith("jane@lab.example\n  openpgp none\n  x509    " + fingerprint(jane)
+                + " USABLE (file, ADMINISTRATOR): ");
+        assertThat(unset.exitCode()).isEqualTo(78);
+        assertThat(unset.err()).isEqualTo("sealrelay: " + temp.resolve("empty.yaml")
+                + ": configuration file not found; pass --config with the path of sealrelay.yaml\n");
     }
 
     @Test

@@ -21,7 +21,6 @@ class EncryptionConfigTest {
     void defaultsWithoutSection() throws Exception {
         EncryptionConfig encryption = ConfigLoader.parse("c.yaml", "").encryption();
 
-        assertThat(encryption.keysDirectory()).isEqualTo(Path.of("var/keys"));
         assertThat(encryption.relayTlsLevel()).isEqualTo(TlsLevel.MAY);
         assertThat(encryption.subjectPlaceholder()).isEqualTo("[...]");
         assertThat(encryption.escrowKey()).isEmpty();
@@ -32,10 +31,16 @@ class EncryptionConfigTest {
     }
 
     @Test
+    void keysDirectoryPointsToKeysSection() {
+        assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "encryption:\n  keys-directory: /srv/keys\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("encryption.keys-directory: the key directory is set by keys.directory; move the value there");
+    }
+
+    @Test
     void readsSettingsAndCiphersByDomain() throws Exception {
         EncryptionConfig encryption = ConfigLoader.parse("c.yaml", """
                 encryption:
-                  keys-directory: /var/lib/sealrelay/keys
                   relay-tls-level: encrypt
                   subject-placeholder: Encrypted message
                   smime:
@@ -43,7 +48,6 @@ class EncryptionConfigTest {
                     rsa-key-transport: rsaes-pkcs1-v1_5
                 """).encryption();
 
-        assertThat(encryption.keysDirectory()).isEqualTo(Path.of("/var/lib/sealrelay/keys"));
         assertThat(encryption.relayTlsLevel()).isEqualTo(TlsLevel.ENCRYPT);
         assertThat(encryption.subjectPlaceholder()).isEqualTo("Encrypted message");
         assertThat(encryption.contentCipherFor("lab.example")).isEqualTo(ContentCipher.AES256_GCM);

@@ -273,7 +273,7 @@ class EncryptedDeliveryTest {
         Path policyFile = directory.resolve("policy.yaml");
         Files.writeString(policyFile, policy);
         return Gateway.start(ConfigLoader.parse("test.yaml", TestGateways.yaml(directory, 0, nextHop.port(), "verify")
-                + "policy:\n  file: " + policyFile + "\nencryption:\n  keys-directory: " + keyDirectory + "\n"
+                + "policy:\n  file: " + policyFile + "\nkeys:\n  directory: " + keyDirectory + "\nencryption:\n  relay-tls-level: may\n"
                 + encryptionSettings));
     }
 

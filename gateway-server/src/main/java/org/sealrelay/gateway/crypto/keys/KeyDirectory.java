@@ -6,11 +6,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -24,6 +26,8 @@ import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPPublicKey;
 import org.bouncycastle.openpgp.PGPPublicKeyRing;
 import org.sealrelay.gateway.logging.Redact;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Recipient keys on disk, indexed by mail address, with pinning.
@@ -32,7 +36,9 @@ import org.sealrelay.gateway.logging.Redact;
  * another fingerprint for a pinned address fails unless {@code replace} is set, so a changed
  * key, which may be an attacker's, is never used silently. Importing a key that is already in
  * the directory merges the new material into it (OpenPGP) or rewrites it (X.509), so refreshed
- * subkeys and revocations take effect.
+ * subkeys and revocations take effect. Discovered keys ({@link #recordDiscovered}) follow the
+ * same rule: the first one is pinned, and a different one is kept as a conflict until
+ * {@link #accept} pins it.
  *
  * <p>Checks: a new key must be usable at import time (not expired, not revoked, able to
  * encrypt). Lookups check again, because keys expire, and return the reason when the pinned
@@ -41,10 +47,13 @@ import org.sealrelay.gateway.logging.Redact;
  *
  * <p>Thread safety: all methods may be called concurrently. Changes run under this object's
  * lock and then publish an immutable snapshot, which lookups read without the lock, so a
- * cache load never waits for an import that is clearing the cache. One process should own a
- * directory, because two processes importing at once can lose a record.
+ * cache load never waits for an import that is clearing the cache. Every call first checks
+ * the directory's modification time and reloads the records when another process, such as
+ * the {@code sealrelay keys} commands, changed them. Two processes writing the same key at the
+ * same moment can still lose one of the two changes.
  */
 public final class KeyDirectory {
+    private static final Logger log = LoggerFactory.getLogger(KeyDirectory.class);
     /** How long a lookup result is reused. */
     public static final Duration LOOKUP_CACHE_TTL = Duration.ofMinutes(5);
     private static final long LOOKUP_CACHE_SIZE = 10_000;
@@ -59,6 +68,8 @@ public final class KeyDirectory {
     /** Guarded by this object's lock; {@link #snapshot} is a copy for lock-free readers. */
     private final Map<String, KeyEntry> entries = new LinkedHashMap<>();
     private volatile Map<String, KeyEntry> snapshot = Map.of();
+    /** The directory's modification time when this object last loaded or wrote it. */
+    private volatile Optional<FileTime> diskVersion = Optional.empty();
     private final Cache<String, RecipientKeys> lookups;
 
     private KeyDirectory(KeyStore store, Clock clock) {
@@ -82,11 +93,50 @@ public final class KeyDirectory {
             throw new KeyDirectoryException("cannot create key directory " + directory + ": " + e.getMessage(), e);
         }
         KeyDirectory keys = new KeyDirectory(new KeyStore(directory), clock);
-        for (KeyEntry entry : keys.store.loadAll()) {
-            keys.entries.put(id(entry.kind(), entry.fingerprint()), entry);
+        synchronized (keys) {
+            keys.load();
         }
-        keys.publish();
         return keys;
+    }
+
+    /** Replaces the entries with the records on disk; call with the lock held. */
+    private void load() throws KeyDirectoryException {
+        Optional<FileTime> modified = store.modifiedTime();
+        entries.clear();
+        for (KeyEntry entry : store.loadAll()) {
+            entries.put(id(entry.kind(), entry.fingerprint()), entry);
+        }
+        publish();
+        diskVersion = modified;
+    }
+
+    /**
+     * Reloads the records when another process, such as {@code sealrelay keys accept}, changed
+     * the directory, detected by its modification time. A failed reload keeps the entries in
+     * memory and is logged.
+     *
+     * <p>NOTE: a change made by another process between one of this object's own writes and
+     * the moment it notes the new modification time is missed until the next change, and so
+     * is a change within the same timestamp tick on a file system with coarse timestamps.
+     */
+    private void reloadIfChanged() {
+        Optional<FileTime> modified = store.modifiedTime();
+        if (modified.equals(diskVersion)) {
+            return;
+        }
+        synchronized (this) {
+            if (modified.equals(diskVersion)) {
+                return;
+            }
+            try {
+                load();
+                log.info("key directory {} changed on disk; reloaded {} key(s)", store.directory(), entries.size());
+            } catch (KeyDirectoryException e) {
+                diskVersion = modified;
+                log.warn("key directory {} changed on disk but cannot be reloaded, keeping the keys in memory: {}",
+                        store.directory(), e.getMessage());
+            }
+        }
     }
 
     /**
@@ -99,6 +149,7 @@ public final class KeyDirectory {
      *     address, not usable, or an address pinned to another key
      */
     public synchronized List<ImportedKey> importFile(Path file, boolean replace) throws KeyDirectoryException {
+        reloadIfChanged();
         List<RecipientKey> keys = KeyFileParser.parse(readKeyFile(file));
         String source = "file:" + file.toAbsolutePath().normalize();
         Instant now = clock.instant();
@@ -159,55 +210,69 @@ public final class KeyDirectory {
         Instant importedAt = existing == null ? now : existing.importedAt();
         // An update keeps the source of the first import, which is where the pin came from.
         String recordedSource = existing == null ? source : existing.source();
-        KeyEntry entry = new KeyEntry(merged, addresses, recordedSource, importedAt);
+        Set<String> conflicts = new LinkedHashSet<>(existing == null ? Set.of() : existing.conflicts());
+        conflicts.removeAll(addresses);
+        // Importing a file is an administrator's decision, whatever source found the key first.
+        KeyEntry entry = new KeyEntry(merged, addresses, recordedSource, importedAt, KeyTrust.ADMINISTRATOR, conflicts);
         return new ImportedKey(entry, existing != null, check, replaced);
     }
 
     private void commit(ImportedKey imported) throws KeyDirectoryException {
         KeyEntry entry = imported.entry();
         for (String fingerprint : imported.replacedFingerprints()) {
-            KeyEntry previous = entries.get(id(entry.kind(), fingerprint));
-            if (previous == null) {
-                continue;
-            }
-            Set<String> remaining = new LinkedHashSet<>(previous.addresses());
-            remaining.removeAll(entry.addresses());
-            if (remaining.isEmpty()) {
-                store.delete(previous);
-                entries.remove(id(previous.kind(), fingerprint));
-            } else {
-                KeyEntry reduced = new KeyEntry(previous.key(), remaining, previous.source(), previous.importedAt());
-                store.save(reduced);
-                entries.put(id(reduced.kind(), fingerprint), reduced);
-            }
+            unpin(entry.kind(), fingerprint, entry.addresses());
         }
+        save(entry);
+    }
+
+    /** Takes {@code addresses} away from a key; deletes the key when nothing refers to it any more. */
+    private void unpin(KeyKind kind, String fingerprint, Set<String> addresses) throws KeyDirectoryException {
+        KeyEntry previous = entries.get(id(kind, fingerprint));
+        if (previous == null) {
+            return;
+        }
+        Set<String> remaining = new LinkedHashSet<>(previous.addresses());
+        remaining.removeAll(addresses);
+        if (remaining.isEmpty() && previous.conflicts().isEmpty()) {
+            store.delete(previous);
+            entries.remove(id(kind, fingerprint));
+        } else {
+            save(previous.withAddresses(remaining));
+        }
+    }
+
+    private void save(KeyEntry entry) throws KeyDirectoryException {
         store.save(entry);
         entries.put(id(entry.kind(), entry.fingerprint()), entry);
     }
 
     /** Returns every entry, OpenPGP first, then by fingerprint. */
     public synchronized List<KeyEntry> list() {
+        reloadIfChanged();
         List<KeyEntry> result = new ArrayList<>(entries.values());
         result.sort(Comparator.comparing(KeyEntry::kind).thenComparing(KeyEntry::fingerprint));
         return result;
     }
 
     /**
-     * Removes every key pinned for an address, or the keys with a fingerprint (either kind).
+     * Removes every key pinned for an address or recorded as a conflict for it, or the keys with
+     * a fingerprint (either kind). After removal, the next key that discovery finds for the
+     * address is pinned.
      *
      * @return the removed entries, empty when nothing matched
      */
     public synchronized List<KeyEntry> remove(String addressOrFingerprint) throws KeyDirectoryException {
+        reloadIfChanged();
         List<KeyEntry> matches = new ArrayList<>();
         if (Addresses.isAddress(addressOrFingerprint)) {
             String address = Addresses.normalize(addressOrFingerprint);
             for (KeyEntry entry : entries.values()) {
-                if (entry.addresses().contains(address)) {
+                if (entry.addresses().contains(address) || entry.conflicts().contains(address)) {
                     matches.add(entry);
                 }
             }
         } else {
-            String fingerprint = addressOrFingerprint.replace(" ", "").toUpperCase(Locale.ROOT);
+            String fingerprint = normalizeFingerprint(addressOrFingerprint);
             for (KeyEntry entry : entries.values()) {
                 if (entry.fingerprint().equals(fingerprint)) {
                     matches.add(entry);
@@ -226,12 +291,141 @@ public final class KeyDirectory {
     }
 
     /**
+     * Records a key that discovery or harvesting found. The first usable key of a kind for an
+     * address is pinned. A different key for an address that is already pinned is stored as a
+     * conflict, logged at WARN and not used until {@link #accept} is called, so a changed key,
+     * which may be an attacker's, is never used silently. The same key is merged, so a published
+     * revocation takes effect. A key that is not usable now, or whose own addresses do not
+     * include the address, is not stored.
+     *
+     * @throws KeyDirectoryException if the directory cannot be written
+     */
+    public synchronized RecordedKey recordDiscovered(DiscoveredKey discovered) throws KeyDirectoryException {
+        reloadIfChanged();
+        RecipientKey key = discovered.key();
+        String address = discovered.address();
+        String fingerprint = key.fingerprint();
+        Instant now = clock.instant();
+        if (!key.addresses().contains(address)) {
+            KeyCheck check = KeyCheck.rejected(KeyStatus.INVALID, key.kind().label() + " key " + fingerprint
+                    + " does not name the address it was found for");
+            return new RecordedKey(RecordedKey.Outcome.REJECTED, fingerprint, check, Optional.empty());
+        }
+        KeyEntry existing = entries.get(id(key.kind(), fingerprint));
+        RecipientKey merged = existing == null ? key : merge(existing.key(), key);
+        KeyCheck check = merged.check(now);
+        Optional<KeyEntry> pinned = pinnedEntry(entries, key.kind(), address);
+        try {
+            if (pinned.isPresent() && pinned.get().fingerprint().equals(fingerprint)) {
+                if (Arrays.equals(merged.encoded(), existing.key().encoded())) {
+                    return new RecordedKey(RecordedKey.Outcome.UNCHANGED, fingerprint, check, Optional.empty());
+                }
+                save(existing.withKey(merged));
+                return new RecordedKey(RecordedKey.Outcome.UPDATED, fingerprint, check, Optional.empty());
+            }
+            if (!check.isUsable()) {
+                if (existing != null) {
+                    // Keep a revocation or expiry of a stored key, even one stored for another address.
+                    save(existing.withKey(merged));
+                }
+                return new RecordedKey(RecordedKey.Outcome.REJECTED, fingerprint, check, Optional.empty());
+            }
+            if (pinned.isEmpty()) {
+                KeyEntry entry = existing == null
+                        ? new KeyEntry(key, Set.of(address), discovered.source().describe(discovered.location()), now,
+                                discovered.source().trust(), Set.of())
+                        : existing.withKey(merged).withAddresses(union(existing.addresses(), address))
+                                .withConflicts(without(existing.conflicts(), address));
+                save(entry);
+                log.info("pinned {} key {} for {} from {}", key.kind().label(), fingerprint, Redact.address(address),
+                        discovered.source().label());
+                return new RecordedKey(RecordedKey.Outcome.PINNED, fingerprint, check, Optional.empty());
+            }
+            return recordConflict(discovered, existing, merged, pinned.get(), check, now);
+        } finally {
+            publish();
+        }
+    }
+
+    private RecordedKey recordConflict(DiscoveredKey discovered, KeyEntry existing, RecipientKey merged, KeyEntry pinned,
+            KeyCheck check, Instant now) throws KeyDirectoryException {
+        String address = discovered.address();
+        String fingerprint = merged.fingerprint();
+        Optional<String> pinnedFingerprint = Optional.of(pinned.fingerprint());
+        if (existing != null && existing.conflicts().contains(address)) {
+            if (!Arrays.equals(merged.encoded(), existing.key().encoded())) {
+                save(existing.withKey(merged));
+            }
+            return new RecordedKey(RecordedKey.Outcome.CONFLICT, fingerprint, check, pinnedFingerprint);
+        }
+        KeyEntry entry = existing == null
+                ? new KeyEntry(merged, Set.of(), discovered.source().describe(discovered.location()), now,
+                        discovered.source().trust(), Set.of(address))
+                : existing.withKey(merged).withConflicts(union(existing.conflicts(), address));
+        save(entry);
+        log.warn("key conflict for {}: pinned {} key {} stays in use; {} found {} key {}, which is not used until an "
+                + "administrator runs 'sealrelay keys accept ADDRESS {}'", Redact.address(address),
+                merged.kind().label(), pinned.fingerprint(), discovered.source().label(), merged.kind().label(),
+                fingerprint, fingerprint);
+        return new RecordedKey(RecordedKey.Outcome.CONFLICT, fingerprint, check, pinnedFingerprint);
+    }
+
+    /**
+     * Pins an address to a stored key that names it, in place of the key it was pinned to, and
+     * records the administrator's trust. This is how a conflict is resolved.
+     *
+     * @return the entry now pinned
+     * @throws KeyDirectoryException if no stored key has the fingerprint, the key does not name
+     *     the address, or it is not usable now
+     * @throws IllegalArgumentException if the address is not a mail address
+     */
+    public synchronized KeyEntry accept(String address, String fingerprint) throws KeyDirectoryException {
+        reloadIfChanged();
+        String normalized = Addresses.normalize(address);
+        String wanted = normalizeFingerprint(fingerprint);
+        KeyEntry entry = null;
+        for (KeyEntry candidate : entries.values()) {
+            if (candidate.fingerprint().equals(wanted)) {
+                entry = candidate;
+            }
+        }
+        if (entry == null) {
+            throw new KeyDirectoryException("no stored key has fingerprint " + wanted + "; run 'sealrelay keys list'");
+        }
+        if (!entry.key().addresses().contains(normalized)) {
+            throw new KeyDirectoryException(entry.kind().label() + " key " + wanted + " does not name "
+                    + Redact.address(normalized) + "; a key is pinned only to addresses it names");
+        }
+        KeyCheck check = entry.key().check(clock.instant());
+        if (!check.isUsable()) {
+            throw new KeyDirectoryException(entry.kind().label() + " key " + wanted + " is not usable ("
+                    + check.status() + "): " + check.detail());
+        }
+        try {
+            Optional<KeyEntry> pinned = pinnedEntry(entries, entry.kind(), normalized);
+            if (pinned.isPresent() && !pinned.get().fingerprint().equals(wanted)) {
+                unpin(entry.kind(), pinned.get().fingerprint(), Set.of(normalized));
+            }
+            KeyEntry accepted = entry.withAddresses(union(entry.addresses(), normalized))
+                    .withConflicts(without(entry.conflicts(), normalized))
+                    .withTrust(KeyTrust.ADMINISTRATOR);
+            save(accepted);
+            log.info("administrator pinned {} key {} for {}{}", accepted.kind().label(), wanted,
+                    Redact.address(normalized), pinned.map(previous -> " in place of " + previous.fingerprint()).orElse(""));
+            return accepted;
+        } finally {
+            publish();
+        }
+    }
+
+    /**
      * Looks up the pinned keys of an address and checks them now.
      *
      * @throws IllegalArgumentException if the text is not a mail address
      */
     public RecipientKeys lookup(String address) {
         String normalized = Addresses.normalize(address);
+        reloadIfChanged();
         return lookups.get(normalized, this::resolve);
     }
 
@@ -255,6 +449,7 @@ public final class KeyDirectory {
     private void publish() {
         snapshot = Map.copyOf(entries);
         lookups.invalidateAll();
+        diskVersion = store.modifiedTime();
     }
 
     private static Optional<KeyEntry> pinnedEntry(Map<String, KeyEntry> entries, KeyKind kind, String address) {
@@ -291,6 +486,22 @@ public final class KeyDirectory {
         } catch (IOException e) {
             throw new KeyDirectoryException(file + ": cannot read key file: " + e.getMessage(), e);
         }
+    }
+
+    private static Set<String> union(Set<String> addresses, String address) {
+        Set<String> result = new LinkedHashSet<>(addresses);
+        result.add(address);
+        return result;
+    }
+
+    private static Set<String> without(Set<String> addresses, String address) {
+        Set<String> result = new LinkedHashSet<>(addresses);
+        result.remove(address);
+        return result;
+    }
+
+    private static String normalizeFingerprint(String fingerprint) {
+        return fingerprint.replace(" ", "").toUpperCase(Locale.ROOT);
     }
 
     private static String id(KeyKind kind, String fingerprint) {

@@ -11,20 +11,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 
 /**
  * The files behind a {@link KeyDirectory}: per key, the key itself ({@code openpgp-FPR.asc}
- * or {@code x509-FPR.pem}) and a properties file with its pinned addresses, source and import
- * time. The properties file is written last, so a crash between the two leaves a key file
- * without a record, which loading ignores.
+ * or {@code x509-FPR.pem}) and a properties file with its pinned addresses, source, import
+ * time, trust and conflicting addresses. The properties file is written last, so a crash
+ * between the two leaves a key file without a record, which loading ignores.
  */
 final class KeyStore {
     private static final String RECORD_SUFFIX = ".properties";
@@ -37,6 +39,15 @@ final class KeyStore {
 
     Path directory() {
         return directory;
+    }
+
+    /** Returns the directory's modification time, which every create, rename and delete in it changes. */
+    Optional<FileTime> modifiedTime() {
+        try {
+            return Optional.of(Files.getLastModifiedTime(directory));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /** Reads every record; a record that cannot be read fails the whole load. */
@@ -72,13 +83,29 @@ final class KeyStore {
         if (keys.size() != 1 || !keys.get(0).fingerprint().equals(fingerprint)) {
             throw new KeyDirectoryException(keyFile + ": expected exactly the key " + fingerprint + " named by " + record.getFileName());
         }
+        Set<String> addresses = addressList(required(properties, "addresses", record));
+        String source = required(properties, "source", record);
+        // Records written before discovery existed have neither trust nor conflicts.
+        KeyTrust trust;
+        try {
+            String trustName = properties.getProperty("trust");
+            trust = trustName == null ? KeySource.ofSourceText(source).trust() : KeyTrust.valueOf(trustName);
+        } catch (IllegalArgumentException e) {
+            throw new KeyDirectoryException(record + ": invalid trust '" + properties.getProperty("trust")
+                    + "'; expected one of " + Arrays.asList(KeyTrust.values()), e);
+        }
+        Set<String> conflicts = addressList(properties.getProperty("conflicts", ""));
+        return new KeyEntry(keys.get(0), addresses, source, importedAt, trust, conflicts);
+    }
+
+    private static Set<String> addressList(String text) {
         Set<String> addresses = new LinkedHashSet<>();
-        for (String address : required(properties, "addresses", record).split(",")) {
+        for (String address : text.split(",")) {
             if (!address.isBlank()) {
                 addresses.add(address.strip());
             }
         }
-        return new KeyEntry(keys.get(0), addresses, required(properties, "source", record), importedAt);
+        return addresses;
     }
 
     /** Writes the key file, then its record, each through a temporary file and a rename. */
@@ -89,6 +116,8 @@ final class KeyStore {
         properties.setProperty("addresses", String.join(",", entry.addresses().stream().sorted().toList()));
         properties.setProperty("source", entry.source());
         properties.setProperty("imported", entry.importedAt().toString());
+        properties.setProperty("trust", entry.trust().name());
+        properties.setProperty("conflicts", String.join(",", entry.conflicts().stream().sorted().toList()));
         StringWriter text = new StringWriter();
         try {
             properties.store(text, null);
