@@ -110,9 +110,9 @@ final class AttemptTls {
 
     /**
      * Counts the session as a success or failure of the policy in force (RFC 8460 section
-     * 4.3), with the MX host and both addresses as failure details. NOTE: every failed
-     * handshake at a verifying policy counts as validation-failure, although some fail for
-     * other reasons, such as an expired certificate or no shared cipher.
+     * 4.3), with the MX host and both addresses as failure details. A failed handshake at a
+     * verifying policy is typed by {@link HandshakeFailures}: expired, untrusted or wrong-host
+     * certificates get their own result types, anything else is validation-failure.
      */
     void countForTlsReport(SessionResult session, HopTls hostTls, NextHop hop) {
         ReportPolicy policy = reportPolicy(hostTls);
@@ -127,7 +127,7 @@ final class AttemptTls {
                 && (hostTls.requiresTls() || policy.type() != PolicyType.NO_POLICY_FOUND)) {
             failure = ResultType.STARTTLS_NOT_SUPPORTED;
         } else if (session.startTls() == SessionResult.StartTlsOffer.OFFERED && hostTls.verifiesPeer()) {
-            failure = ResultType.VALIDATION_FAILURE;
+            failure = session.tlsFailure() != null ? session.tlsFailure() : ResultType.VALIDATION_FAILURE;
         }
         if (failure != null) {
             InetAddress receiving = hop.address().getAddress();

@@ -15,6 +15,8 @@ import java.util.Map;
  *     ended before it
  * @param retryOnNewConnection whether the session ran on a cached connection that failed before
  *     the reply to the final dot, so the message should be sent again on a new connection
+ * @param tlsFailure the RFC 8460 result type of a failed TLS handshake, or null when no
+ *     handshake failed
  */
 record SessionResult(
         Map<String, RecipientOutcome> byRecipient,
@@ -23,7 +25,8 @@ record SessionResult(
         String tlsCipher,
         boolean peerVerified,
         StartTlsOffer startTls,
-        boolean retryOnNewConnection) {
+        boolean retryOnNewConnection,
+        org.sealrelay.gateway.tlsrpt.ResultType tlsFailure) {
     /** The STARTTLS offer in the EHLO reply. */
     enum StartTlsOffer {
         UNKNOWN,
@@ -38,6 +41,6 @@ record SessionResult(
     /** Creates the result of a session on a new connection. */
     SessionResult(Map<String, RecipientOutcome> byRecipient, boolean tryNextHost, String tlsProtocol,
             String tlsCipher, boolean peerVerified, StartTlsOffer startTls) {
-        this(byRecipient, tryNextHost, tlsProtocol, tlsCipher, peerVerified, startTls, false);
+        this(byRecipient, tryNextHost, tlsProtocol, tlsCipher, peerVerified, startTls, false, null);
     }
 }

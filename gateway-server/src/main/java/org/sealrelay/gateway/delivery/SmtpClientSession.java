@@ -104,6 +104,7 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
     private String tlsProtocol;
     private String tlsCipher;
     private boolean peerVerified;
+    private org.sealrelay.gateway.tlsrpt.ResultType tlsFailure;
     private SessionResult.StartTlsOffer startTlsOffer = SessionResult.StartTlsOffer.UNKNOWN;
     private ScheduledFuture<?> replyTimer;
     private ChannelHandlerContext ctx;
@@ -318,6 +319,7 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
     }
 
     private void failTls(Throwable cause) {
+        tlsFailure = HandshakeFailures.classify(cause);
         String reason = "4.7.5 TLS handshake with " + nextHop + " failed at level " + tls.policy() + ": "
                 + describe(cause);
         log.warn("queueId={} nextHop={} {}", tx.request.queueId(), nextHop, Redact.text(reason));
@@ -653,7 +655,7 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
 
     private void complete(ClientTransaction transaction) {
         transaction.result.complete(new SessionResult(transaction.outcomes, !transaction.mailSent, tlsProtocol,
-                tlsCipher, peerVerified, startTlsOffer, transaction.retryOnNewConnection()));
+                tlsCipher, peerVerified, startTlsOffer, transaction.retryOnNewConnection(), tlsFailure));
     }
 
     @Override

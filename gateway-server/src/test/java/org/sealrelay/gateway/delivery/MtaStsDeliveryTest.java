@@ -133,6 +133,23 @@ class MtaStsDeliveryTest {
             assertThat(result.reply()).startsWith("4.7.5 TLS handshake with mx.sts.test[127.0.0.1]:" + server.port()
                     + " failed at level mta-sts enforce: ");
             assertThat(server.mailFromCommands()).isEmpty();
+            assertThat(agent.tlsReports().failures("sts.test", TlsReportCounters.PolicyType.STS))
+                    .isEqualTo(Map.of("certificate-not-trusted", 1L));
+        }
+    }
+
+    @Test
+    void enforceReportsWrongHostCertificate() throws Exception {
+        policies.put("sts.test", enforce("mx.sts.test"));
+        TestCertificates otherHost = authority.issue("mail.elsewhere.test");
+        try (RecordingSmtpServer server = new RecordingSmtpServer(otherHost.serverContext(), Map.of())) {
+            agent = agent(server.port(), TlsLevel.MAY);
+
+            DeliveryOutcome outcome = deliver(TlsLevel.MAY);
+
+            assertThat(outcome.byRecipient().get("a@sts.test").result()).isEqualTo(Result.DEFERRED);
+            assertThat(agent.tlsReports().failures("sts.test", TlsReportCounters.PolicyType.STS))
+                    .isEqualTo(Map.of("certificate-host-mismatch", 1L));
         }
     }
 
