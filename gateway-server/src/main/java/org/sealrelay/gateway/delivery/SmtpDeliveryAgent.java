@@ -1,6 +1,9 @@
 package org.sealrelay.gateway.delivery;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
@@ -87,7 +90,10 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
     private final MtaStsPolicies mtaStsPolicies;
     private final CapabilityCache capabilities = new CapabilityCache();
     private final TlsReportCounters tlsReports = new TlsReportCounters();
+    private static final long QUIT_WAIT_MILLIS = 2_000;
     private final ConnectionCache connectionCache;
+    /** Every open outbound connection; a closed channel leaves the group by itself. */
+    private final ChannelGroup openChannels = new DefaultChannelGroup("smtp-client", GlobalEventExecutor.INSTANCE);
     private final ExecutorService smartHostLookups;
 
     /**
@@ -169,6 +175,11 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
     @Override
     public void close() {
         connectionCache.close();
+        // Idle sessions end with QUIT and close when the 221 arrives. The rest, and any that do
+        // not close in time, are closed here: a connection left open when the event loops stop
+        // stays open, and its server waits for a close that never comes.
+        openChannels.newCloseFuture().awaitUninterruptibly(QUIT_WAIT_MILLIS);
+        openChannels.close().awaitUninterruptibly(QUIT_WAIT_MILLIS);
         mtaStsPolicies.close();
         smartHostLookups.shutdownNow();
         if (ownsGroup) {
@@ -433,6 +444,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        openChannels.add(channel);
                         channel.pipeline().addLast(new SmtpReplyDecoder(), new ChunkedWriteHandler(), session);
                     }
                 });
