@@ -14,6 +14,10 @@ import java.util.Map;
  * char, so keywords whose lower case changes length (rare outside Turkish and German ß) may
  * not match.
  *
+ * <p>The trie with its failure links is compiled into a transition table over the characters
+ * that occur in the keywords (one column each, plus one for every other character), so matching
+ * costs one array read per character of the text.
+ *
  * <p>Built once and immutable afterwards, so safe to share between threads.
  */
 final class AhoCorasick {
@@ -28,6 +32,16 @@ final class AhoCorasick {
     /** The nearest state on the failure chain that ends a keyword, or -1 when there is none. */
     private final List<Integer> outputLink = new ArrayList<>();
 
+    /** Column of each ASCII character in {@link #next}; the last column stands for characters in no keyword. */
+    private final int[] asciiColumns = new int[128];
+    /** Columns of the non-ASCII characters that occur in keywords. */
+    private final Map<Character, Integer> otherColumns = new HashMap<>();
+    private int columns;
+    /** The transition table: the state after state s reads the character of column c is next[s * columns + c]. */
+    private int[] next;
+    private int[] outputs;
+    private int[][] lengths;
+
     AhoCorasick(List<String> keywords) {
         newState();
         for (String keyword : keywords) {
@@ -36,26 +50,66 @@ final class AhoCorasick {
             }
             addKeyword(keyword.toLowerCase(Locale.ROOT));
         }
-        linkFailures();
+        List<Integer> order = linkFailures();
+        compile(order);
     }
 
     /** Returns every occurrence, in order of end position. */
     List<Match> findAll(CharSequence text) {
         List<Match> matches = new ArrayList<>();
+        int other = columns - 1;
         int state = 0;
         for (int i = 0; i < text.length(); i++) {
             char c = Character.toLowerCase(text.charAt(i));
-            while (state != 0 && !transitions.get(state).containsKey(c)) {
-                state = failure.get(state);
-            }
-            state = transitions.get(state).getOrDefault(c, 0);
-            for (int output = state; output > 0; output = outputLink.get(output)) {
-                for (int length : keywordLengths.get(output)) {
+            int column = c < 128 ? asciiColumns[c] : otherColumns.getOrDefault(c, other);
+            state = next[state * columns + column];
+            for (int output = outputs[state]; output > 0; output = outputLink.get(output)) {
+                for (int length : lengths[output]) {
                     matches.add(new Match(i + 1 - length, i + 1));
                 }
             }
         }
         return matches;
+    }
+
+    /**
+     * Builds the transition table in breadth-first order, so that the row of a state's failure
+     * target is complete before the state's own row copies the missing transitions from it.
+     */
+    private void compile(List<Integer> order) {
+        Map<Character, Integer> columnOf = new HashMap<>();
+        for (Map<Character, Integer> edges : transitions) {
+            for (char c : edges.keySet()) {
+                columnOf.putIfAbsent(c, columnOf.size());
+            }
+        }
+        columns = columnOf.size() + 1;
+        java.util.Arrays.fill(asciiColumns, columns - 1);
+        for (Map.Entry<Character, Integer> entry : columnOf.entrySet()) {
+            char c = entry.getKey();
+            if (c < 128) {
+                asciiColumns[c] = entry.getValue();
+            } else {
+                otherColumns.put(c, entry.getValue());
+            }
+        }
+        int states = transitions.size();
+        next = new int[states * columns];
+        for (int state : order) {
+            int fallbackRow = failure.get(state) * columns;
+            int row = state * columns;
+            for (Map.Entry<Character, Integer> column : columnOf.entrySet()) {
+                Integer target = transitions.get(state).get(column.getKey());
+                next[row + column.getValue()] = target != null ? target
+                        : state == 0 ? 0 : next[fallbackRow + column.getValue()];
+            }
+        }
+        outputs = new int[states];
+        lengths = new int[states][];
+        for (int state = 0; state < states; state++) {
+            outputs[state] = keywordLengths.get(state).length > 0 ? state : Math.max(outputLink.get(state), 0);
+            lengths[state] = keywordLengths.get(state);
+        }
     }
 
     private int newState() {
@@ -88,13 +142,17 @@ final class AhoCorasick {
     }
 
     // Breadth-first, so a state's failure target is always finished before the state itself.
-    private void linkFailures() {
+    // Returns the states in that order, the root first.
+    private List<Integer> linkFailures() {
+        List<Integer> order = new ArrayList<>();
+        order.add(0);
         ArrayDeque<Integer> queue = new ArrayDeque<>();
         for (int child : transitions.get(0).values()) {
             queue.add(child);
         }
         while (!queue.isEmpty()) {
             int state = queue.remove();
+            order.add(state);
             for (Map.Entry<Character, Integer> edge : transitions.get(state).entrySet()) {
                 int child = edge.getValue();
                 int fallback = failure.get(state);
@@ -108,5 +166,6 @@ final class AhoCorasick {
                 queue.add(child);
             }
         }
+        return order;
     }
 }
