@@ -14,8 +14,10 @@ import java.io.InputStream;
  * whole on the heap.
  *
  * <p>Only CRLF ends a line here, matching how the gateway accepts mail; a '.' after a bare LF is
- * not stuffed. {@code ChunkedWriteHandler} calls {@link #readChunk} on the event loop, so a slow
- * content stream stalls that loop.
+ * not stuffed. {@code ChunkedWriteHandler} calls {@link #readChunk} on the event loop. Content
+ * that is a {@link NonBlockingInput} is read only when a read would not wait: otherwise
+ * {@link #readChunk} returns null, which suspends the transfer, and {@code resume} continues it
+ * once data arrives. Other content is read from the spool, where a read waits only for the disk.
  */
 final class DotStuffedContent implements ChunkedInput<ByteBuf> {
     private static final int CHUNK_SIZE = 8192;
@@ -24,6 +26,7 @@ final class DotStuffedContent implements ChunkedInput<ByteBuf> {
     private static final byte DOT = '.';
 
     private final InputStream content;
+    private final Runnable resume;
     private final byte[] readBuffer = new byte[CHUNK_SIZE];
     private boolean atLineStart = true;
     private byte previous;
@@ -34,7 +37,18 @@ final class DotStuffedContent implements ChunkedInput<ByteBuf> {
 
     /** Takes ownership of {@code content}, which {@link #close} closes. */
     DotStuffedContent(InputStream content) {
+        this(content, () -> { });
+    }
+
+    /**
+     * Takes ownership of {@code content}, which {@link #close} closes.
+     *
+     * @param resume continues the suspended transfer, such as
+     *     {@code ChunkedWriteHandler::resumeTransfer}; may be called on any thread
+     */
+    DotStuffedContent(InputStream content, Runnable resume) {
         this.content = content;
+        this.resume = resume;
     }
 
     @Override
@@ -53,10 +67,17 @@ final class DotStuffedContent implements ChunkedInput<ByteBuf> {
         return readChunk(ctx.alloc());
     }
 
-    /** Returns the next stuffed chunk, owned by the caller, or null at the end of input. */
+    /**
+     * Returns the next stuffed chunk, owned by the caller, or null at the end of input or while
+     * a {@link NonBlockingInput} has nothing to read.
+     */
     @Override
     public ByteBuf readChunk(ByteBufAllocator allocator) throws IOException {
         if (terminatorWritten) {
+            return null;
+        }
+        if (!contentEnded && content instanceof NonBlockingInput input && input.readableWithoutBlocking() == 0) {
+            input.onReadable(resume);
             return null;
         }
         if (!contentEnded) {

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * group (RFC 2920 section 3.1 allows DATA as the last command of a group), so a message costs
  * one round trip less. When the server offers CHUNKING, the content goes as BDAT chunks
  * (RFC 3030) instead of DATA, after the RCPT replies, so no content leaves when every recipient
- * is rejected. Every reply has a timer, and the reply to the final dot or to a BDAT chunk gets
+ * is rejected; encrypted copies always go with DATA (see {@link #usesBdat()}). Every reply has a timer, and the reply to the final dot or to a BDAT chunk gets
  * the data timeout.
  *
  * <p>Connection reuse: with a {@link ConnectionCache}, a session whose transaction ended with a
@@ -389,7 +389,7 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
                 write(rcptCommand(recipient));
                 tx.rcptCommandsSent++;
             }
-            if (!extensions.has("CHUNKING")) {
+            if (!usesBdat()) {
                 write("DATA");
                 tx.dataPipelined = true;
             }
@@ -439,7 +439,7 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
             quitWith(Result.DEFERRED, "no recipient accepted");
             return;
         }
-        if (extensions.has("CHUNKING")) {
+        if (usesBdat()) {
             startBdat();
             return;
         }
@@ -472,7 +472,11 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
             return;
         }
         stage = Stage.END_OF_DATA;
-        ChannelFuture written = ctx.writeAndFlush(new DotStuffedContent(content));
+        ChunkedWriteHandler chunked = ctx.pipeline().get(ChunkedWriteHandler.class);
+        // Always a new task: the content may signal while readChunk runs, and resuming there
+        // would re-enter the transfer.
+        Runnable resume = () -> ctx.executor().execute(chunked::resumeTransfer);
+        ChannelFuture written = ctx.writeAndFlush(new DotStuffedContent(content, resume));
         written.addListener((ChannelFuture done) -> {
             if (done.isSuccess() && stage == Stage.END_OF_DATA) {
                 // RFC 5321 section 4.5.3.2.6: the data timeout starts after the final dot.
@@ -482,6 +486,15 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
                         + describe(done.cause()));
             }
         });
+    }
+
+    /**
+     * Returns whether the content goes as BDAT chunks: when the next hop offers CHUNKING (RFC
+     * 3030), except for encrypted copies. BDAT reads whole chunks, which would make the event loop
+     * wait for the encryption thread, while DATA reads whatever the copy's pipe holds.
+     */
+    private boolean usesBdat() {
+        return extensions.has("CHUNKING") && !(tx.request.content() instanceof EncryptedContentSource);
     }
 
     /** Opens the message content, or closes the session and returns null when it cannot be read. */

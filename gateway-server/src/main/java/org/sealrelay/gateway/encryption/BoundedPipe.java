@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import org.sealrelay.gateway.delivery.NonBlockingInput;
 
 /**
  * A fixed-size byte buffer between one writer thread and one reader thread.
@@ -15,6 +16,9 @@ import java.io.OutputStream;
  *
  * <p>Unlike {@link java.io.PipedInputStream}, no side polls or checks whether the other
  * thread is still alive.
+ *
+ * <p>The reader's end is a {@link NonBlockingInput}, so a reader on an event loop can ask
+ * whether a read would wait and be called back when it would not.
  */
 final class BoundedPipe {
     private final byte[] buffer;
@@ -23,6 +27,7 @@ final class BoundedPipe {
     private boolean finished;
     private Throwable failure;
     private boolean readerClosed;
+    private Runnable readableListener;
 
     BoundedPipe(int capacity) {
         if (capacity < 1) {
@@ -48,29 +53,77 @@ final class BoundedPipe {
 
     /** Returns the reader's end; closing it abandons the pipe. */
     InputStream source() {
-        return new InputStream() {
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
+        return new Source();
+    }
 
-            @Override
-            public int read(byte[] bytes, int offset, int length) throws IOException {
-                return take(bytes, offset, length);
-            }
+    private final class Source extends InputStream implements NonBlockingInput {
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
 
-            @Override
-            public void close() {
-                closeReader();
+        @Override
+        public int read(byte[] bytes, int offset, int length) throws IOException {
+            return take(bytes, offset, length);
+        }
+
+        @Override
+        public int available() {
+            return Math.max(readableWithoutBlocking(), 0);
+        }
+
+        @Override
+        public void close() {
+            closeReader();
+        }
+
+        @Override
+        public int readableWithoutBlocking() {
+            return readable();
+        }
+
+        @Override
+        public void onReadable(Runnable listener) {
+            whenReadable(listener);
+        }
+    }
+
+    private synchronized int readable() {
+        if (failure != null || readerClosed) {
+            return -1;
+        }
+        if (count > 0) {
+            return count;
+        }
+        return finished ? -1 : 0;
+    }
+
+    private void whenReadable(Runnable listener) {
+        synchronized (this) {
+            if (readable() == 0) {
+                readableListener = listener;
+                return;
             }
-        };
+        }
+        listener.run();
+    }
+
+    // Runs under the lock: the listener only hands a task to the reader's thread, so it neither
+    // waits nor takes this lock again on this thread.
+    private void signalReadable() {
+        Runnable listener = readableListener;
+        readableListener = null;
+        if (listener != null) {
+            listener.run();
+        }
     }
 
     /** Marks the data complete; the reader gets end of stream once the buffer is drained. */
     synchronized void finish() {
         finished = true;
         notifyAll();
+        signalReadable();
     }
 
     /** Marks the data incomplete; the reader's next read throws with this cause. */
@@ -79,6 +132,7 @@ final class BoundedPipe {
             failure = cause;
         }
         notifyAll();
+        signalReadable();
     }
 
     private synchronized void put(byte[] bytes, int offset, int length) throws IOException {
@@ -100,6 +154,7 @@ final class BoundedPipe {
             count += chunk;
             written += chunk;
             notifyAll();
+            signalReadable();
         }
     }
 
@@ -131,6 +186,7 @@ final class BoundedPipe {
 
     private synchronized void closeReader() {
         readerClosed = true;
+        readableListener = null;
         notifyAll();
     }
 

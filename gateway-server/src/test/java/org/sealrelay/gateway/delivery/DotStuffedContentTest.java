@@ -14,6 +14,65 @@ import org.junit.jupiter.api.Test;
 
 class DotStuffedContentTest {
     @Test
+    void waitsForNonBlockingInputInsteadOfReading() throws IOException {
+        StallingInput input = new StallingInput("a.b\r\n");
+        int[] resumes = {0};
+        DotStuffedContent content = new DotStuffedContent(input, () -> resumes[0]++);
+
+        assertThat(content.readChunk(UnpooledByteBufAllocator.DEFAULT)).isNull();
+        assertThat(content.isEndOfInput()).isFalse();
+        assertThat(input.reads).isZero();
+        assertThat(resumes[0]).isZero();
+
+        input.release();
+        assertThat(resumes[0]).isEqualTo(1);
+        StringBuilder out = new StringBuilder();
+        ByteBuf chunk;
+        while ((chunk = content.readChunk(UnpooledByteBufAllocator.DEFAULT)) != null) {
+            out.append(chunk.toString(StandardCharsets.US_ASCII));
+            chunk.release();
+        }
+        assertThat(out.toString()).isEqualTo("a.b\r\n.\r\n");
+    }
+
+    /** Content that has nothing to read until {@link #release()}, then all of it. */
+    private static final class StallingInput extends ByteArrayInputStream implements NonBlockingInput {
+        private boolean released;
+        private Runnable listener;
+        int reads;
+
+        StallingInput(String text) {
+            super(text.getBytes(StandardCharsets.US_ASCII));
+        }
+
+        void release() {
+            released = true;
+            if (listener != null) {
+                listener.run();
+            }
+        }
+
+        @Override
+        public synchronized int read(byte[] bytes, int offset, int length) {
+            reads++;
+            return super.read(bytes, offset, length);
+        }
+
+        @Override
+        public int readableWithoutBlocking() {
+            if (!released) {
+                return 0;
+            }
+            return available() > 0 ? available() : -1;
+        }
+
+        @Override
+        public void onReadable(Runnable callback) {
+            listener = callback;
+        }
+    }
+
+    @Test
     void stuffsLeadingDotsAndAddsTerminator() throws IOException {
         assertThat(stuff(".a\r\nb.c\r\n..\r\n.\r\n")).isEqualTo("..a\r\nb.c\r\n...\r\n..\r\n.\r\n");
     }
