@@ -139,6 +139,22 @@ class MtaStsDeliveryTest {
     }
 
     @Test
+    void enforceReportsExpiredCertificate() throws Exception {
+        policies.put("sts.test", enforce("mx.sts.test"));
+        TestCertificates expired = authority.issueExpired("mx.sts.test");
+        try (RecordingSmtpServer server = new RecordingSmtpServer(expired.serverContext(), Map.of())) {
+            agent = agent(server.port(), TlsLevel.MAY);
+
+            DeliveryOutcome outcome = deliver(TlsLevel.MAY);
+
+            assertThat(outcome.byRecipient().get("a@sts.test").result()).isEqualTo(Result.DEFERRED);
+            assertThat(server.mailFromCommands()).isEmpty();
+            assertThat(agent.tlsReports().failures("sts.test", TlsReportCounters.PolicyType.STS))
+                    .isEqualTo(Map.of("certificate-expired", 1L));
+        }
+    }
+
+    @Test
     void enforceReportsWrongHostCertificate() throws Exception {
         policies.put("sts.test", enforce("mx.sts.test"));
         TestCertificates otherHost = authority.issue("mail.elsewhere.test");

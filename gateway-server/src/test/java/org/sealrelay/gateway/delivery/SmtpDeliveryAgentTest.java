@@ -167,6 +167,26 @@ class SmtpDeliveryAgentTest {
     }
 
     @Test
+    void verifyDefersExpiredCertificate() throws Exception {
+        TestCertificates authority = TestCertificates.authority("Test CA");
+        TestCertificates expired = authority.issueExpired("localhost");
+        Path trustFile = authority.writePem(temp.resolve("trust.pem"));
+        try (RecordingSmtpServer server = new RecordingSmtpServer(expired.serverContext(), Map.of())) {
+            agent = new SmtpDeliveryAgent(config(server.port(), trustFile));
+
+            DeliveryOutcome outcome = deliver(request(TlsLevel.VERIFY, List.of("a@example.org")));
+
+            RecipientOutcome result = outcome.byRecipient().get("a@example.org");
+            assertThat(result.result()).isEqualTo(Result.DEFERRED);
+            assertThat(result.reply()).startsWith("4.7.5 TLS handshake with localhost[127.0.0.1]:" + server.port()
+                    + " failed at level verify");
+            assertThat(outcome.peerVerified()).isFalse();
+            assertThat(server.mailFromCommands()).isEmpty();
+            assertThat(server.messages()).isEmpty();
+        }
+    }
+
+    @Test
     void recipientRepliesDecidePerRecipient() throws Exception {
         Map<String, RejectException> rejections = Map.of(
                 "gone@example.org", new RejectException(550, "5.1.1 no such user"),

@@ -81,6 +81,24 @@ final class TestCertificates {
         }
     }
 
+    /** Issues a server certificate for {@code dnsName} whose validity ended yesterday. */
+    TestCertificates issueExpired(String dnsName) throws GeneralSecurityException {
+        KeyPair serverKeys = newKeyPair();
+        Instant now = Instant.now();
+        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                new X500Name(certificate.getSubjectX500Principal().getName()), BigInteger.valueOf(System.nanoTime()),
+                Date.from(now.minus(Duration.ofDays(30))), Date.from(now.minus(Duration.ofDays(1))),
+                new X500Name("CN=" + dnsName), serverKeys.getPublic());
+        try {
+            builder.addExtension(Extension.subjectAlternativeName, false,
+                    new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
+            X509Certificate leaf = sign(builder, keyPair);
+            return new TestCertificates(serverKeys, leaf, new X509Certificate[] {leaf, certificate});
+        } catch (IOException e) {
+            throw new GeneralSecurityException("failed to issue the expired test certificate", e);
+        }
+    }
+
     private static KeyPair newKeyPair() throws GeneralSecurityException {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(256);
