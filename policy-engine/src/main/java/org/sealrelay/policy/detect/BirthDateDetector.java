@@ -24,9 +24,12 @@ public final class BirthDateDetector implements Detector {
     private static final String MONTHS = "janfebmaraprmayjunjulaugsepoctnovdec";
     private static final ContextWords CONTEXT =
             new ContextWords("dob|d\\.o\\.b\\.?|date of birth|birth ?date|born(?: on)?", "db", 30, 0);
-    private static final Matches.StartSet DIGITS = Matches.StartSet.digits();
-    private static final Matches.StartSet YEAR_START = Matches.StartSet.of("12");
-    private static final Matches.StartSet MONTH_START = Matches.StartSet.ignoringCase("jfmasond");
+    private static final Matches.StartSet US_START = Matches.StartSet.digits().notAfter(Matches::isDigit);
+    private static final Matches.StartSet YEAR_START = Matches.StartSet.of("12").notAfter(Matches::isDigit);
+    private static final Matches.StartSet MONTH_START =
+            Matches.StartSet.ignoringCase("jfmasond").notAfter(Matches::isAsciiLetter);
+    private static final Matches.StartSet DAY_START =
+            Matches.StartSet.digits().notAfter(c -> Matches.isDigit(c) || Matches.isAsciiLetter(c));
 
     @Override
     public String name() {
@@ -39,13 +42,13 @@ public final class BirthDateDetector implements Detector {
         if (context.isEmpty()) {
             return 0;
         }
-        int count = Matches.countValid(NUMERIC_US, DIGITS, text, match -> context.near(match.start(), match.end())
+        int count = Matches.countValid(NUMERIC_US, US_START, text, match -> context.near(match.start(), match.end())
                 && isDate(match.group(4), match.group(1), match.group(3)));
         count += Matches.countValid(ISO, YEAR_START, text, match -> context.near(match.start(), match.end())
                 && isDate(match.group(1), match.group(2), match.group(3)));
         count += Matches.countValid(MONTH_NAME, MONTH_START, text, match -> context.near(match.start(), match.end())
                 && isDate(match.group(3), monthNumber(match.group(1)), match.group(2)));
-        count += Matches.countValid(DAY_MONTH_NAME, DIGITS, text, match -> context.near(match.start(), match.end())
+        count += Matches.countValid(DAY_MONTH_NAME, DAY_START, text, match -> context.near(match.start(), match.end())
                 && isDate(match.group(3), monthNumber(match.group(2)), match.group(1)));
         return count;
     }

@@ -22,7 +22,7 @@ final class ContextWords {
      * @param after maximum characters between a candidate and a following word; 0 to look only before
      */
     ContextWords(String alternatives, String firstLetters, int before, int after) {
-        this.start = Matches.StartSet.ignoringCase(firstLetters);
+        this.start = Matches.StartSet.ignoringCase(firstLetters).notAfter(Character::isLetterOrDigit);
         this.words = Pattern.compile("(?<![\\p{L}\\p{N}])(?:" + alternatives + ")(?![\\p{L}\\p{N}])",
                 Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
         this.before = before;

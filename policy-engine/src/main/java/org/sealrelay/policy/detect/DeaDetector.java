@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 public final class DeaDetector implements Detector {
     private static final Pattern CANDIDATE =
             Pattern.compile("(?<![A-Za-z0-9])([ABCDEFGHJKLMPRSTUX])([A-Z9])(\\d{7})(?![A-Za-z0-9])");
-    private static final Matches.StartSet START = Matches.StartSet.of("ABCDEFGHJKLMPRSTUX");
+    private static final Matches.StartSet START = Matches.StartSet.of("ABCDEFGHJKLMPRSTUX")
+            .notAfter(c -> Matches.isAsciiLetter(c) || Matches.isDigit(c));
 
     @Override
     public String name() {

@@ -13,7 +13,8 @@ public final class Icd10Detector implements Detector {
             Pattern.compile("(?<![A-Za-z0-9.])[A-TV-Z][0-9][0-9AB](?:\\.[0-9A-TV-Z]{1,4})?(?![A-Za-z0-9])");
     private static final ContextWords CONTEXT =
             new ContextWords("diagnos[ie]s|diagnosed|dx|icd(?:-?10(?:-cm)?)?", "di", 60, 30);
-    private static final Matches.StartSet START = Matches.StartSet.of("ABCDEFGHIJKLMNOPQRSTVWXYZ");
+    private static final Matches.StartSet START = Matches.StartSet.of("ABCDEFGHIJKLMNOPQRSTVWXYZ")
+            .notAfter(c -> Matches.isAsciiLetter(c) || Matches.isDigit(c) || c == '.');
 
     @Override
     public String name() {

@@ -20,11 +20,42 @@ final class Matches {
     private Matches() {
     }
 
-    /** The characters a match can start with. Characters outside ASCII always count as possible. */
+    /** Whether {@code c} is an ASCII digit. */
+    static boolean isDigit(int c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /** Whether {@code c} is an ASCII letter. */
+    static boolean isAsciiLetter(int c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    }
+
+    /**
+     * The characters a match can start with, and optionally the characters that cannot come
+     * right before a match (what the pattern's lookbehind rejects). Characters outside ASCII
+     * always count as possible starts.
+     */
     static final class StartSet {
         private final boolean[] ascii = new boolean[128];
+        private java.util.function.IntPredicate rejectedBefore = c -> false;
 
         private StartSet() {
+        }
+
+        /**
+         * Returns this set, also rejecting a start right after a character that {@code before}
+         * accepts. {@code before} must accept only characters after which the pattern's
+         * lookbehind fails, so that no match is skipped.
+         */
+        StartSet notAfter(java.util.function.IntPredicate before) {
+            rejectedBefore = before;
+            return this;
+        }
+
+        /** Returns whether a match can start at {@code position} of {@code text}. */
+        boolean canStartAt(CharSequence text, int position) {
+            return contains(text.charAt(position))
+                    && (position == 0 || !rejectedBefore.test(text.charAt(position - 1)));
         }
 
         /** Returns the set of the ASCII digits. */
@@ -74,7 +105,7 @@ final class Matches {
         int length = text.length();
         int position = 0;
         while (position < length) {
-            if (!start.contains(text.charAt(position))) {
+            if (!start.canStartAt(text, position)) {
                 position++;
                 continue;
             }

@@ -13,7 +13,8 @@ public final class MbiDetector implements Detector {
     private static final String LETTER_OR_DIGIT = "[AC-HJKMNP-RT-Y0-9]";
     private static final Pattern CANDIDATE = Pattern.compile("(?<![A-Za-z0-9-])[1-9]" + LETTER + LETTER_OR_DIGIT
             + "[0-9](-?)" + LETTER + LETTER_OR_DIGIT + "[0-9]\\1" + LETTER + LETTER + "[0-9]{2}(?![A-Za-z0-9-])");
-    private static final Matches.StartSet START = Matches.StartSet.of("123456789");
+    private static final Matches.StartSet START = Matches.StartSet.of("123456789")
+            .notAfter(c -> Matches.isAsciiLetter(c) || Matches.isDigit(c) || c == '-');
 
     @Override
     public String name() {

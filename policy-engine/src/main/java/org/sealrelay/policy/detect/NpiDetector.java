@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  */
 public final class NpiDetector implements Detector {
     private static final Pattern CANDIDATE = Pattern.compile("(?<![\\d-])[12]\\d{9}(?![\\d-])");
-    private static final Matches.StartSet START = Matches.StartSet.of("12");
+    private static final Matches.StartSet START = Matches.StartSet.of("12").notAfter(c -> Matches.isDigit(c) || c == '-');
 
     @Override
     public String name() {

@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  */
 public final class PaymentCardDetector implements Detector {
     private static final Pattern CANDIDATE = Pattern.compile("(?<![\\d-]|\\d[ -])\\d(?:[ -]?\\d){12,18}(?![\\d-]|[ -]\\d)");
-    private static final Matches.StartSet DIGITS = Matches.StartSet.digits();
+    private static final Matches.StartSet DIGITS =
+            Matches.StartSet.digits().notAfter(c -> Matches.isDigit(c) || c == '-');
 
     @Override
     public String name() {

@@ -17,7 +17,8 @@ public final class SsnDetector implements Detector {
     private static final Pattern BARE = Pattern.compile("(?<![\\d-])(\\d{3})(\\d{2})(\\d{4})(?![\\d-])");
     private static final ContextWords CONTEXT =
             new ContextWords("ssn|ss#|social security(?: number| no\\.?)?", "s", 30, 0);
-    private static final Matches.StartSet DIGITS = Matches.StartSet.digits();
+    private static final Matches.StartSet DIGITS =
+            Matches.StartSet.digits().notAfter(c -> Matches.isDigit(c) || c == '-');
 
     @Override
     public String name() {

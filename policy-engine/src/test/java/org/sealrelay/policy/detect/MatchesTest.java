@@ -16,6 +16,8 @@ class MatchesTest {
     void digitPatternMatchesLikeFind() {
         assertSameMatches(Pattern.compile("(?<![\\d-])(\\d{3})([- ])(\\d{2})\\2(\\d{4})(?![\\d-])"),
                 Matches.StartSet.digits());
+        assertSameMatches(Pattern.compile("(?<![\\d-])(\\d{3})([- ])(\\d{2})\\2(\\d{4})(?![\\d-])"),
+                Matches.StartSet.digits().notAfter(c -> Matches.isDigit(c) || c == '-'));
         assertSameMatches(Pattern.compile("(?<![\\d-]|\\d[ -])\\d(?:[ -]?\\d){3,6}(?![\\d-]|[ -]\\d)"),
                 Matches.StartSet.digits());
     }
@@ -25,6 +27,9 @@ class MatchesTest {
         // The Kelvin sign and the long s fold to k and s, so they must be tried as starts.
         assertSameMatches(Pattern.compile("(?<![\\p{L}\\p{N}])(?:ssn|social security|dob|kd)(?![\\p{L}\\p{N}])",
                 Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE), Matches.StartSet.ignoringCase("sdk"));
+        assertSameMatches(Pattern.compile("(?<![\\p{L}\\p{N}])(?:ssn|social security|dob|kd)(?![\\p{L}\\p{N}])",
+                Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE),
+                Matches.StartSet.ignoringCase("sdk").notAfter(Character::isLetterOrDigit));
     }
 
     @Test
