@@ -2,6 +2,7 @@ package org.sealrelay.policy.detect;
 
 import java.time.DateTimeException;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -22,6 +23,8 @@ public final class BirthDateDetector implements Detector {
             "(?<![\\dA-Za-z])(\\d{1,2}) (jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.?,? ((?:19|20)\\d{2})(?!\\d)",
             Pattern.CASE_INSENSITIVE);
     private static final String MONTHS = "janfebmaraprmayjunjulaugsepoctnovdec";
+    /** Maximum length of a date the patterns match ("September 30, 2099" has 18), with room to spare. */
+    private static final int MAX_DATE_LENGTH = 40;
     private static final ContextWords CONTEXT =
             new ContextWords("dob|d\\.o\\.b\\.?|date of birth|birth ?date|born(?: on)?", "db", 30, 0);
     private static final Matches.StartSet US_START = Matches.StartSet.digits().notAfter(Matches::isDigit);
@@ -42,14 +45,17 @@ public final class BirthDateDetector implements Detector {
         if (context.isEmpty()) {
             return 0;
         }
-        int count = Matches.countValid(NUMERIC_US, US_START, text, match -> context.near(match.start(), match.end())
-                && isDate(match.group(4), match.group(1), match.group(3)));
-        count += Matches.countValid(ISO, YEAR_START, text, match -> context.near(match.start(), match.end())
-                && isDate(match.group(1), match.group(2), match.group(3)));
-        count += Matches.countValid(MONTH_NAME, MONTH_START, text, match -> context.near(match.start(), match.end())
-                && isDate(match.group(3), monthNumber(match.group(1)), match.group(2)));
-        count += Matches.countValid(DAY_MONTH_NAME, DAY_START, text, match -> context.near(match.start(), match.end())
-                && isDate(match.group(3), monthNumber(match.group(2)), match.group(1)));
+        List<int[]> starts = context.candidateStarts(MAX_DATE_LENGTH, text.length());
+        int count = Matches.countValidWithin(NUMERIC_US, US_START, text, starts,
+                match -> context.near(match.start(), match.end()) && isDate(match.group(4), match.group(1), match.group(3)));
+        count += Matches.countValidWithin(ISO, YEAR_START, text, starts,
+                match -> context.near(match.start(), match.end()) && isDate(match.group(1), match.group(2), match.group(3)));
+        count += Matches.countValidWithin(MONTH_NAME, MONTH_START, text, starts,
+                match -> context.near(match.start(), match.end())
+                        && isDate(match.group(3), monthNumber(match.group(1)), match.group(2)));
+        count += Matches.countValidWithin(DAY_MONTH_NAME, DAY_START, text, starts,
+                match -> context.near(match.start(), match.end())
+                        && isDate(match.group(3), monthNumber(match.group(2)), match.group(1)));
         return count;
     }
 

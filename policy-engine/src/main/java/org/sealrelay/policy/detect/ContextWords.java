@@ -59,6 +59,33 @@ final class ContextWords {
             return starts.length == 0;
         }
 
+        /**
+         * Returns the sorted, disjoint ranges {@code [from, to)} of positions where a candidate
+         * of at most {@code maxLength} characters must start to be {@link #near} a word: up to
+         * {@code before} characters after a word's end, or, with a window after candidates, up to
+         * {@code after + maxLength} characters before a word's start.
+         */
+        List<int[]> candidateStarts(int maxLength, int textLength) {
+            List<int[]> ranges = new ArrayList<>();
+            for (int i = 0; i < starts.length; i++) {
+                ranges.add(new int[] {ends[i], Math.min(textLength, ends[i] + ContextWords.this.before + 1)});
+                if (after > 0) {
+                    ranges.add(new int[] {Math.max(0, starts[i] - after - maxLength), starts[i] + 1});
+                }
+            }
+            ranges.sort((a, b) -> Integer.compare(a[0], b[0]));
+            List<int[]> merged = new ArrayList<>();
+            for (int[] range : ranges) {
+                int[] last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+                if (last != null && range[0] <= last[1]) {
+                    last[1] = Math.max(last[1], range[1]);
+                } else {
+                    merged.add(range.clone());
+                }
+            }
+            return merged;
+        }
+
         /** Whether a context word lies within the window around {@code [start, end)}. */
         boolean near(int start, int end) {
             int before = lastAtMost(ends, start);

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * The detectors a policy uses: the built-in ones plus those configured in the rules file, with
@@ -23,7 +22,7 @@ public final class DetectorSet {
     public static List<Detector> builtIn() {
         return List.of(new SsnDetector(), new NpiDetector(), new DeaDetector(), new MbiDetector(),
                 new PaymentCardDetector(), new Icd10Detector(), new BirthDateDetector(),
-                new PatternDetector("mrn", Pattern.compile(PatternDetector.DEFAULT_MRN_PATTERN)));
+                PatternDetector.defaultMrn());
     }
 
     /**

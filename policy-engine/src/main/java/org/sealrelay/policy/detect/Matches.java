@@ -1,5 +1,6 @@
 package org.sealrelay.policy.detect;
 
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -20,12 +21,12 @@ final class Matches {
     private Matches() {
     }
 
-    /** Whether {@code c} is an ASCII digit. */
+    /** Returns whether {@code c} is an ASCII digit. */
     static boolean isDigit(int c) {
         return c >= '0' && c <= '9';
     }
 
-    /** Whether {@code c} is an ASCII letter. */
+    /** Returns whether {@code c} is an ASCII letter. */
     static boolean isAsciiLetter(int c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     }
@@ -117,6 +118,43 @@ final class Matches {
                 position++;
             }
         }
+    }
+
+    /**
+     * Returns how many matches of {@code candidate} that start within {@code ranges} the check
+     * accepts. For candidates that only count near context words: {@code ranges} come from
+     * {@link ContextWords.Index#candidateStarts}, so the rest of the text is not searched. Matches
+     * may run past the end of a range, and they do not overlap.
+     */
+    static int countValidWithin(Pattern candidate, StartSet start, CharSequence text, List<int[]> ranges,
+            Predicate<Matcher> check) {
+        Matcher matcher = candidate.matcher(text);
+        matcher.useTransparentBounds(true);
+        matcher.useAnchoringBounds(false);
+        int length = text.length();
+        int count = 0;
+        int consumed = 0;
+        for (int[] range : ranges) {
+            int position = Math.max(range[0], consumed);
+            int end = Math.min(range[1], length);
+            while (position < end) {
+                if (!start.canStartAt(text, position)) {
+                    position++;
+                    continue;
+                }
+                matcher.region(position, length);
+                if (matcher.lookingAt()) {
+                    if (check.test(matcher)) {
+                        count++;
+                    }
+                    position = Math.max(matcher.end(), position + 1);
+                    consumed = position;
+                } else {
+                    position++;
+                }
+            }
+        }
+        return count;
     }
 
     /** Returns how many matches of {@code candidate} in {@code text} the check accepts. */

@@ -4,9 +4,11 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * Counts matches of a configured regular expression, for identifiers whose shape differs per
- * organisation, such as medical record numbers. The search runs within a {@link RegexBudget},
- * so {@link #count} throws {@link RegexBudgetExceededException} on catastrophic backtracking.
+ * Counts matches of a regular expression, for identifiers whose shape differs per organisation,
+ * such as medical record numbers. A pattern from the rules file runs within a
+ * {@link RegexBudget}, so {@link #count} throws {@link RegexBudgetExceededException} on
+ * catastrophic backtracking. The built-in MRN pattern ({@link #defaultMrn()}) needs no budget
+ * and is tried only where it can start.
  */
 public final class PatternDetector implements Detector {
     /**
@@ -18,10 +20,28 @@ public final class PatternDetector implements Detector {
 
     private final String name;
     private final Pattern pattern;
+    private final Matches.StartSet start;
 
     public PatternDetector(String name, Pattern pattern) {
+        this(name, pattern, null);
+    }
+
+    /**
+     * A detector for a pattern of the gateway's own, which cannot backtrack without bound, so it
+     * runs without a read budget and only where {@code start} allows a match to begin.
+     */
+    PatternDetector(String name, Pattern pattern, Matches.StartSet start) {
         this.name = Objects.requireNonNull(name, "name");
         this.pattern = Objects.requireNonNull(pattern, "pattern");
+        this.start = start;
+    }
+
+    /** Returns the built-in MRN detector: {@link #DEFAULT_MRN_PATTERN}, which starts with M at a word boundary. */
+    static PatternDetector defaultMrn() {
+        // Java's \b counts letters, digits and '_' as word characters, so none of them can
+        // come right before a match.
+        return new PatternDetector("mrn", Pattern.compile(DEFAULT_MRN_PATTERN),
+                Matches.StartSet.ignoringCase("m").notAfter(c -> c == '_' || Character.isLetterOrDigit(c)));
     }
 
     @Override
@@ -31,6 +51,9 @@ public final class PatternDetector implements Detector {
 
     @Override
     public int count(CharSequence text) {
+        if (start != null) {
+            return Matches.countValid(pattern, start, text, match -> true);
+        }
         return RegexBudget.count(pattern, text, "detector " + name);
     }
 }

@@ -33,7 +33,8 @@ public final class SsnDetector implements Detector {
         if (context.isEmpty()) {
             return count;
         }
-        return count + Matches.countValid(BARE, DIGITS, text, match -> context.near(match.start(), match.end())
+        return count + Matches.countValidWithin(BARE, DIGITS, text, context.candidateStarts(9, text.length()),
+                match -> context.near(match.start(), match.end())
                 && isValid(match.group(1), match.group(2), match.group(3)));
     }
 

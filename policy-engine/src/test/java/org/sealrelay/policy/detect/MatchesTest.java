@@ -33,6 +33,28 @@ class MatchesTest {
     }
 
     @Test
+    void searchNearContextWordsCountsLikeWholeText() {
+        Pattern bare = Pattern.compile("(?<![\\d-])(\\d{3})(\\d{2})(\\d{4})(?![\\d-])");
+        Matches.StartSet digits = Matches.StartSet.digits().notAfter(c -> Matches.isDigit(c) || c == '-');
+        ContextWords words = new ContextWords("ssn|social security", "s", 30, 12);
+        Random random = new Random(2);
+        for (int round = 0; round < 2_000; round++) {
+            StringBuilder text = new StringBuilder();
+            int pieces = random.nextInt(30);
+            for (int i = 0; i < pieces; i++) {
+                text.append(List.of("ssn ", "123456789 ", "social security", " filler text ", "-987654321", "55",
+                        "\n", "x").get(random.nextInt(8)));
+            }
+            ContextWords.Index index = words.index(text);
+            int whole = Matches.countValid(bare, digits, text, match -> index.near(match.start(), match.end()));
+            int near = Matches.countValidWithin(bare, digits, text, index.candidateStarts(9, text.length()),
+                    match -> index.near(match.start(), match.end()));
+
+            assertThat(near).as("count in \"%s\"", text).isEqualTo(whole);
+        }
+    }
+
+    @Test
     void matchesDoNotOverlap() {
         List<String> found = new ArrayList<>();
         Matches.forEach(Pattern.compile("\\d\\d"), Matches.StartSet.digits(), "12345", matcher -> found.add(matcher.group()));
