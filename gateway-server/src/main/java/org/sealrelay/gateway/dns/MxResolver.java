@@ -1,7 +1,6 @@
 package org.sealrelay.gateway.dns;
 
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,19 +52,7 @@ public final class MxResolver {
      * @throws IllegalArgumentException when a server is neither an IP literal nor a resolvable name
      */
     public static MxResolver forServers(List<HostAndPort> servers) {
-        if (servers.isEmpty()) {
-            return new MxResolver();
-        }
-        List<Resolver> resolvers = new ArrayList<>();
-        for (HostAndPort server : servers) {
-            InetSocketAddress address = new InetSocketAddress(server.host(), server.port());
-            if (address.isUnresolved()) {
-                throw new IllegalArgumentException(
-                        "invalid DNS server '" + server + "': host not found; use an IP address");
-            }
-            resolvers.add(new SimpleResolver(address));
-        }
-        return new MxResolver(new ExtendedResolver(resolvers));
+        return new MxResolver(UpstreamResolvers.forServers(servers));
     }
 
     /** Looks up the MX records of {@code domain} and orders them; see {@link MxOrdering#order}. */
