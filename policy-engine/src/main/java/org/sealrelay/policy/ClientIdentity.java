@@ -20,12 +20,12 @@ public record ClientIdentity(String authenticatedUser, String certificateSubject
         certificateNames = List.copyOf(certificateNames);
     }
 
-    /** Whether the client authenticated with SMTP AUTH. */
+    /** Returns whether the client authenticated with SMTP AUTH. */
     public boolean isAuthenticated() {
         return !authenticatedUser.isEmpty();
     }
 
-    /** Whether the client presented a verified certificate. */
+    /** Returns whether the client presented a verified certificate. */
     public boolean hasCertificate() {
         return !certificateSubject.isEmpty() || !certificateNames.isEmpty();
     }

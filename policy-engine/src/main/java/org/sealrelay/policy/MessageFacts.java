@@ -7,7 +7,7 @@ import java.util.Objects;
 import org.sealrelay.policy.content.ContentFacts;
 
 /**
- * What the gateway knows about a message when the policy runs at the end of DATA. The gateway
+ * The facts the gateway has about a message when the policy runs at the end of DATA. The gateway
  * gathers every fact before the policy runs, so deciding needs no network or disk I/O.
  *
  * @param clientAddress the SMTP client's IP address as text

@@ -22,7 +22,7 @@ public final class AuditVerifier {
      * @param problem what is wrong with that line; empty when nothing is
      */
     public record Result(long verifiedLines, Optional<Long> brokenLine, String problem) {
-        /** Whether every line verified. */
+        /** Returns whether every line verified. */
         public boolean intact() {
             return brokenLine.isEmpty();
         }

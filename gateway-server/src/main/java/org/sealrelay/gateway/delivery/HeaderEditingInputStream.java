@@ -210,7 +210,7 @@ final class HeaderEditingInputStream extends InputStream {
         return line.length == 2 && line[0] == CR && line[1] == LF;
     }
 
-    /** Whether a line starts a header field: a name of printable ASCII without spaces, then ':'. */
+    /** Returns whether a line starts a header field: a name of printable ASCII without spaces, then ':'. */
     private static boolean isFieldStart(byte[] line) {
         for (int i = 0; i < line.length; i++) {
             byte b = line[i];

@@ -1,10 +1,10 @@
 package org.sealrelay.gateway.delivery;
 
 /**
- * A content stream that reports to an event-loop reader whether a read would wait. The SMTP client
- * reads content on its Netty event loop; a stream filled by another thread (such as an
- * encrypted copy being produced) must not make that loop wait, or every session on the loop
- * stalls with it.
+ * A content stream that reports to an event-loop reader whether a read would wait. The SMTP
+ * client reads content on its Netty event loop. A stream that another thread fills, such as an
+ * encrypted copy being produced, must not make that loop wait, because every session on the
+ * loop would stall with it.
  */
 public interface NonBlockingInput {
     /**

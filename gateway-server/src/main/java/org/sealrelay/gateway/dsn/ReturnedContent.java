@@ -49,7 +49,7 @@ public final class ReturnedContent {
         return new ReturnedContent(null, "", Objects.requireNonNull(message, "message"), eightBit);
     }
 
-    /** Whether the whole message is returned. */
+    /** Returns whether the whole message is returned. */
     public boolean isFullMessage() {
         return message != null;
     }

@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * and no edits. Recipients whose decisions name the same archive address share one copy.
  *
  * <p>Every decision is appended to the audit trail. For an accepted message the audit lines are
- * durable before the spool commit starts, so the 250 follows both fsyncs; both are group
+ * durable before the spool commit starts, so the 250 follows both fsyncs. Both are group
  * commits shared with concurrent messages. If the audit write fails the message is not
  * accepted (451).
  */

@@ -36,7 +36,7 @@ import org.sealrelay.policy.DeliveryPlan;
 import org.sealrelay.policy.TlsLevel;
 
 /**
- * The queue manager spaces deliveries to a rate-limited domain. The clock stands still, so the
+ * The queue manager spaces deliveries to a rate-limited domain. The clock does not move, so the
  * reserved delays are exact, and the test checks only lower bounds on the recorded start times,
  * which a scheduler that never fires early guarantees however slow the machine is.
  */

@@ -31,7 +31,7 @@ final class CapabilityConditions {
             return holds;
         }
 
-        /** Whether a proven level satisfies a required one; DANE and MTA-STS satisfy only themselves and below. */
+        /** Returns whether a proven level satisfies a required one. DANE and MTA-STS satisfy only themselves and the levels below. */
         static boolean reaches(TlsLevel proven, TlsLevel required) {
             return switch (required) {
                 case NONE, MAY -> true;
@@ -44,7 +44,7 @@ final class CapabilityConditions {
 
     /** Holds when the recipient has, or lacks, a usable pinned OpenPGP key or S/MIME certificate. */
     record RecipientKey(Kind kind, boolean expected) implements Condition {
-        /** Which key the condition tests. */
+        /** The kind of key that the condition tests. */
         enum Kind { PGP, SMIME }
 
         @Override

@@ -10,7 +10,7 @@ record Rule(String name, Condition when, RuleAction action) {
         Objects.requireNonNull(action, "action");
     }
 
-    /** Whether this rule is tested before the others and skips content rules when it matches. */
+    /** Returns whether this rule is tested before the others and skips content rules when it matches. */
     boolean exempt() {
         return action.exempt();
     }

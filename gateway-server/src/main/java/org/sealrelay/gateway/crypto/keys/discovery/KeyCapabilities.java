@@ -7,9 +7,9 @@ import org.sealrelay.gateway.crypto.keys.RecipientKeys;
  *
  * @param hasOpenPgpKey a usable OpenPGP key is pinned for the address
  * @param hasSmimeCertificate a usable S/MIME certificate is pinned for the address
- * @param current true when the flags come from a discovery that finished and is still cached;
- *     false while discovery runs in the background, in which case the flags are those of the
- *     last finished discovery, or both false when there was none
+ * @param current true when the flags come from a discovery that finished and is still cached.
+ *     False while discovery runs in the background: the flags are then those of the last
+ *     finished discovery, or both false when there was none
  */
 public record KeyCapabilities(boolean hasOpenPgpKey, boolean hasSmimeCertificate, boolean current) {
     /** No discovery has finished for the address yet. */
