@@ -26,7 +26,7 @@ public final class BirthDateDetector implements Detector {
     /** Maximum length of a date the patterns match ("September 30, 2099" has 18), with room to spare. */
     private static final int MAX_DATE_LENGTH = 40;
     private static final ContextWords CONTEXT =
-            new ContextWords("dob|d\\.o\\.b\\.?|date of birth|birth ?date|born(?: on)?", "db", 30, 0);
+            new ContextWords("dob|d\\.o\\.b\\.?|date of birth|birth ?date|born(?: on)?", "db", "o.ai", 30, 0);
     private static final Matches.StartSet US_START = Matches.StartSet.digits().notAfter(Matches::isDigit);
     private static final Matches.StartSet YEAR_START = Matches.StartSet.of("12").notAfter(Matches::isDigit);
     private static final Matches.StartSet MONTH_START =

@@ -18,11 +18,14 @@ final class ContextWords {
     /**
      * @param alternatives regular expression alternatives, matched case-insensitively as whole words
      * @param firstLetters every letter an alternative can start with, in either case
+     * @param secondCharacters every character that can follow the first letter of an alternative,
+     *     in either case, or null to try every first letter
      * @param before maximum characters between a word and a following candidate
      * @param after maximum characters between a candidate and a following word; 0 to look only before
      */
-    ContextWords(String alternatives, String firstLetters, int before, int after) {
-        this.start = Matches.StartSet.ignoringCase(firstLetters).notAfter(Character::isLetterOrDigit);
+    ContextWords(String alternatives, String firstLetters, String secondCharacters, int before, int after) {
+        Matches.StartSet first = Matches.StartSet.ignoringCase(firstLetters).notAfter(Character::isLetterOrDigit);
+        this.start = secondCharacters == null ? first : first.followedByIgnoringCase(secondCharacters);
         this.words = Pattern.compile("(?<![\\p{L}\\p{N}])(?:" + alternatives + ")(?![\\p{L}\\p{N}])",
                 Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
         this.before = before;

@@ -2,10 +2,12 @@ package org.sealrelay.policy.detect;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The detectors a policy uses: the built-in ones plus those configured in the rules file, with
@@ -64,15 +66,76 @@ public final class DetectorSet {
     public Scan scanAll(CharSequence text) {
         Map<String, Integer> counts = new LinkedHashMap<>();
         List<String> overBudget = new ArrayList<>();
+        ScanText scanned = new ScanText(text);
         for (Detector detector : detectors.values()) {
             try {
-                counts.put(detector.name(), detector.count(text));
+                counts.put(detector.name(), detector.count(scanned));
             } catch (RegexBudgetExceededException e) {
                 counts.put(detector.name(), 1);
                 overBudget.add(detector.name());
             }
         }
         return new Scan(Collections.unmodifiableMap(counts), List.copyOf(overBudget));
+    }
+
+    /**
+     * Returns counts for one text that run each detector only when a count is first requested,
+     * so that a policy whose rules decide on an early detector hit never runs the others.
+     */
+    public LazyScan lazyScan(Supplier<? extends CharSequence> text) {
+        return new LazyScan(text);
+    }
+
+    /**
+     * Detector counts for one text, each computed on first request and kept. Not thread-safe: one
+     * message is decided on one thread.
+     */
+    public final class LazyScan {
+        private final Supplier<? extends CharSequence> source;
+        private CharSequence text;
+        private final Map<String, Integer> counts = new HashMap<>();
+        private final Map<String, RegexBudgetExceededException> overBudget = new HashMap<>();
+
+        private LazyScan(Supplier<? extends CharSequence> source) {
+            this.source = Objects.requireNonNull(source, "text");
+        }
+
+        /**
+         * Returns the count of the named detector, 0 for a name this set does not contain.
+         *
+         * @throws RegexBudgetExceededException when the detector's pattern exceeded its budget,
+         *     on this and every later request for it
+         */
+        public int count(String name) {
+            Integer known = counts.get(name);
+            if (known != null) {
+                return known;
+            }
+            RegexBudgetExceededException failed = overBudget.get(name);
+            if (failed != null) {
+                throw failed;
+            }
+            Detector detector = detectors.get(name);
+            if (detector == null) {
+                return 0;
+            }
+            if (text == null) {
+                text = new ScanText(source.get());
+            }
+            try {
+                int count = detector.count(text);
+                counts.put(name, count);
+                return count;
+            } catch (RegexBudgetExceededException e) {
+                overBudget.put(name, e);
+                throw e;
+            }
+        }
+
+        /** Returns whether {@code e} came from a detector of this scan rather than from a rule's own pattern. */
+        public boolean isDetectorFailure(RegexBudgetExceededException e) {
+            return overBudget.containsValue(e);
+        }
     }
 
     /**

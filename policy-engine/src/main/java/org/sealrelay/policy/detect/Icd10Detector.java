@@ -12,7 +12,7 @@ public final class Icd10Detector implements Detector {
     private static final Pattern CANDIDATE =
             Pattern.compile("(?<![A-Za-z0-9.])[A-TV-Z][0-9][0-9AB](?:\\.[0-9A-TV-Z]{1,4})?(?![A-Za-z0-9])");
     private static final ContextWords CONTEXT =
-            new ContextWords("diagnos[ie]s|diagnosed|dx|icd(?:-?10(?:-cm)?)?", "di", 60, 30);
+            new ContextWords("diagnos[ie]s|diagnosed|dx|icd(?:-?10(?:-cm)?)?", "di", "ixc", 60, 30);
     /** Maximum length of a code the pattern matches: a letter, two characters, a dot and four more. */
     private static final int MAX_CODE_LENGTH = 8;
     private static final Matches.StartSet START = Matches.StartSet.of("ABCDEFGHIJKLMNOPQRSTVWXYZ")

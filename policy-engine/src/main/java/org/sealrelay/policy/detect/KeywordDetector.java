@@ -29,7 +29,8 @@ public final class KeywordDetector implements Detector {
     }
 
     @Override
-    public int count(CharSequence text) {
+    public int count(CharSequence scanned) {
+        CharSequence text = ScanText.unwrap(scanned);
         int count = 0;
         for (AhoCorasick.Match match : automaton.findAll(text)) {
             if (isWordBoundary(text, match.start() - 1) && isWordBoundary(text, match.end())) {

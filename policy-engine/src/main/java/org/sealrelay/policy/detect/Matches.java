@@ -34,13 +34,21 @@ final class Matches {
     /**
      * The characters a match can start with, and optionally the characters that cannot come
      * right before a match (what the pattern's lookbehind rejects). Characters outside ASCII
-     * always count as possible starts.
+     * count as possible starts only in sets for case-insensitive patterns.
      */
     static final class StartSet {
-        private final boolean[] ascii = new boolean[128];
-        private java.util.function.IntPredicate rejectedBefore = c -> false;
+        /** Which run starts of a {@link ScanText} hold every position where a match can start. */
+        private enum Runs { NONE, DIGITS, LETTERS }
 
-        private StartSet() {
+        private final boolean[] ascii = new boolean[128];
+        private final boolean nonAscii;
+        private java.util.function.IntPredicate rejectedBefore = c -> false;
+        private Runs runs = Runs.NONE;
+        /** The ASCII characters allowed right after a start, or null when any character is. */
+        private boolean[] second;
+
+        private StartSet(boolean nonAscii) {
+            this.nonAscii = nonAscii;
         }
 
         /**
@@ -50,13 +58,78 @@ final class Matches {
          */
         StartSet notAfter(java.util.function.IntPredicate before) {
             rejectedBefore = before;
+            runs = onlyRunStarts();
             return this;
+        }
+
+        /**
+         * Returns this set, also rejecting a start that is the last character of the text or is
+         * followed by an ASCII character other than {@code characters}, in either case. For
+         * case-insensitive patterns whose every match is at least two characters long.
+         */
+        StartSet followedByIgnoringCase(String characters) {
+            second = new boolean[128];
+            for (int i = 0; i < characters.length(); i++) {
+                char c = characters.charAt(i);
+                second[Character.toLowerCase(c)] = true;
+                second[Character.toUpperCase(c)] = true;
+            }
+            return this;
+        }
+
+        /**
+         * Returns the kind of run start every possible start is: a set of digits that cannot
+         * follow a digit only starts matches where a digit run starts, and likewise for letters.
+         */
+        private Runs onlyRunStarts() {
+            boolean digits = true;
+            boolean letters = true;
+            for (int c = 0; c < 128; c++) {
+                if (ascii[c]) {
+                    digits &= isDigit(c);
+                    letters &= isAsciiLetter(c);
+                }
+                if (isDigit(c) && !rejectedBefore.test(c)) {
+                    digits = false;
+                }
+                if (isAsciiLetter(c) && !rejectedBefore.test(c)) {
+                    letters = false;
+                }
+            }
+            if (digits && !nonAscii) {
+                return Runs.DIGITS;
+            }
+            return letters ? Runs.LETTERS : Runs.NONE;
         }
 
         /** Returns whether a match can start at {@code position} of {@code text}. */
         boolean canStartAt(CharSequence text, int position) {
             return contains(text.charAt(position))
-                    && (position == 0 || !rejectedBefore.test(text.charAt(position - 1)));
+                    && (position == 0 || !rejectedBefore.test(text.charAt(position - 1)))
+                    && (second == null || allowedSecond(text, position + 1));
+        }
+
+        private boolean allowedSecond(CharSequence text, int position) {
+            if (position >= text.length()) {
+                return false;
+            }
+            char c = text.charAt(position);
+            return c >= 128 || second[c];
+        }
+
+        /**
+         * Returns the ascending positions of {@code text} that include every possible start, or
+         * null when every position has to be tried.
+         */
+        int[] candidates(CharSequence text) {
+            if (!(text instanceof ScanText scan)) {
+                return null;
+            }
+            return switch (runs) {
+                case DIGITS -> scan.digitRunStarts();
+                case LETTERS -> scan.letterRunStarts();
+                case NONE -> null;
+            };
         }
 
         /** Returns the set of the ASCII digits. */
@@ -64,9 +137,9 @@ final class Matches {
             return of("0123456789");
         }
 
-        /** Returns the set of the given ASCII characters. */
+        /** Returns the set of the given ASCII characters, for case-sensitive patterns. */
         static StartSet of(String characters) {
-            StartSet set = new StartSet();
+            StartSet set = new StartSet(false);
             for (int i = 0; i < characters.length(); i++) {
                 char c = characters.charAt(i);
                 if (c >= 128) {
@@ -83,7 +156,7 @@ final class Matches {
          * (such as the Kelvin sign) to ASCII letters.
          */
         static StartSet ignoringCase(String letters) {
-            StartSet set = new StartSet();
+            StartSet set = new StartSet(true);
             for (int i = 0; i < letters.length(); i++) {
                 char c = letters.charAt(i);
                 set.ascii[Character.toLowerCase(c)] = true;
@@ -93,20 +166,35 @@ final class Matches {
         }
 
         boolean contains(char c) {
-            return c >= 128 || ascii[c];
+            return c >= 128 ? nonAscii : ascii[c];
         }
     }
 
     /** Calls {@code action} for each match of {@code candidate} in {@code text}, left to right. */
     static void forEach(Pattern candidate, StartSet start, CharSequence text, Consumer<Matcher> action) {
-        Matcher matcher = candidate.matcher(text);
+        int[] candidates = start.candidates(text);
+        CharSequence plain = ScanText.unwrap(text);
+        Matcher matcher = candidate.matcher(plain);
         // Transparent bounds let lookbehind and lookahead see the text outside the region.
         matcher.useTransparentBounds(true);
         matcher.useAnchoringBounds(false);
-        int length = text.length();
+        int length = plain.length();
+        if (candidates != null) {
+            int consumed = 0;
+            for (int position : candidates) {
+                if (position >= consumed && start.canStartAt(plain, position)) {
+                    matcher.region(position, length);
+                    if (matcher.lookingAt()) {
+                        action.accept(matcher);
+                        consumed = Math.max(matcher.end(), position + 1);
+                    }
+                }
+            }
+            return;
+        }
         int position = 0;
         while (position < length) {
-            if (!start.canStartAt(text, position)) {
+            if (!start.canStartAt(plain, position)) {
                 position++;
                 continue;
             }
@@ -128,17 +216,35 @@ final class Matches {
      */
     static int countValidWithin(Pattern candidate, StartSet start, CharSequence text, List<int[]> ranges,
             Predicate<Matcher> check) {
-        Matcher matcher = candidate.matcher(text);
+        int[] candidates = start.candidates(text);
+        CharSequence plain = ScanText.unwrap(text);
+        Matcher matcher = candidate.matcher(plain);
         matcher.useTransparentBounds(true);
         matcher.useAnchoringBounds(false);
-        int length = text.length();
+        int length = plain.length();
         int count = 0;
         int consumed = 0;
         for (int[] range : ranges) {
-            int position = Math.max(range[0], consumed);
             int end = Math.min(range[1], length);
+            if (candidates != null) {
+                for (int i = firstAtLeast(candidates, Math.max(range[0], consumed));
+                        i < candidates.length && candidates[i] < end; i++) {
+                    int position = candidates[i];
+                    if (position >= consumed && start.canStartAt(plain, position)) {
+                        matcher.region(position, length);
+                        if (matcher.lookingAt()) {
+                            if (check.test(matcher)) {
+                                count++;
+                            }
+                            consumed = Math.max(matcher.end(), position + 1);
+                        }
+                    }
+                }
+                continue;
+            }
+            int position = Math.max(range[0], consumed);
             while (position < end) {
-                if (!start.canStartAt(text, position)) {
+                if (!start.canStartAt(plain, position)) {
                     position++;
                     continue;
                 }
@@ -155,6 +261,21 @@ final class Matches {
             }
         }
         return count;
+    }
+
+    /** Returns the index of the first element of {@code sorted} not below {@code value}, or its length. */
+    private static int firstAtLeast(int[] sorted, int value) {
+        int low = 0;
+        int high = sorted.length;
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            if (sorted[middle] < value) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        return low;
     }
 
     /** Returns how many matches of {@code candidate} in {@code text} the check accepts. */

@@ -54,6 +54,6 @@ public final class PatternDetector implements Detector {
         if (start != null) {
             return Matches.countValid(pattern, start, text, match -> true);
         }
-        return RegexBudget.count(pattern, text, "detector " + name);
+        return RegexBudget.count(pattern, ScanText.unwrap(text), "detector " + name);
     }
 }

@@ -16,7 +16,7 @@ public final class SsnDetector implements Detector {
             Pattern.compile("(?<![\\d-])(\\d{3})([- ])(\\d{2})\\2(\\d{4})(?![\\d-])");
     private static final Pattern BARE = Pattern.compile("(?<![\\d-])(\\d{3})(\\d{2})(\\d{4})(?![\\d-])");
     private static final ContextWords CONTEXT =
-            new ContextWords("ssn|ss#|social security(?: number| no\\.?)?", "s", 30, 0);
+            new ContextWords("ssn|ss#|social security(?: number| no\\.?)?", "s", "so", 30, 0);
     private static final Matches.StartSet DIGITS =
             Matches.StartSet.digits().notAfter(c -> Matches.isDigit(c) || c == '-');
 

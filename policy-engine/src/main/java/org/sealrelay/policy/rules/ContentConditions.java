@@ -78,7 +78,7 @@ final class ContentConditions {
     record DetectorHits(String detector, int min) implements Condition {
         @Override
         public boolean test(Evaluation evaluation, List<String> evidence) {
-            int count = evaluation.detectorCounts().getOrDefault(detector, 0);
+            int count = evaluation.detectorCounts().count(detector);
             if (count >= min) {
                 evidence.add("detector " + detector + "=" + count);
                 return true;

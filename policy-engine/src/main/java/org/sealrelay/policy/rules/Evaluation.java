@@ -1,14 +1,14 @@
 package org.sealrelay.policy.rules;
 
 import java.util.Locale;
-import java.util.Map;
 import org.sealrelay.policy.MessageFacts;
+import org.sealrelay.policy.detect.DetectorSet;
 
 /**
  * The inputs of one rule evaluation: the message facts, one recipient and the detector counts
- * of the message.
+ * of the message, computed when a condition first requests them.
  */
-record Evaluation(MessageFacts facts, String recipient, Map<String, Integer> detectorCounts) {
+record Evaluation(MessageFacts facts, String recipient, DetectorSet.LazyScan detectorCounts) {
     /** Returns the lower-case domain of an address, or an empty string without {@code @}. */
     static String domainOf(String address) {
         int at = address.lastIndexOf('@');

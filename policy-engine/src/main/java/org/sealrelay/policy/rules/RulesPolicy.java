@@ -12,13 +12,14 @@ import org.sealrelay.policy.detect.RegexBudgetExceededException;
 /**
  * A policy from a rules file. For each recipient the first rule whose condition is true decides,
  * and the default action decides when no condition is true. Exempt rules are tested before all
- * others, so a recipient they match is never decided by a content rule. Detectors run once per
- * message over the subject and body text.
+ * others, so a recipient they match is never decided by a content rule. A detector runs over the
+ * subject and body text when a condition first requests its count, at most once per message, so
+ * a rule that decides on an early hit spares the scans of later detectors.
  *
  * <p>A pattern from the rules file that exceeds its {@link org.sealrelay.policy.detect.RegexBudget}
- * holds the message for review ({@link RegexBudgetHold}): in a detector, for every recipient, with
- * the rule name {@value #DETECTOR_SCAN_RULE}; in a condition, for the recipient being decided,
- * with the name of the rule that was being tested.
+ * holds the message for review ({@link RegexBudgetHold}) for each recipient whose rules request
+ * it: in a detector with the rule name {@value #DETECTOR_SCAN_RULE}, in a condition with the name
+ * of the rule that was being tested.
  */
 public final class RulesPolicy implements Policy {
     /** The rule name decisions carry when no rule matched. */
@@ -69,12 +70,12 @@ public final class RulesPolicy implements Policy {
 
     @Override
     public Decision decide(MessageFacts message, String recipient) {
-        return decide(message, recipient, scan(message));
+        return decide(message, recipient, lazyScan(message));
     }
 
     @Override
     public List<Decision> decideAll(MessageFacts message) {
-        DetectorSet.Scan scan = scan(message);
+        DetectorSet.LazyScan scan = lazyScan(message);
         List<Decision> decisions = new ArrayList<>(message.recipients().size());
         for (String recipient : message.recipients()) {
             decisions.add(decide(message, recipient, scan));
@@ -94,18 +95,19 @@ public final class RulesPolicy implements Policy {
         return detectors.scanAll(Evaluation.scannedText(message));
     }
 
-    private Decision decide(MessageFacts message, String recipient, DetectorSet.Scan scan) {
-        if (!scan.overBudget().isEmpty()) {
-            return RegexBudgetHold.of(DETECTOR_SCAN_RULE, "detector " + String.join("+", scan.overBudget()));
-        }
-        Evaluation evaluation = new Evaluation(message, recipient, scan.counts());
+    private DetectorSet.LazyScan lazyScan(MessageFacts message) {
+        return detectors.lazyScan(() -> Evaluation.scannedText(message));
+    }
+
+    private Decision decide(MessageFacts message, String recipient, DetectorSet.LazyScan scan) {
+        Evaluation evaluation = new Evaluation(message, recipient, scan);
         for (Rule rule : rules) {
             List<String> evidence = new ArrayList<>();
             boolean holds;
             try {
                 holds = rule.when().test(evaluation, evidence);
             } catch (RegexBudgetExceededException e) {
-                return RegexBudgetHold.of(rule.name(), e.source());
+                return RegexBudgetHold.of(scan.isDetectorFailure(e) ? DETECTOR_SCAN_RULE : rule.name(), e.source());
             }
             if (holds) {
                 String verb = rule.exempt() ? " matched, content rules skipped" : " matched";

@@ -100,6 +100,52 @@ class RegexBudgetHoldTest {
     }
 
     @Test
+    void detectorRunsOnlyWhenRuleRequestsIt() throws PolicyFileException {
+        // The catastrophic mrn pattern holds only the recipient whose rules reach it: the
+        // partner recipient is decided by the first rule, which requests no detector.
+        String rules = """
+                detectors:
+                  mrn: {pattern: '(a+)+\\1b'}
+                rules:
+                  - name: partner
+                    when: {recipient-domain: [partner.example]}
+                    deliver: [tls-encrypt]
+                  - name: mrn-outside
+                    when: {detector: mrn}
+                    deliver: [tls-verify]
+                default: {deliver: [tls-may]}
+                """;
+
+        List<Decision> decisions = decide(rules, facts("Results", HOSTILE_TEXT, List.of()));
+
+        assertThat(decisions.get(0).verdict()).isEqualTo(Verdict.ACCEPT);
+        assertThat(decisions.get(0).rule()).isEqualTo("partner");
+        assertThat(decisions.get(1).verdict()).isEqualTo(Verdict.HOLD);
+        assertThat(decisions.get(1).rule()).isEqualTo(RulesPolicy.DETECTOR_SCAN_RULE);
+    }
+
+    @Test
+    void earlierDetectorHitSparesLaterDetectors() throws PolicyFileException {
+        String rules = """
+                detectors:
+                  mrn: {pattern: '(a+)+\\1b'}
+                rules:
+                  - name: phi
+                    when: {any: [{detector: ssn}, {detector: mrn}]}
+                    deliver: [tls-verify]
+                default: {deliver: [tls-may]}
+                """;
+
+        List<Decision> decisions = decide(rules, facts("Results", "SSN 123-45-6789 " + HOSTILE_TEXT, List.of()));
+
+        for (Decision decision : decisions) {
+            assertThat(decision.verdict()).isEqualTo(Verdict.ACCEPT);
+            assertThat(decision.rule()).isEqualTo("phi");
+            assertThat(decision.evidence()).containsExactly("detector ssn=1");
+        }
+    }
+
+    @Test
     void sameRulesOnOrdinaryTextDecideNormally() throws PolicyFileException {
         String rules = """
                 rules:
