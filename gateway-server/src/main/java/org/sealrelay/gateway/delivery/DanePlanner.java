@@ -1,5 +1,6 @@
 package org.sealrelay.gateway.delivery;
 
+import io.netty.handler.ssl.SslContext;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
  *       this step.
  *   <li>{@link #host}: each host's addresses and then its TLSA records at {@code _port._tcp.host}
  *       are looked up. Secure usable TLSA records make DANE authentication mandatory; secure
- *       records that are all unusable require unauthenticated TLS (section 2.2); insecure or
+ *       records that are all unusable or malformed require TLS, authenticated only when the
+ *       fallback requirement authenticates (section 2.2); insecure or
  *       provably absent records give the fallback requirement; bogus or failed lookups skip the
  *       host with 4.7.5 (section 2.2.2).
  * </ol>
@@ -40,6 +42,9 @@ import org.slf4j.LoggerFactory;
  */
 final class DanePlanner {
     private static final Logger log = LoggerFactory.getLogger(DanePlanner.class);
+
+    /** The requirement's name in logs and outcome text for a host whose TLSA records are all unusable. */
+    static final String UNUSABLE_TLSA_POLICY = "dane (no usable TLSA records)";
 
     private final DnssecResolver dnssec;
     private final TlsClientContexts contexts;
@@ -138,13 +143,7 @@ final class DanePlanner {
         }
         List<TLSARecord> usable = DaneVerifier.usable(tlsa.records());
         if (usable.isEmpty()) {
-            // RFC 7672 section 2.2: TLSA records that are all unusable still require TLS.
-            log.warn("queueId={} host={} publishes {} TLSA records at {}, none usable for SMTP; requiring TLS"
-                    + " without authentication", request.queueId(), host.host(), tlsa.records().size(), owner);
-            HopTls encrypt = fallback.requiresTls()
-                    ? fallback
-                    : new HopTls("dane (no usable TLSA records)", true, true, false, contexts.unverified());
-            return HostPlan.ready(addresses, encrypt);
+            return HostPlan.ready(addresses, unusableTlsa(request, host, owner, tlsa.records(), fallback));
         }
         DaneVerifier verifier = new DaneVerifier(usable, List.of(host.host(), request.domain()));
         List<String> presentation = new ArrayList<>();
@@ -156,6 +155,24 @@ final class DanePlanner {
         log.info("queueId={} host={} DANE applies with {} usable TLSA records", request.queueId(), host.host(),
                 usable.size());
         return HostPlan.ready(addresses, dane);
+    }
+
+    /**
+     * Returns the requirement of a host whose secure TLSA records are all unusable. RFC 7672
+     * section 2.2 still requires TLS there, without authentication, unless the fallback
+     * authenticates the peer, which is kept. TLS reports count such sessions as
+     * {@code tlsa-invalid} under the published records.
+     */
+    private HopTls unusableTlsa(DeliveryRequest request, HostAndPort host, String owner, List<TLSARecord> records,
+            HopTls fallback) {
+        log.warn("queueId={} host={} publishes {} TLSA records at {}, none usable for SMTP; requiring TLS"
+                + " without DANE authentication", request.queueId(), host.host(), records.size(), owner);
+        List<String> presentation = new ArrayList<>();
+        for (TLSARecord record : records) {
+            presentation.add(record.rdataToString());
+        }
+        SslContext context = fallback.verifiesPeer() ? fallback.context() : contexts.unverified();
+        return new HopTls(UNUSABLE_TLSA_POLICY, true, true, fallback.verifiesPeer(), context, presentation, true);
     }
 
     private void dnssecInvalid(DeliveryRequest request, HostAndPort host) {
