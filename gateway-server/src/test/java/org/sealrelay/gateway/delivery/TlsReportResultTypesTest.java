@@ -27,6 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sealrelay.gateway.config.ConnectionReuseConfig;
 import org.sealrelay.gateway.config.DeliveryConfig;
 import org.sealrelay.gateway.config.HostAndPort;
 import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
@@ -78,7 +79,11 @@ class TlsReportResultTypesTest {
     void start() throws Exception {
         web = policyServer(trustedWeb);
         untrusted = policyServer(untrustedWeb);
-        dns = new LoopbackDnsServer(signedZone());
+        TestZone unsigned = new TestZone("example.")
+                .add(new MXRecord(TestZone.name("plain.example."), DClass.IN, 300, 10,
+                        TestZone.name("mx.plain.example.")))
+                .add(new ARecord(TestZone.name("mx.plain.example."), DClass.IN, 300, InetAddress.getLoopbackAddress()));
+        dns = new LoopbackDnsServer(signedZone(), unsigned);
     }
 
     @AfterEach
@@ -160,6 +165,77 @@ class TlsReportResultTypesTest {
             assertThat(policy.get("summary").get("total-successful-session-count").asLong()).isEqualTo(1);
             assertThat(policy.get("summary").get("total-failure-session-count").asLong()).isZero();
             assertThat(policy.get("failure-details")).isEmpty();
+        }
+    }
+
+    @Test
+    void requiredDaneWithoutTlsaIsDaneRequired() throws Exception {
+        try (RecordingSmtpServer server = new RecordingSmtpServer(mxCertificate.serverContext(), Map.of())) {
+            agent = agent(server.port(), Set.of("notlsa.test"));
+
+            DeliveryOutcome outcome = deliver("notlsa.test", TlsLevel.DANE);
+
+            RecipientOutcome result = outcome.byRecipient().get("a@notlsa.test");
+            assertThat(result.result()).isEqualTo(Result.DEFERRED);
+            assertThat(result.reply()).isEqualTo("4.7.5 delivery.dane-required demands DANE for notlsa.test, but there"
+                    + " are no DNSSEC-secure TLSA records at _25._tcp.mx.notlsa.test");
+            assertThat(outcome.nextHop()).isEmpty();
+            JsonNode policy = onlyPolicy("notlsa.test");
+            assertThat(policy.get("policy").get("policy-type").asText()).isEqualTo("tlsa");
+            JsonNode detail = onlyDetail(policy);
+            assertThat(detail.get("result-type").asText()).isEqualTo("dane-required");
+            assertThat(detail.get("receiving-mx-hostname").asText()).isEqualTo("mx.notlsa.test");
+            assertThat(detail.has("receiving-ip")).isFalse();
+            assertThat(detail.get("failed-session-count").asLong()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void optionalDaneWithoutTlsaFallsBack() throws Exception {
+        try (RecordingSmtpServer server = new RecordingSmtpServer(mxCertificate.serverContext(), Map.of())) {
+            agent = agent(server.port(), Set.of("other.test"));
+
+            DeliveryOutcome outcome = deliver("notlsa.test", TlsLevel.DANE);
+
+            assertThat(outcome.byRecipient().get("a@notlsa.test").result()).isEqualTo(Result.DELIVERED);
+            JsonNode policy = onlyPolicy("notlsa.test");
+            assertThat(policy.get("policy").get("policy-type").asText()).isEqualTo("no-policy-found");
+            assertThat(policy.get("summary").get("total-successful-session-count").asLong()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void requiredDaneWithInsecureMxIsDaneRequired() throws Exception {
+        try (RecordingSmtpServer server = new RecordingSmtpServer(mxCertificate.serverContext(), Map.of())) {
+            agent = agent(server.port(), Set.of("plain.example"));
+
+            DeliveryOutcome outcome = deliver("plain.example", TlsLevel.DANE);
+
+            RecipientOutcome result = outcome.byRecipient().get("a@plain.example");
+            assertThat(result.result()).isEqualTo(Result.DEFERRED);
+            assertThat(result.reply()).isEqualTo("4.7.5 delivery.dane-required demands DANE for plain.example, but"
+                    + " the MX records of plain.example are not DNSSEC-secure");
+            JsonNode detail = onlyDetail(onlyPolicy("plain.example"));
+            assertThat(detail.get("result-type").asText()).isEqualTo("dane-required");
+            assertThat(detail.has("receiving-mx-hostname")).isFalse();
+        }
+    }
+
+    @Test
+    void requiredDaneWithUnusableTlsaDefers() throws Exception {
+        try (RecordingSmtpServer server = new RecordingSmtpServer(mxCertificate.serverContext(), Map.of())) {
+            agent = agent(server.port(), Set.of("test"));
+
+            DeliveryOutcome outcome = deliver("pkix.test", TlsLevel.DANE);
+
+            RecipientOutcome result = outcome.byRecipient().get("a@pkix.test");
+            assertThat(result.result()).isEqualTo(Result.DEFERRED);
+            assertThat(result.reply()).isEqualTo("4.7.5 delivery.dane-required demands DANE for pkix.test, but none"
+                    + " of the TLSA records at _25._tcp.mx.pkix.test is usable");
+            assertThat(server.mailFromCommands()).isEmpty();
+            JsonNode detail = onlyDetail(onlyPolicy("pkix.test"));
+            assertThat(detail.get("result-type").asText()).isEqualTo("tlsa-invalid");
+            assertThat(detail.get("receiving-mx-hostname").asText()).isEqualTo("mx.pkix.test");
         }
     }
 
@@ -281,7 +357,7 @@ class TlsReportResultTypesTest {
     private TestZone signedZone() throws Exception {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         TestZone zone = new TestZone("test.");
-        for (String domain : List.of("dane", "pkix", "short", "sts", "webpki")) {
+        for (String domain : List.of("dane", "pkix", "short", "sts", "webpki", "notlsa")) {
             zone.add(new MXRecord(TestZone.name(domain + ".test."), DClass.IN, 300, 10,
                     TestZone.name("mx." + domain + ".test.")));
             zone.add(new ARecord(TestZone.name("mx." + domain + ".test."), DClass.IN, 300, loopback));
@@ -306,8 +382,17 @@ class TlsReportResultTypesTest {
         return new TLSARecord(TestZone.name("_25._tcp." + host + "."), DClass.IN, 300, usage, 1, 1, digest);
     }
 
-    /** Trusts the MTA-STS CA and the trusted policy server, but not {@link #untrustedWeb}. */
     private SmtpDeliveryAgent agent(int smtpPort) throws Exception {
+        return agent(smtpPort, Set.of());
+    }
+
+    /**
+     * Starts an agent that trusts the MTA-STS CA and the trusted policy server, but not
+     * {@link #untrustedWeb}.
+     *
+     * @param daneRequired the {@code delivery.dane-required} domains
+     */
+    private SmtpDeliveryAgent agent(int smtpPort, Set<String> daneRequired) throws Exception {
         Path trust = temp.resolve("trust.pem");
         Files.writeString(trust, Files.readString(stsAuthority.writePem(temp.resolve("ca.pem")))
                 + Files.readString(trustedWeb.writePem(temp.resolve("web.pem"))));
@@ -315,7 +400,7 @@ class TlsReportResultTypesTest {
         DeliveryConfig config = new DeliveryConfig("relay.test", null, TlsLevel.MAY, Map.of(), trust,
                 Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10),
                 List.of(new HostAndPort("127.0.0.1", dns.port())), Map.of(), anchor, Set.of(), true,
-                TlsLevel.ENCRYPT);
+                TlsLevel.ENCRYPT, ConnectionReuseConfig.DISABLED, daneRequired);
         SmtpDeliveryAgent created = new SmtpDeliveryAgent(config, new DeliveryEnvironment(
                 DeliveryEnvironment.fromConfig(config).dnsResolver(), smtpPort, anchor, this::policyUri,
                 Duration.ofSeconds(5)));
