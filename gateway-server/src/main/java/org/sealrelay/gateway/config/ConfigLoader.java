@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.sealrelay.policy.DomainTlsPolicy;
 import org.sealrelay.policy.TlsLevel;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
@@ -312,6 +313,18 @@ public final class ConfigLoader {
             daneExempt.add(domainKey(domain));
         }
 
+        Set<String> daneRequired = new LinkedHashSet<>();
+        DomainTlsPolicy levelsByDomain = new DomainTlsPolicy(defaultLevel, levels);
+        for (String domain : node.strings("dane-required", List.of())) {
+            String key = domainKey(domain);
+            TlsLevel level = levelsByDomain.levelFor(key);
+            if (level != TlsLevel.DANE) {
+                throw node.invalid("dane-required", "domain " + key + " has TLS level " + level.configName()
+                        + ", but DANE is required only at level dane; set delivery.tls-levels." + key + " to dane");
+            }
+            daneRequired.add(key);
+        }
+
         Duration idleTime = node.duration("connection-idle-time", ConnectionReuseConfig.DEFAULT_IDLE_TIME);
         if (idleTime.compareTo(ConnectionReuseConfig.MAX_IDLE_TIME) > 0) {
             throw node.invalid("connection-idle-time", "invalid value " + idleTime.toSeconds() + " s: expected 0 to "
@@ -326,7 +339,7 @@ public final class ConfigLoader {
                 node.duration("command-timeout", DEFAULT_OUTBOUND_COMMAND_TIMEOUT),
                 node.duration("data-timeout", DEFAULT_OUTBOUND_DATA_TIMEOUT),
                 dnsServers, transports, trustAnchor == null ? null : Path.of(trustAnchor), daneExempt,
-                node.bool("mta-sts", true), fallbackLevel, reuse);
+                node.bool("mta-sts", true), fallbackLevel, reuse, daneRequired);
         node.rejectUnknownKeys();
         return delivery;
     }

@@ -36,6 +36,9 @@ import org.sealrelay.policy.TlsLevel;
  *     DNSSEC-secure, or at {@code dane} or {@code mta-sts} without a policy of either kind; one
  *     of {@code none}, {@code may}, {@code encrypt} or {@code verify}
  * @param connectionReuse how long a connection to a next hop stays open for further messages
+ * @param daneRequired domains (and their subdomains) that must be reached with DANE at the
+ *     {@code dane} level: where DANE would not apply, delivery is deferred instead of falling
+ *     back (mandatory DANE, RFC 7672 section 6)
  */
 public record DeliveryConfig(
         String heloName,
@@ -52,7 +55,8 @@ public record DeliveryConfig(
         Set<String> daneExempt,
         boolean mtaSts,
         TlsLevel fallbackTlsLevel,
-        ConnectionReuseConfig connectionReuse) {
+        ConnectionReuseConfig connectionReuse,
+        Set<String> daneRequired) {
     public DeliveryConfig {
         Objects.requireNonNull(heloName, "heloName");
         Objects.requireNonNull(defaultTlsLevel, "defaultTlsLevel");
@@ -69,6 +73,29 @@ public record DeliveryConfig(
                     + "': expected none, may, encrypt or verify");
         }
         Objects.requireNonNull(connectionReuse, "connectionReuse");
+        daneRequired = Set.copyOf(daneRequired);
+    }
+
+    /** Creates settings without domains that require DANE. */
+    public DeliveryConfig(
+            String heloName,
+            HostAndPort smartHost,
+            TlsLevel defaultTlsLevel,
+            Map<String, TlsLevel> tlsLevels,
+            Path trustFile,
+            Duration connectTimeout,
+            Duration commandTimeout,
+            Duration dataTimeout,
+            List<HostAndPort> dnsServers,
+            Map<String, Transport> transports,
+            Path dnssecTrustAnchor,
+            Set<String> daneExempt,
+            boolean mtaSts,
+            TlsLevel fallbackTlsLevel,
+            ConnectionReuseConfig connectionReuse) {
+        this(heloName, smartHost, defaultTlsLevel, tlsLevels, trustFile, connectTimeout, commandTimeout, dataTimeout,
+                dnsServers, transports, dnssecTrustAnchor, daneExempt, mtaSts, fallbackTlsLevel, connectionReuse,
+                Set.of());
     }
 
     /** Creates settings without connection reuse. */

@@ -112,7 +112,8 @@ final class AttemptTls {
      * Counts the session as a success or failure of the policy in force (RFC 8460 section
      * 4.3), with the MX host and both addresses as failure details. A failed handshake at a
      * verifying policy is typed by {@link HandshakeFailures}: expired, untrusted or wrong-host
-     * certificates get their own result types, anything else is validation-failure.
+     * certificates get their own result types, anything else is validation-failure. A session
+     * with a host whose TLSA records are all unusable is {@code tlsa-invalid} once TLS is up.
      */
     void countForTlsReport(SessionResult session, HopTls hostTls, NextHop hop) {
         ReportPolicy policy = reportPolicy(hostTls);
@@ -121,6 +122,9 @@ final class AttemptTls {
         ResultType failure = null;
         if (testingFailure) {
             failure = ResultType.VALIDATION_FAILURE;
+        } else if (session.tlsProtocol() != null && hostTls.unusableTlsa()) {
+            // RFC 8460 section 4.3.2.1: the TLSA RRset was invalid although TLS was negotiated.
+            failure = ResultType.TLSA_INVALID;
         } else if (session.tlsProtocol() != null) {
             reports.success(policy);
         } else if (session.startTls() == SessionResult.StartTlsOffer.NOT_OFFERED

@@ -31,7 +31,8 @@ import org.xbill.DNS.TLSARecord;
  * </ul>
  *
  * <p>PKIX-TA (0) and PKIX-EE (1) records are unusable for SMTP (RFC 7672 section 3.1.3), as are
- * unknown selectors and matching types; {@link #usable} drops them.
+ * unknown selectors and matching types; {@link #usable} drops them, and records whose digest
+ * length does not fit their matching type.
  *
  * <p>NOTE: a DANE-TA key that the server leaves out of its chain is not matched, although
  * RFC 7672 section 3.1.2 lets a client accept one; such servers fail verification here.
@@ -55,7 +56,11 @@ final class DaneVerifier {
         this.referenceNames = List.copyOf(referenceNames);
     }
 
-    /** Returns the records with usage DANE-TA or DANE-EE, selector 0 or 1 and matching type 0, 1 or 2. */
+    /**
+     * Returns the records with usage DANE-TA or DANE-EE, selector 0 or 1 and matching type 0, 1
+     * or 2, where a SHA2-256 (1) or SHA2-512 (2) record contains a digest of 32 or 64 octets. A digest
+     * of another length can match no certificate, so the record is malformed.
+     */
     static List<TLSARecord> usable(List<TLSARecord> records) {
         List<TLSARecord> usable = new ArrayList<>();
         for (TLSARecord record : records) {
@@ -63,11 +68,20 @@ final class DaneVerifier {
             boolean knownUsage = usage == USAGE_DANE_TA || usage == USAGE_DANE_EE;
             boolean knownSelector = record.getSelector() == 0 || record.getSelector() == 1;
             boolean knownMatching = record.getMatchingType() >= 0 && record.getMatchingType() <= 2;
-            if (knownUsage && knownSelector && knownMatching) {
+            if (knownUsage && knownSelector && knownMatching && digestLengthFits(record)) {
                 usable.add(record);
             }
         }
         return usable;
+    }
+
+    private static boolean digestLengthFits(TLSARecord record) {
+        int length = record.getCertificateAssociationData().length;
+        return switch (record.getMatchingType()) {
+            case 1 -> length == 32;
+            case 2 -> length == 64;
+            default -> length > 0;
+        };
     }
 
     /**

@@ -17,11 +17,14 @@ import org.sealrelay.policy.TlsLevel;
  * @param requiresTls whether a session without TLS must not carry the message
  * @param verifiesPeer whether the handshake fails unless the peer is authenticated
  * @param context the client context to start TLS with
- * @param tlsaRecords the usable TLSA records in presentation format when DANE applies, for TLS
- *     reports; empty otherwise
+ * @param tlsaRecords the TLSA records in presentation format when DANE applies, for TLS reports:
+ *     the usable ones, or every record when none is usable; empty otherwise
+ * @param unusableTlsa whether the host publishes DNSSEC-secure TLSA records of which none is
+ *     usable, so that TLS reports count its sessions as {@code tlsa-invalid} (RFC 8460 section
+ *     4.3.2.1) even when TLS was negotiated
  */
 record HopTls(String policy, boolean attemptsTls, boolean requiresTls, boolean verifiesPeer, SslContext context,
-        List<String> tlsaRecords) {
+        List<String> tlsaRecords, boolean unusableTlsa) {
     HopTls {
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(context, "context");
@@ -30,7 +33,13 @@ record HopTls(String policy, boolean attemptsTls, boolean requiresTls, boolean v
 
     /** Creates a requirement without TLSA records. */
     HopTls(String policy, boolean attemptsTls, boolean requiresTls, boolean verifiesPeer, SslContext context) {
-        this(policy, attemptsTls, requiresTls, verifiesPeer, context, List.of());
+        this(policy, attemptsTls, requiresTls, verifiesPeer, context, List.of(), false);
+    }
+
+    /** Creates the requirement of a host whose usable TLSA records authenticate its certificate. */
+    HopTls(String policy, boolean attemptsTls, boolean requiresTls, boolean verifiesPeer, SslContext context,
+            List<String> tlsaRecords) {
+        this(policy, attemptsTls, requiresTls, verifiesPeer, context, tlsaRecords, false);
     }
 
     /** Returns the requirement of a plain level: {@code none}, {@code may}, {@code encrypt} or {@code verify}. */

@@ -6,6 +6,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
@@ -22,6 +25,15 @@ import javax.net.ssl.SSLContext;
 final class MtaStsFetcher {
     /** RFC 8461 section 3.3 suggests a 64 KB limit on the policy body. */
     static final int MAX_POLICY_OCTETS = 64 * 1024;
+
+    /** A policy body that was fetched but does not parse (RFC 8461 section 3.2). */
+    static final class InvalidPolicyException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        InvalidPolicyException(String message, IllegalArgumentException cause) {
+            super(message, cause);
+        }
+    }
 
     private final HttpClient client;
     private final Duration timeout;
@@ -49,13 +61,37 @@ final class MtaStsFetcher {
 
     /**
      * Fetches and parses the policy of {@code domain}. The future fails with an
-     * {@link IOException} or {@link IllegalArgumentException} whose message gives the reason.
+     * {@link IOException} whose message gives the reason: an {@link InvalidPolicyException} when
+     * the body is not a valid policy.
      */
     CompletableFuture<MtaStsPolicy> fetch(String domain) {
         URI uri = policyUris.apply(domain);
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
         return client.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
                 .thenApply(response -> parse(uri, response));
+    }
+
+    /**
+     * Returns the RFC 8460 result type of a failed {@link #fetch}: {@code sts-webpki-invalid}
+     * when the policy host's certificate failed PKIX validation or named another host,
+     * {@code sts-policy-invalid} when the body was fetched but is not a valid policy, and
+     * {@code sts-policy-fetch-error} for everything else, such as no connection, a timeout, a
+     * status other than 200, another media type or an oversized body.
+     */
+    static TlsReportCounters.FailureType failureType(Throwable error) {
+        for (Throwable current = error; current != null; current = current.getCause()) {
+            if (current instanceof CertificateException || current instanceof CertPathValidatorException
+                    || current instanceof CertPathBuilderException) {
+                return TlsReportCounters.FailureType.STS_WEBPKI_INVALID;
+            }
+            if (current instanceof InvalidPolicyException) {
+                return TlsReportCounters.FailureType.STS_POLICY_INVALID;
+            }
+            if (current.getCause() == current) {
+                break;
+            }
+        }
+        return TlsReportCounters.FailureType.STS_POLICY_FETCH_ERROR;
     }
 
     private static MtaStsPolicy parse(URI uri, HttpResponse<InputStream> response) {
@@ -74,7 +110,11 @@ final class MtaStsFetcher {
                 throw new IOException("MTA-STS policy at " + uri + " exceeds the limit of " + MAX_POLICY_OCTETS
                         + " octets");
             }
-            return MtaStsPolicy.parse(new String(octets, StandardCharsets.UTF_8));
+            try {
+                return MtaStsPolicy.parse(new String(octets, StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidPolicyException("MTA-STS policy at " + uri + " is invalid: " + e.getMessage(), e);
+            }
         } catch (IOException e) {
             throw new CompletionException(e);
         }

@@ -130,8 +130,7 @@ final class MtaStsPolicies {
                     return Optional.of(policy);
                 }
                 Throwable cause = error.getCause() != null ? error.getCause() : error;
-                reports.failure(domain, TlsReportCounters.PolicyType.STS,
-                        TlsReportCounters.FailureType.STS_POLICY_FETCH_ERROR);
+                reports.failure(domain, TlsReportCounters.PolicyType.STS, MtaStsFetcher.failureType(cause));
                 log.warn("queueId={} domain={} MTA-STS policy id={} could not be fetched, so {}: {}", queueId, domain,
                         SafeText.escape(id), cached == null ? "no policy applies" : "the cached policy stays",
                         cause.getMessage());

@@ -136,7 +136,7 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
         this.tlsContexts = TlsClientContexts.create(config.trustFile());
         this.mxResolver = new MxResolver(environment.dnsResolver());
         DnssecResolver dnssec = DnssecResolver.create(environment.dnsResolver(), environment.dnssecTrustAnchor());
-        this.danePlanner = new DanePlanner(dnssec, tlsContexts, tlsReports);
+        this.danePlanner = new DanePlanner(dnssec, tlsContexts, tlsReports, config.daneRequired());
         this.mtaStsPolicies = new MtaStsPolicies(dnssec, new MtaStsFetcher(tlsContexts.pkixContext(),
                 environment.mtaStsTimeout(), environment.mtaStsPolicyUris()), tlsReports);
         this.selector = new NextHopSelector(new TransportTable(config.transports(), config.smartHost()), mxResolver);

@@ -41,6 +41,8 @@ final class TlsReportCounters {
         STARTTLS_NOT_SUPPORTED(ResultType.STARTTLS_NOT_SUPPORTED),
         DNSSEC_INVALID(ResultType.DNSSEC_INVALID),
         STS_POLICY_FETCH_ERROR(ResultType.STS_POLICY_FETCH_ERROR),
+        STS_POLICY_INVALID(ResultType.STS_POLICY_INVALID),
+        STS_WEBPKI_INVALID(ResultType.STS_WEBPKI_INVALID),
         VALIDATION_FAILURE(ResultType.VALIDATION_FAILURE);
 
         private final ResultType resultType;

@@ -11,7 +11,9 @@ import org.sealrelay.gateway.spool.EnvelopeRecipient;
 
 /**
  * Writes the message/delivery-status part of a report (RFC 3464 section 2): the per-message
- * fields, then one block of per-recipient fields for each recipient.
+ * fields, then one block of per-recipient fields for each recipient. A report on a message with
+ * UTF-8 addresses or headers gets a message/global-delivery-status part instead (RFC 6533
+ * section 4), whose recipient fields may carry UTF-8 addresses.
  */
 final class DeliveryStatusFields {
     static final DateTimeFormatter DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
@@ -25,11 +27,17 @@ final class DeliveryStatusFields {
     /**
      * Writes the part with its own header lines.
      *
+     * @param global whether to write message/global-delivery-status
      * @param retryUntil the Will-Retry-Until value; only written for {@link ReportAction#DELAYED}
      */
-    void write(ReportLines out, ReportAction action, Envelope original, List<EnvelopeRecipient> recipients,
-            Instant now, Instant retryUntil) throws IOException {
-        out.line("Content-Type: message/delivery-status");
+    void write(ReportLines out, boolean global, ReportAction action, Envelope original,
+            List<EnvelopeRecipient> recipients, Instant now, Instant retryUntil) throws IOException {
+        if (global) {
+            out.line("Content-Type: message/global-delivery-status");
+            out.line("Content-Transfer-Encoding: 8bit");
+        } else {
+            out.line("Content-Type: message/delivery-status");
+        }
         out.line("Content-Description: Delivery report");
         out.line("");
         if (!original.options().envelopeId().isEmpty()) {
@@ -42,9 +50,10 @@ final class DeliveryStatusFields {
         for (EnvelopeRecipient recipient : recipients) {
             out.line("");
             if (!recipient.dsn().originalRecipient().isEmpty()) {
-                out.line("Original-Recipient: " + ReportLines.printable(recipient.dsn().originalRecipient()));
+                out.line("Original-Recipient: "
+                        + Utf8AddressType.originalRecipient(recipient.dsn().originalRecipient(), global));
             }
-            out.line("Final-Recipient: rfc822; " + ReportLines.printable(recipient.address()));
+            out.line("Final-Recipient: " + Utf8AddressType.finalRecipient(recipient.address()));
             out.line("Action: " + action.fieldValue());
             out.line("Status: " + status(action, recipient.lastReply()));
             String remoteHost = remoteHost(recipient.remoteMta());

@@ -19,6 +19,12 @@ import org.sealrelay.gateway.spool.EnvelopeRecipient;
  * (RFC 3464) and the returned content, which is the original header section as
  * text/rfc822-headers or the whole original message as message/rfc822.
  *
+ * <p>A report on a message that needs SMTPUTF8 (RFC 6531: the client gave SMTPUTF8, or an
+ * address is not ASCII) uses the types of RFC 6533 instead: report-type
+ * global-delivery-status with a message/global-delivery-status part, and message/global-headers
+ * or message/global for the returned content. Such a report may itself contain UTF-8 addresses
+ * and header fields, so {@link DsnWriter} queues it with SMTPUTF8.
+ *
  * <p>The report is written to a stream, so a returned message is copied through in chunks and
  * never held in memory. Every line that this class writes ends in CRLF and stays under the
  * 998-octet limit of RFC 5322 section 2.1.1: reply text from a next hop is stripped of control
@@ -64,23 +70,40 @@ public final class DeliveryStatusNotification {
         if (action == ReportAction.DELAYED) {
             Objects.requireNonNull(retryUntil, "retryUntil");
         }
+        boolean global = isGlobal(original);
         String boundary = "=_sealrelay_" + HexFormat.of().formatHex(randomOctets());
         ReportLines lines = new ReportLines(out);
-        writeHeader(lines, action, original, boundary, now);
+        writeHeader(lines, global, action, original, boundary, now);
         lines.line("--" + boundary);
         ReportExplanation.write(lines, reportingMta, action, recipients, returned, retryUntil);
         lines.line("--" + boundary);
-        statusFields.write(lines, action, original, recipients, now, retryUntil);
+        statusFields.write(lines, global, action, original, recipients, now, retryUntil);
         lines.line("--" + boundary);
         if (returned.isFullMessage()) {
-            writeMessage(lines, action, returned);
+            writeMessage(lines, global, action, returned);
         } else {
-            writeHeaderSection(lines, action, returned);
+            writeHeaderSection(lines, global, action, returned);
         }
         // The CRLF before a boundary belongs to the delimiter (RFC 2046 section 5.1.1), so this
         // empty line keeps the CRLF that ends the returned content inside the part.
         lines.line("");
         lines.line("--" + boundary + "--");
+    }
+
+    /**
+     * Returns whether a report on {@code original} uses the RFC 6533 types and needs SMTPUTF8:
+     * the original was sent with SMTPUTF8, or its reverse-path or a recipient is not ASCII.
+     */
+    public static boolean isGlobal(Envelope original) {
+        if (original.options().smtpUtf8() || !Utf8AddressType.isAscii(original.reversePath())) {
+            return true;
+        }
+        for (EnvelopeRecipient recipient : original.recipients()) {
+            if (!Utf8AddressType.isAscii(recipient.address())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -100,8 +123,8 @@ public final class DeliveryStatusNotification {
         return out.toByteArray();
     }
 
-    private void writeHeader(ReportLines out, ReportAction action, Envelope original, String boundary, Instant now)
-            throws IOException {
+    private void writeHeader(ReportLines out, boolean global, ReportAction action, Envelope original, String boundary,
+            Instant now) throws IOException {
         out.line("From: Mail Delivery System <MAILER-DAEMON@" + reportingMta + ">");
         out.line("To: <" + ReportLines.printable(original.reversePath()) + ">");
         out.line("Subject: " + action.subject());
@@ -111,27 +134,35 @@ public final class DeliveryStatusNotification {
         // RFC 3834 section 5: marks the report as automatic so that autoresponders do not reply to it.
         out.line("Auto-Submitted: auto-replied");
         out.line("MIME-Version: 1.0");
-        out.line("Content-Type: multipart/report; report-type=delivery-status;");
+        // RFC 6522 section 3: report-type names the subtype of the second part.
+        out.line("Content-Type: multipart/report; report-type="
+                + (global ? "global-delivery-status" : "delivery-status") + ";");
         out.line("\tboundary=\"" + boundary + "\"");
         out.line("");
         out.line("This is a MIME-encapsulated delivery status notification.");
         out.line("");
     }
 
-    private static void writeHeaderSection(ReportLines out, ReportAction action, ReturnedContent returned)
-            throws IOException {
-        out.line("Content-Type: text/rfc822-headers");
+    private static void writeHeaderSection(ReportLines out, boolean global, ReportAction action,
+            ReturnedContent returned) throws IOException {
+        if (global) {
+            out.line("Content-Type: message/global-headers");
+            out.line("Content-Transfer-Encoding: 8bit");
+        } else {
+            out.line("Content-Type: text/rfc822-headers");
+        }
         out.line("Content-Description: Header section of the " + subjectOf(action) + " message");
         out.line("");
         out.stream().write(returned.headerSection());
     }
 
-    private static void writeMessage(ReportLines out, ReportAction action, ReturnedContent returned)
+    private static void writeMessage(ReportLines out, boolean global, ReportAction action, ReturnedContent returned)
             throws IOException {
-        out.line("Content-Type: message/rfc822");
+        out.line("Content-Type: " + (global ? "message/global" : "message/rfc822"));
         out.line("Content-Description: The " + subjectOf(action) + " message");
-        if (returned.eightBit()) {
-            // RFC 2046 section 5.2.1: a message/rfc822 part may only be 7bit, 8bit or binary.
+        if (global || returned.eightBit()) {
+            // RFC 2046 section 5.2.1: a message/rfc822 part may only be 7bit, 8bit or binary. A
+            // message/global part may have UTF-8 header fields whatever the BODY parameter was (RFC 6532).
             out.line("Content-Transfer-Encoding: 8bit");
         }
         out.line("");

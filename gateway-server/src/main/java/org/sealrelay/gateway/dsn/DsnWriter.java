@@ -15,6 +15,7 @@ import org.sealrelay.gateway.spool.Envelope;
 import org.sealrelay.gateway.spool.EnvelopeRecipient;
 import org.sealrelay.gateway.spool.MessageWriter;
 import org.sealrelay.gateway.spool.Spool;
+import org.sealrelay.gateway.spool.TransactionOptions;
 import org.sealrelay.policy.DeliveryPlan;
 import org.sealrelay.policy.DomainTlsPolicy;
 import org.sealrelay.policy.TlsLevel;
@@ -91,9 +92,14 @@ public final class DsnWriter implements FailureNotifier {
             try (OutputStream out = new BufferedOutputStream(sink, 16 * 1024)) {
                 composer.write(out, action, original, recipients, returned, now, retryUntil);
             }
+            // RFC 6533 reports may carry UTF-8 addresses and header fields, so they travel with
+            // SMTPUTF8 and bounce, like their original, at a next hop without it.
+            TransactionOptions options = DeliveryStatusNotification.isGlobal(original)
+                    ? new TransactionOptions(true, false, "", "")
+                    : TransactionOptions.NONE;
             Envelope envelope = new Envelope(writer.id(), "",
                     List.of(EnvelopeRecipient.pending(sender, DeliveryPlan.relay(level))), sink.eightBit(),
-                    "127.0.0.1", hostname, now, writer.size());
+                    "127.0.0.1", hostname, now, writer.size(), false, false, options);
             writer.commit(envelope).get(COMMIT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             return envelope;
         } catch (InterruptedException e) {

@@ -152,6 +152,25 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void daneRequiredDomainsAreRead() throws Exception {
+        GatewayConfig config = ConfigLoader.parse("t.yaml", """
+                delivery:
+                  tls-levels:
+                    partner.example: dane
+                  dane-required: [Lab.Partner.Example.]
+                """);
+
+        assertThat(config.delivery().daneRequired()).containsExactly("lab.partner.example");
+    }
+
+    @Test
+    void daneRequiredNeedsDaneLevel() {
+        assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "delivery:\n  dane-required: [lab.example]\n"))
+                .hasMessageContaining("delivery.dane-required: domain lab.example has TLS level encrypt, but DANE is"
+                        + " required only at level dane; set delivery.tls-levels.lab.example to dane");
+    }
+
+    @Test
     void fallbackLevelMustBePlain() {
         assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "delivery:\n  fallback-tls-level: dane\n"))
                 .hasMessage("c.yaml:2:23: delivery.fallback-tls-level: invalid value 'dane': expected none, may,"
