@@ -818,7 +818,17 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
         return reply.isPermanentNegative() ? Result.BOUNCED : Result.DEFERRED;
     }
 
+    // A trust manager's CertificateException names the reason best. The JDK copies its text into
+    // the handshake exception, but OpenSSL reports "General OpenSslEngine problem" around it.
     private static String describe(Throwable cause) {
+        for (Throwable current = cause; current != null; current = current.getCause()) {
+            if (current instanceof java.security.cert.CertificateException && current.getMessage() != null) {
+                return current.getMessage();
+            }
+            if (current.getCause() == current) {
+                break;
+            }
+        }
         Throwable root = cause;
         while (root.getCause() != null && root.getCause() != root && root.getMessage() == null) {
             root = root.getCause();

@@ -1,6 +1,7 @@
 package org.sealrelay.gateway.delivery;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -26,7 +27,9 @@ import org.sealrelay.policy.TlsLevel;
 
 /**
  * The two client TLS contexts that outbound sessions use, built once per agent. Both allow only
- * TLS 1.2 and 1.3 and use the JDK provider.
+ * TLS 1.2 and 1.3. They use OpenSSL (netty-tcnative BoringSSL) where it loads, as the listener
+ * does, because the JDK provider's handshake costs several times the CPU; the trust decision is
+ * still the Java trust managers' in both cases.
  *
  * <ul>
  *   <li>Unverified, for {@code may} and {@code encrypt}: any certificate is accepted and no host
@@ -38,6 +41,7 @@ import org.sealrelay.policy.TlsLevel;
  */
 final class TlsClientContexts {
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    private static final SslProvider PROVIDER = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
 
     private final SslContext unverified;
     private final SslContext verified;
@@ -79,14 +83,14 @@ final class TlsClientContexts {
     static TlsClientContexts create(Path trustFile) {
         try {
             SslContext unverified = SslContextBuilder.forClient()
-                    .sslProvider(SslProvider.JDK)
+                    .sslProvider(PROVIDER)
                     .protocols(PROTOCOLS)
                     .trustManager(InsecureTrustManagerFactory.INSTANCE)
                     .endpointIdentificationAlgorithm(null)
                     .build();
             TrustManagerFactory pkix = trustManagerFactory(trustFile);
             SslContext verified = SslContextBuilder.forClient()
-                    .sslProvider(SslProvider.JDK)
+                    .sslProvider(PROVIDER)
                     .protocols(PROTOCOLS)
                     .trustManager(pkix)
                     .endpointIdentificationAlgorithm("HTTPS")
@@ -122,7 +126,7 @@ final class TlsClientContexts {
     static SslContext withTrustManager(javax.net.ssl.TrustManager trustManager, String endpointIdentification) {
         try {
             return SslContextBuilder.forClient()
-                    .sslProvider(SslProvider.JDK)
+                    .sslProvider(PROVIDER)
                     .protocols(PROTOCOLS)
                     .trustManager(trustManager)
                     .endpointIdentificationAlgorithm(endpointIdentification)
