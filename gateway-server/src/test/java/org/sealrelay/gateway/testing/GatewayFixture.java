@@ -92,12 +92,24 @@ public final class GatewayFixture implements BeforeEachCallback, AfterEachCallba
     public void beforeEach(ExtensionContext context) throws Exception {
         directory = Files.createTempDirectory("sealrelay-gateway-");
         nextHop = settings.nextHopStartTls ? NextHopServer.withStartTls() : NextHopServer.withoutStartTls();
-        String yaml = TestGateways.yaml(directory, 0, nextHop.port(), settings.tlsLevel);
-        if (settings.policyRules != null) {
-            yaml += TestGateways.policyFile(directory, settings.policyRules);
-        }
-        yaml = settings.edit.apply(directory, yaml);
-        gateway = Gateway.start(ConfigLoader.parse("test.yaml", yaml));
+        gateway = Gateway.start(ConfigLoader.parse("test.yaml", configYaml()));
+    }
+
+    /**
+     * Closes the gateway and starts a new one on the same folder and next hop, from the
+     * configuration the builder made (writing policy.yaml again), with {@code edit} applied after
+     * the builder's edit. The new listener is on another free port, so read {@link #address}
+     * again.
+     */
+    public Gateway restart(ConfigEdit edit) throws Exception {
+        gateway.close();
+        gateway = Gateway.start(ConfigLoader.parse("test.yaml", edit.apply(directory, configYaml())));
+        return gateway;
+    }
+
+    /** Closes the gateway and starts it again with the same configuration, as after a process restart. */
+    public Gateway restart() throws Exception {
+        return restart((folder, yaml) -> yaml);
     }
 
     @Override
@@ -133,6 +145,14 @@ public final class GatewayFixture implements BeforeEachCallback, AfterEachCallba
     /** Returns the address of the gateway's SMTP listener. */
     public InetSocketAddress address() {
         return gateway.listenAddresses().get(0);
+    }
+
+    private String configYaml() throws Exception {
+        String yaml = TestGateways.yaml(directory, 0, nextHop.port(), settings.tlsLevel);
+        if (settings.policyRules != null) {
+            yaml += TestGateways.policyFile(directory, settings.policyRules);
+        }
+        return settings.edit.apply(directory, yaml);
     }
 
     private static void deleteRecursively(Path root) throws IOException {
