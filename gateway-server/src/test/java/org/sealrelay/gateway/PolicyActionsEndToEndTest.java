@@ -161,7 +161,8 @@ class PolicyActionsEndToEndTest {
         Files.writeString(bad, "rules:\n  - name: r\n    deliver: tls-encrypt\n"
                 + "    add-header: {X-A: \"x\\r\\nBcc: victim@example.org\"}\ndefault: {deliver: tls-encrypt}\n");
 
-        assertThatThrownBy(() -> Gateway.start(TestGateways.relayingTo(relay.directory(), relay.nextHop().port(), "encrypt",
+        assertThatThrownBy(() -> Gateway.start(TestGateways.relayingTo(relay.directory(), relay.nextHop().port(),
+                        "encrypt",
                         "policy:\n  file: " + bad + "\n")))
                 .isInstanceOf(IOException.class)
                 .hasMessage(bad + ":4:23: rules[0].add-header.X-A: expected at most 900 printable ASCII characters");

@@ -434,7 +434,8 @@ class SmtpDeliveryAgentTest {
         try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted ESMTP\r\n", replies)) {
             agents.start(config("127.0.0.1", server.port(), null));
             DeliveryRequest request = DeliveryRequests.request(List.of("a@example.org"), "example.org",
-                    TlsLevel.MAY, "x\r\n", new org.sealrelay.gateway.spool.TransactionOptions(true, false, "HDRS", "ENV+2B1"),
+                    TlsLevel.MAY, "x\r\n",
+                    new org.sealrelay.gateway.spool.TransactionOptions(true, false, "HDRS", "ENV+2B1"),
                     List.of(new org.sealrelay.gateway.spool.DsnRequest(java.util.EnumSet.of(
                             org.sealrelay.gateway.spool.DsnRequest.Notify.FAILURE,
                             org.sealrelay.gateway.spool.DsnRequest.Notify.DELAY), "rfc822;a@example.org")));

@@ -38,7 +38,8 @@ class ClientInteropTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> relay.nextHop().received().size() == 1);
         String delivered = new String(relay.nextHop().received().get(0).data(), StandardCharsets.ISO_8859_1);
         assertThat(delivered).contains("Subject: swaks interop\r\n").contains("\r\n.leading dot\r\n");
-        assertThat(Messages.firstReceived(relay.nextHop().received().get(0).data())).contains("from swaks.test").contains("ESMTPS");
+        assertThat(Messages.firstReceived(relay.nextHop().received().get(0).data())).contains("from swaks.test")
+                .contains("ESMTPS");
     }
 
     @Test

@@ -1,12 +1,9 @@
 package org.sealrelay.gateway.testing;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -124,7 +121,7 @@ public final class GatewayFixture implements BeforeEachCallback, AfterEachCallba
                     nextHop.close();
                 }
             } finally {
-                deleteRecursively(directory);
+                TempDirectories.deleteRecursively(directory);
             }
         }
     }
@@ -153,20 +150,5 @@ public final class GatewayFixture implements BeforeEachCallback, AfterEachCallba
             yaml += TestGateways.policyFile(directory, settings.policyRules);
         }
         return settings.edit.apply(directory, yaml);
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        if (root == null || !Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.delete(path);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("failed to delete " + path, e);
-                }
-            });
-        }
     }
 }

@@ -77,7 +77,8 @@ public final class TestGateways {
     public static Path credentialsFile(Path directory, String comment, String user, String password)
             throws IOException {
         Path credentials = directory.resolve("credentials");
-        Files.createFile(credentials, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.createFile(credentials,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(credentials, comment + user + ":" + PasswordHash.create(password.toCharArray()) + "\n");
         return credentials;
     }

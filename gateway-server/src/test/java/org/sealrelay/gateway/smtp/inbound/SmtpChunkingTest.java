@@ -45,8 +45,8 @@ class SmtpChunkingTest {
         assertThat(client.readReply()).matches("250 2\\.0\\.0 Ok: queued as [0-9A-Z]{20}\r\n");
 
         await().atMost(Duration.ofSeconds(20)).until(() -> relay.nextHop().received().size() == 1);
-        assertThat(new String(Messages.withoutFirstReceived(relay.nextHop().received().get(0).data()), StandardCharsets.ISO_8859_1))
-                .isEqualTo(first + second);
+        byte[] delivered = Messages.withoutFirstReceived(relay.nextHop().received().get(0).data());
+        assertThat(new String(delivered, StandardCharsets.ISO_8859_1)).isEqualTo(first + second);
     }
 
     @Test
