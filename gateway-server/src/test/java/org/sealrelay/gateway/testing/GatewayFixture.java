@@ -38,6 +38,7 @@ public final class GatewayFixture implements BeforeEachCallback, AfterEachCallba
         private String tlsLevel = "encrypt";
         private String policyRules;
         private ConfigEdit edit = (directory, yaml) -> yaml;
+        private boolean startBeforeEach = true;
 
         private Builder() {
         }
@@ -66,6 +67,15 @@ public final class GatewayFixture implements BeforeEachCallback, AfterEachCallba
             return this;
         }
 
+        /**
+         * Leaves the gateway stopped before each test, for tests that each start it with their
+         * own settings through {@link GatewayFixture#start(ConfigEdit)}. The next hop still starts.
+         */
+        public Builder startInTest() {
+            this.startBeforeEach = false;
+            return this;
+        }
+
         public GatewayFixture build() {
             return new GatewayFixture(this);
         }
@@ -89,24 +99,29 @@ public final class GatewayFixture implements BeforeEachCallback, AfterEachCallba
     public void beforeEach(ExtensionContext context) throws Exception {
         directory = Files.createTempDirectory("sealrelay-gateway-");
         nextHop = settings.nextHopStartTls ? NextHopServer.withStartTls() : NextHopServer.withoutStartTls();
-        gateway = Gateway.start(ConfigLoader.parse("test.yaml", configYaml()));
+        if (settings.startBeforeEach) {
+            gateway = Gateway.start(ConfigLoader.parse("test.yaml", configYaml()));
+        }
     }
 
     /**
-     * Closes the gateway and starts a new one on the same folder and next hop, from the
-     * configuration the builder made (writing policy.yaml again), with {@code edit} applied after
-     * the builder's edit. The new listener is on another free port, so read {@link #address}
-     * again.
+     * Starts a gateway on this test's folder and next hop, after closing the running one if
+     * there is one. It uses the configuration the builder made (writing policy.yaml again), with
+     * {@code edit} applied after the builder's edit. A new listener is on another free port, so
+     * read {@link #address} again.
      */
-    public Gateway restart(ConfigEdit edit) throws Exception {
-        gateway.close();
+    public Gateway start(ConfigEdit edit) throws Exception {
+        if (gateway != null) {
+            gateway.close();
+            gateway = null;
+        }
         gateway = Gateway.start(ConfigLoader.parse("test.yaml", edit.apply(directory, configYaml())));
         return gateway;
     }
 
     /** Closes the gateway and starts it again with the same configuration, as after a process restart. */
     public Gateway restart() throws Exception {
-        return restart((folder, yaml) -> yaml);
+        return start((folder, yaml) -> yaml);
     }
 
     @Override

@@ -153,9 +153,7 @@ public final class SmtpTestClient implements AutoCloseable {
 
     /** Like {@link #startTls()}, presenting the client certificate of the given key managers. */
     public SSLSocket startTls(javax.net.ssl.KeyManager[] keyManagers) throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keyManagers, new TrustManager[] {new TrustAll()}, null);
-        SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket,
+        SSLSocket tls = (SSLSocket) trustingContext(keyManagers).getSocketFactory().createSocket(socket,
                 socket.getInetAddress().getHostAddress(), socket.getPort(), true);
         tls.setUseClientMode(true);
         tls.startHandshake();
@@ -163,6 +161,16 @@ public final class SmtpTestClient implements AutoCloseable {
         in = tls.getInputStream();
         out = tls.getOutputStream();
         return tls;
+    }
+
+    /**
+     * Returns a client TLS context that accepts every server certificate and presents the
+     * client certificate of {@code keyManagers}, or none when it is null.
+     */
+    public static SSLContext trustingContext(javax.net.ssl.KeyManager[] keyManagers) throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keyManagers, new TrustManager[] {new TrustAll()}, null);
+        return context;
     }
 
     @Override

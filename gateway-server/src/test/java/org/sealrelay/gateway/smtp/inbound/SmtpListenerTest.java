@@ -134,7 +134,7 @@ class SmtpListenerTest {
 
     @Test
     void tooManyRecipientsGet452() throws Exception {
-        relay.restart((directory, yaml) -> yaml
+        relay.start((directory, yaml) -> yaml
                 .replace("relay-networks: [127.0.0.0/8]", "relay-networks: [127.0.0.0/8]\n    max-recipients: 2"));
         try (SmtpTestClient client = connect()) {
             client.command("EHLO client.test");
@@ -147,7 +147,7 @@ class SmtpListenerTest {
 
     @Test
     void relayDeniedOutsideAllowlist() throws Exception {
-        relay.restart((directory, yaml) -> yaml
+        relay.start((directory, yaml) -> yaml
                 .replace("relay-networks: [127.0.0.0/8]", "relay-networks: [10.0.0.0/8]"));
         try (SmtpTestClient client = connect()) {
             client.command("EHLO client.test");
