@@ -16,6 +16,7 @@ import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
 import org.sealrelay.gateway.dns.InMemoryResolver;
 import org.sealrelay.gateway.dns.TestZone;
 import org.sealrelay.gateway.testing.LogCapture;
+import org.sealrelay.gateway.testing.RecordingSmtpServer;
 import org.sealrelay.policy.TlsLevel;
 
 /**

@@ -18,6 +18,7 @@ import org.sealrelay.gateway.config.DeliveryConfig;
 import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
 import org.sealrelay.gateway.dns.LoopbackDnsServer;
 import org.sealrelay.gateway.dns.TestZone;
+import org.sealrelay.gateway.testing.RecordingSmtpServer;
 import org.sealrelay.policy.TlsLevel;
 
 /**

@@ -19,6 +19,7 @@ import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
 import org.sealrelay.gateway.dns.LoopbackDnsServer;
 import org.sealrelay.gateway.dns.TestZone;
 import org.sealrelay.gateway.testing.LogCapture;
+import org.sealrelay.gateway.testing.RecordingSmtpServer;
 import org.sealrelay.policy.TlsLevel;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.TXTRecord;

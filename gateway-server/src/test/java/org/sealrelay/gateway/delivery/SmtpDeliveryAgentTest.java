@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sealrelay.gateway.config.DeliveryConfig;
 import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
 import org.sealrelay.gateway.spool.QueueId;
+import org.sealrelay.gateway.testing.RecordingSmtpServer;
 import org.sealrelay.policy.TlsLevel;
 import org.subethamail.smtp.RejectException;
 

@@ -13,6 +13,7 @@ import org.sealrelay.gateway.config.HostAndPort;
 import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
 import org.sealrelay.gateway.dns.InMemoryResolver;
 import org.sealrelay.gateway.dns.TestZone;
+import org.sealrelay.gateway.testing.RecordingSmtpServer;
 import org.sealrelay.gateway.tlsrpt.DomainTally;
 import org.sealrelay.gateway.tlsrpt.FailureDetail;
 import org.sealrelay.gateway.tlsrpt.PolicyTally;

@@ -17,6 +17,7 @@ import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
 import org.sealrelay.gateway.dns.InMemoryResolver;
 import org.sealrelay.gateway.dns.LoopbackDnsServer;
 import org.sealrelay.gateway.dns.TestZone;
+import org.sealrelay.gateway.testing.RecordingSmtpServer;
 import org.sealrelay.policy.TlsLevel;
 import org.xbill.DNS.SimpleResolver;
 
