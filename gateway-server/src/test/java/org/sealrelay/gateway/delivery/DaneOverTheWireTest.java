@@ -40,7 +40,6 @@ class DaneOverTheWireTest {
     final DeliveryAgentFixture agents = new DeliveryAgentFixture();
 
     private LoopbackDnsServer dns;
-    private SmtpDeliveryAgent agent;
 
     @BeforeAll
     static void createCertificates() throws Exception {
@@ -60,7 +59,7 @@ class DaneOverTheWireTest {
     @Test
     void matchingDaneEeDelivers() throws Exception {
         try (RecordingSmtpServer server = new RecordingSmtpServer(dane.serverCertificate.serverContext(), Map.of())) {
-            agent = agent(server.port(), temp.resolve("anchor.key"));
+            agent(server.port(), temp.resolve("anchor.key"));
 
             DeliveryOutcome outcome = deliver("dane.test");
 
@@ -74,7 +73,7 @@ class DaneOverTheWireTest {
     @Test
     void largeTlsaAnswerComesOverTcp() throws Exception {
         try (RecordingSmtpServer server = new RecordingSmtpServer(dane.serverCertificate.serverContext(), Map.of())) {
-            agent = agent(server.port(), temp.resolve("anchor.key"));
+            agent(server.port(), temp.resolve("anchor.key"));
 
             DeliveryOutcome outcome = deliver("big.test");
 
@@ -88,7 +87,7 @@ class DaneOverTheWireTest {
     @Test
     void mismatchingDaneEeDefers() throws Exception {
         try (RecordingSmtpServer server = new RecordingSmtpServer(dane.otherCertificate.serverContext(), Map.of())) {
-            agent = agent(server.port(), temp.resolve("anchor.key"));
+            agent(server.port(), temp.resolve("anchor.key"));
 
             DeliveryOutcome outcome = deliver("dane.test");
 
@@ -104,7 +103,7 @@ class DaneOverTheWireTest {
     @Test
     void matchingDaneTaDelivers() throws Exception {
         try (RecordingSmtpServer server = new RecordingSmtpServer(dane.issued.serverContext(), Map.of())) {
-            agent = agent(server.port(), temp.resolve("anchor.key"));
+            agent(server.port(), temp.resolve("anchor.key"));
 
             DeliveryOutcome outcome = deliver("ta.test");
 
@@ -116,7 +115,7 @@ class DaneOverTheWireTest {
     @Test
     void bogusMxSignatureDefers() throws Exception {
         try (RecordingSmtpServer server = new RecordingSmtpServer(dane.serverCertificate.serverContext(), Map.of())) {
-            agent = agent(server.port(), temp.resolve("anchor.key"));
+            agent(server.port(), temp.resolve("anchor.key"));
 
             DeliveryOutcome outcome = deliver("bogus.test");
 
@@ -131,7 +130,7 @@ class DaneOverTheWireTest {
     @Test
     void bogusTlsaDefersWithoutConnecting() throws Exception {
         try (RecordingSmtpServer server = new RecordingSmtpServer(dane.serverCertificate.serverContext(), Map.of())) {
-            agent = agent(server.port(), temp.resolve("anchor.key"));
+            agent(server.port(), temp.resolve("anchor.key"));
 
             DeliveryOutcome outcome = deliver("badtlsa.test");
 
@@ -150,7 +149,7 @@ class DaneOverTheWireTest {
         stranger.sign();
         Files.write(wrongAnchor, stranger.trustAnchor().readAllBytes());
         try (RecordingSmtpServer server = new RecordingSmtpServer(dane.serverCertificate.serverContext(), Map.of())) {
-            agent = agent(server.port(), wrongAnchor);
+            agent(server.port(), wrongAnchor);
 
             DeliveryOutcome outcome = deliver("dane.test");
 
@@ -164,7 +163,7 @@ class DaneOverTheWireTest {
     @Test
     void insecureZoneFallsBackToEncrypt() throws Exception {
         try (RecordingSmtpServer server = new RecordingSmtpServer(dane.otherCertificate.serverContext(), Map.of())) {
-            agent = agent(server.port(), temp.resolve("anchor.key"));
+            agent(server.port(), temp.resolve("anchor.key"));
 
             DeliveryOutcome outcome = deliver("plain.example");
 
