@@ -1,19 +1,16 @@
 package org.sealrelay.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.sealrelay.gateway.testing.GatewayProcesses.freePort;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -25,9 +22,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.sealrelay.gateway.testing.GatewayProcesses;
 import org.sealrelay.gateway.testing.NextHopServer;
 import org.sealrelay.gateway.testing.SmtpTestClient;
 import org.sealrelay.gateway.testing.TestGateways;
@@ -47,15 +45,10 @@ class CrashLoadTest {
     @TempDir
     Path directory;
 
-    private Process gatewayProcess;
+    @RegisterExtension
+    final GatewayProcesses processes = new GatewayProcesses();
 
-    @AfterEach
-    void stopProcess() throws InterruptedException {
-        if (gatewayProcess != null && gatewayProcess.isAlive()) {
-            gatewayProcess.destroyForcibly();
-            gatewayProcess.waitFor(10, TimeUnit.SECONDS);
-        }
-    }
+    private Process gatewayProcess;
 
     @Test
     void acknowledgedMessagesSurviveRepeatedKills() throws Exception {
@@ -71,7 +64,7 @@ class CrashLoadTest {
             ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
             try {
                 gatewayProcess = startGateway(config, 0);
-                awaitListening(listenPort);
+                awaitListening(listenPort, 0);
                 for (int i = 0; i < CLIENTS; i++) {
                     clients.submit(() -> sendUntilStopped(listenPort, nextId, acknowledged, sending));
                 }
@@ -80,7 +73,7 @@ class CrashLoadTest {
                     gatewayProcess.destroyForcibly();
                     assertThat(gatewayProcess.waitFor(10, TimeUnit.SECONDS)).isTrue();
                     gatewayProcess = startGateway(config, kill);
-                    awaitListening(listenPort);
+                    awaitListening(listenPort, kill);
                 }
                 Thread.sleep(2000);
             } finally {
@@ -133,25 +126,11 @@ class CrashLoadTest {
     }
 
     private Process startGateway(Path config, int generation) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                "org.sealrelay.gateway.cli.SealRelayCommand", "run", "--config", config.toString()));
-        return new ProcessBuilder(command)
-                .directory(directory.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(directory.resolve("gateway-" + generation + ".log").toFile())
-                .start();
+        return processes.start(config, directory.resolve("gateway-" + generation + ".log"));
     }
 
-    private void awaitListening(int port) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            assertThat(gatewayProcess.isAlive()).as("gateway process alive").isTrue();
-            try (Socket socket = new Socket("127.0.0.1", port)) {
-                return true;
-            } catch (IOException e) {
-                return false;
-            }
-        });
+    private void awaitListening(int port, int generation) {
+        GatewayProcesses.awaitListening(gatewayProcess, port, directory.resolve("gateway-" + generation + ".log"));
     }
 
     private static void pause() {
@@ -159,12 +138,6 @@ class CrashLoadTest {
             Thread.sleep(50);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 }

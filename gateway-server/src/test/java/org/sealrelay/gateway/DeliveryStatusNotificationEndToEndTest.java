@@ -21,7 +21,7 @@ import org.sealrelay.gateway.spool.FileSpool;
 import org.sealrelay.gateway.spool.MessageWriter;
 import org.sealrelay.gateway.spool.RecipientStatus;
 import org.sealrelay.gateway.testing.LogCapture;
-import org.sealrelay.gateway.testing.RejectingNextHop;
+import org.sealrelay.gateway.testing.RecordingSmtpServer;
 import org.sealrelay.gateway.testing.SmtpTestClient;
 import org.sealrelay.gateway.testing.TestGateways;
 import org.sealrelay.policy.DeliveryPlan;
@@ -39,13 +39,13 @@ class DeliveryStatusNotificationEndToEndTest {
     @TempDir
     Path directory;
 
-    private RejectingNextHop nextHop;
+    private RecordingSmtpServer nextHop;
     private Gateway gateway;
     private GatewayConfig config;
 
     @BeforeEach
     void startNextHop() throws Exception {
-        nextHop = new RejectingNextHop(Map.of("gone@lab.example",
+        nextHop = new RecordingSmtpServer(null, Map.of("gone@lab.example",
                 new RejectException(550, "5.1.1 <gone@lab.example>: Recipient address rejected")));
         config = TestGateways.relayingTo(directory, nextHop.port(), "may", "");
     }
@@ -63,15 +63,15 @@ class DeliveryStatusNotificationEndToEndTest {
         gateway = Gateway.start(config);
         String queueId = send("<front-desk@clinic.example>", "<results@lab.example>", "<gone@lab.example>");
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.received().size() == 2);
+        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.messages().size() == 2);
         await().atMost(Duration.ofSeconds(10)).until(() -> gateway.queueManager().size() == 0);
-        RejectingNextHop.Received original = nextHop.received().get(0);
+        RecordingSmtpServer.Received original = nextHop.messages().get(0);
         assertThat(original.recipients()).containsExactly("results@lab.example");
-        RejectingNextHop.Received delivered = nextHop.received().get(1);
+        RecordingSmtpServer.Received delivered = nextHop.messages().get(1);
         assertThat(delivered.from()).as("reverse-path of the notification").isEmpty();
         assertThat(delivered.recipients()).containsExactly("front-desk@clinic.example");
 
-        ParsedReport report = ParsedReport.parse(delivered.data());
+        ParsedReport report = ParsedReport.parse(delivered.content());
         assertThat(report.mimeType()).isEqualTo("multipart/report");
         assertThat(report.contentTypeParameter("report-type")).isEqualTo("delivery-status");
         assertThat(report.partTypes()).containsExactly("text/plain", "message/delivery-status", "text/rfc822-headers");
@@ -96,8 +96,8 @@ class DeliveryStatusNotificationEndToEndTest {
         send("<front-desk@clinic.example> ENVID=order+3D42",
                 "<gone@lab.example> NOTIFY=FAILURE ORCPT=rfc822;Gone+2BDesk@lab.example");
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.received().size() == 1);
-        ParsedReport report = ParsedReport.parse(nextHop.received().get(0).data());
+        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.messages().size() == 1);
+        ParsedReport report = ParsedReport.parse(nextHop.messages().get(0).content());
         assertThat(report.messageField("Original-Envelope-Id")).isEqualTo("order+3D42");
         assertThat(report.recipientField(0, "Original-Recipient")).isEqualTo("rfc822;Gone+2BDesk@lab.example");
         assertThat(report.recipientField(0, "Final-Recipient")).isEqualTo("rfc822; gone@lab.example");
@@ -108,8 +108,8 @@ class DeliveryStatusNotificationEndToEndTest {
         gateway = Gateway.start(config);
         send("<front-desk@clinic.example> RET=FULL", "<gone@lab.example>");
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.received().size() == 1);
-        ParsedReport report = ParsedReport.parse(nextHop.received().get(0).data());
+        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.messages().size() == 1);
+        ParsedReport report = ParsedReport.parse(nextHop.messages().get(0).content());
         assertThat(report.partTypes().get(2)).isEqualTo("text/rfc822-headers");
         assertThat(report.explanation()).contains("The whole message was requested, but this gateway returns it"
                 + " only over TLS, and mail to your domain is not required to use TLS.");
@@ -121,12 +121,12 @@ class DeliveryStatusNotificationEndToEndTest {
         gateway = Gateway.start(config);
         send("<front-desk@clinic.example>", "<results@lab.example> NOTIFY=SUCCESS ORCPT=rfc822;results@lab.example");
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.received().size() == 2);
+        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.messages().size() == 2);
         await().atMost(Duration.ofSeconds(10)).until(() -> gateway.queueManager().size() == 0);
-        RejectingNextHop.Received notice = nextHop.received().get(1);
+        RecordingSmtpServer.Received notice = nextHop.messages().get(1);
         assertThat(notice.from()).isEmpty();
         assertThat(notice.recipients()).containsExactly("front-desk@clinic.example");
-        ParsedReport report = ParsedReport.parse(notice.data());
+        ParsedReport report = ParsedReport.parse(notice.content());
         assertThat(report.header("Subject")).isEqualTo("Relayed Mail (no further delivery reports)");
         assertThat(report.recipientField(0, "Original-Recipient")).isEqualTo("rfc822;results@lab.example");
         assertThat(report.recipientField(0, "Final-Recipient")).isEqualTo("rfc822; results@lab.example");
@@ -143,8 +143,8 @@ class DeliveryStatusNotificationEndToEndTest {
         send("<front-desk@clinic.example>", "<results@lab.example> NOTIFY=NEVER", "<gone@lab.example> NOTIFY=NEVER");
 
         await().atMost(Duration.ofSeconds(20)).until(() -> gateway.queueManager().size() == 0);
-        assertThat(nextHop.received()).hasSize(1);
-        assertThat(nextHop.received().get(0).recipients()).containsExactly("results@lab.example");
+        assertThat(nextHop.messages()).hasSize(1);
+        assertThat(nextHop.messages().get(0).recipients()).containsExactly("results@lab.example");
     }
 
     @Test
@@ -157,7 +157,7 @@ class DeliveryStatusNotificationEndToEndTest {
             assertThat(logs.lines()).anyMatch(line -> line.endsWith(
                     "1 recipient(s) failed; no notification for the null reverse-path"));
         }
-        assertThat(nextHop.received()).isEmpty();
+        assertThat(nextHop.messages()).isEmpty();
     }
 
     @Test
@@ -177,12 +177,12 @@ class DeliveryStatusNotificationEndToEndTest {
 
         gateway = Gateway.start(config);
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.received().size() == 1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.messages().size() == 1);
         await().atMost(Duration.ofSeconds(10)).until(() -> gateway.queueManager().size() == 0);
-        RejectingNextHop.Received delivered = nextHop.received().get(0);
+        RecordingSmtpServer.Received delivered = nextHop.messages().get(0);
         assertThat(delivered.from()).isEmpty();
         assertThat(delivered.recipients()).containsExactly("front-desk@clinic.example");
-        ParsedReport report = ParsedReport.parse(delivered.data());
+        ParsedReport report = ParsedReport.parse(delivered.content());
         assertThat(report.recipientField(0, "Remote-MTA")).isEqualTo("dns; mx.lab.example");
         assertThat(report.recipientField(0, "Diagnostic-Code")).isEqualTo("smtp; 550 5.1.1 unknown user");
         assertThat(report.rawText()).doesNotContain(BODY_SECRET);

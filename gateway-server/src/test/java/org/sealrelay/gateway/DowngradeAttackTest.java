@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,18 +30,9 @@ class DowngradeAttackTest {
         try (NextHopServer nextHop = NextHopServer.withStartTls();
                 StartTlsStrippingProxy attacker = new StartTlsStrippingProxy(nextHop.port());
                 Gateway gateway = Gateway.start(TestGateways.relayingTo(directory, attacker.port(), level, ""))) {
-            QueueId id;
-            try (SmtpTestClient client = new SmtpTestClient(gateway.listenAddresses().get(0))) {
-                client.readReply();
-                client.command("EHLO client.test");
-                client.command("MAIL FROM:<a@clinic.example>");
-                client.command("RCPT TO:<b@lab.example>");
-                client.command("DATA");
-                client.sendRaw("Subject: must not leak\r\n\r\nDiagnosis: confidential\r\n.\r\n");
-                String reply = client.readReply();
-                assertThat(reply).startsWith("250 2.0.0 Ok: queued as ");
-                id = new QueueId(reply.substring("250 2.0.0 Ok: queued as ".length()).trim());
-            }
+            QueueId id = SmtpTestClient.queueIdOf(SmtpTestClient.submit(gateway.listenAddresses().get(0),
+                    "a@clinic.example", List.of("b@lab.example"),
+                    "Subject: must not leak\r\n\r\nDiagnosis: confidential\r\n"));
 
             await().atMost(Duration.ofSeconds(20)).until(() -> {
                 Envelope envelope = gateway.queueManager().find(id);
@@ -60,15 +52,9 @@ class DowngradeAttackTest {
         try (NextHopServer nextHop = NextHopServer.withStartTls();
                 StartTlsStrippingProxy attacker = new StartTlsStrippingProxy(nextHop.port());
                 Gateway gateway = Gateway.start(TestGateways.relayingTo(directory, attacker.port(), "may", ""))) {
-            try (SmtpTestClient client = new SmtpTestClient(gateway.listenAddresses().get(0))) {
-                client.readReply();
-                client.command("EHLO client.test");
-                client.command("MAIL FROM:<a@clinic.example>");
-                client.command("RCPT TO:<b@lab.example>");
-                client.command("DATA");
-                client.sendRaw("Subject: opportunistic\r\n\r\nx\r\n.\r\n");
-                assertThat(client.readReply()).startsWith("250 ");
-            }
+            String reply = SmtpTestClient.submit(gateway.listenAddresses().get(0), "a@clinic.example",
+                    List.of("b@lab.example"), "Subject: opportunistic\r\n\r\nx\r\n");
+            assertThat(reply).startsWith("250 ");
             await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.received().size() == 1);
             assertThat(nextHop.received().get(0).overTls()).isFalse();
             assertThat(attacker.clientLines()).anyMatch(line -> line.toUpperCase().startsWith("MAIL FROM"));

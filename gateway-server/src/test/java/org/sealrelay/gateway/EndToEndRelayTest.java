@@ -11,42 +11,22 @@ import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.io.ByteArrayOutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.sealrelay.gateway.testing.GatewayFixture;
 import org.sealrelay.gateway.testing.LogCapture;
 import org.sealrelay.gateway.testing.Messages;
 import org.sealrelay.gateway.testing.NextHopServer;
 import org.sealrelay.gateway.testing.SmtpTestClient;
-import org.sealrelay.gateway.testing.TestGateways;
 
 /** Relays real messages through the gateway to a SubEthaSMTP next hop that requires nothing special. */
 class EndToEndRelayTest {
-    @TempDir
-    Path directory;
-
-    private NextHopServer nextHop;
-    private Gateway gateway;
-    private InetSocketAddress address;
-
-    @BeforeEach
-    void start() throws Exception {
-        nextHop = NextHopServer.withStartTls();
-        gateway = Gateway.start(TestGateways.relayingTo(directory, nextHop.port(), "encrypt", ""));
-        address = gateway.listenAddresses().get(0);
-    }
-
-    @AfterEach
-    void stop() {
-        gateway.close();
-        nextHop.close();
-    }
+    @RegisterExtension
+    final GatewayFixture relay = GatewayFixture.relaying().build();
 
     @Test
     void rawClientMessageArrivesByteForByte() throws Exception {
@@ -62,7 +42,7 @@ class EndToEndRelayTest {
                 + "last line\r\n";
         String stuffed = message.replace("\r\n.", "\r\n..");
         String queueReply;
-        try (SmtpTestClient client = new SmtpTestClient(address)) {
+        try (SmtpTestClient client = new SmtpTestClient(relay.address())) {
             client.readReply();
             client.command("EHLO client.test");
             assertThat(client.command("STARTTLS")).startsWith("220 ");
@@ -78,8 +58,8 @@ class EndToEndRelayTest {
         assertThat(queueReply).matches("250 2\\.0\\.0 Ok: queued as [0-9A-Z]{20}\r\n");
         String queueId = queueReply.substring("250 2.0.0 Ok: queued as ".length()).trim();
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.received().size() == 1);
-        NextHopServer.Received received = nextHop.received().get(0);
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.nextHop().received().size() == 1);
+        NextHopServer.Received received = relay.nextHop().received().get(0);
         assertThat(received.from()).isEqualTo("front-desk@clinic.example");
         assertThat(received.to()).isEqualTo("results@lab.example");
         assertThat(received.overTls()).as("next hop session used TLS").isTrue();
@@ -90,14 +70,14 @@ class EndToEndRelayTest {
                 + queueId + " (version=TLSv1.");
         assertThat(trace).contains(" cipher=TLS_");
         assertThat(trace).contains(" for <results@lab.example>;");
-        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.queueManager().size() == 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> relay.gateway().queueManager().size() == 0);
     }
 
     @Test
     void jakartaMailMessageArrivesUnchanged() throws Exception {
         Properties properties = new Properties();
-        properties.put("mail.smtp.host", address.getHostString());
-        properties.put("mail.smtp.port", String.valueOf(address.getPort()));
+        properties.put("mail.smtp.host", relay.address().getHostString());
+        properties.put("mail.smtp.port", String.valueOf(relay.address().getPort()));
         properties.put("mail.smtp.starttls.enable", "true");
         properties.put("mail.smtp.starttls.required", "true");
         properties.put("mail.smtp.ssl.trust", "*");
@@ -124,31 +104,25 @@ class EndToEndRelayTest {
         // Transport.send writes through a stream that turns lone LF into CRLF; do the same here.
         byte[] expected = written.toString(StandardCharsets.ISO_8859_1)
                 .replaceAll("(?<!\r)\n", "\r\n").getBytes(StandardCharsets.ISO_8859_1);
-        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.received().size() == 2);
-        for (NextHopServer.Received received : nextHop.received()) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.nextHop().received().size() == 2);
+        for (NextHopServer.Received received : relay.nextHop().received()) {
             assertThat(received.overTls()).isTrue();
             assertThat(Messages.withoutFirstReceived(received.data())).isEqualTo(expected);
             assertThat(Messages.firstReceived(received.data())).startsWith("Received: from app.test ([127.0.0.1])");
             assertThat(Messages.firstReceived(received.data())).doesNotContain(" for <");
         }
-        assertThat(nextHop.received()).extracting(NextHopServer.Received::to)
+        assertThat(relay.nextHop().received()).extracting(NextHopServer.Received::to)
                 .containsExactlyInAnyOrder("patient@mail.example", "nurse@clinic.example");
     }
 
     @Test
     void logsCarryNoAddressesOrContent() throws Exception {
         try (LogCapture logs = new LogCapture()) {
-            try (SmtpTestClient client = new SmtpTestClient(address)) {
-                client.readReply();
-                client.command("EHLO client.test");
-                client.command("MAIL FROM:<jane.patient@home.example>");
-                client.command("RCPT TO:<oncology.results@lab.example>");
-                client.command("RCPT TO:<unknown-local@lab.example>");
-                client.command("DATA");
-                client.sendRaw("Subject: Biopsy for Jane Patient\r\n\r\nSSN 123-45-6789\r\n.\r\n");
-                assertThat(client.readReply()).startsWith("250 ");
-            }
-            await().atMost(Duration.ofSeconds(20)).until(() -> gateway.queueManager().size() == 0);
+            String reply = SmtpTestClient.submit(relay.address(), "jane.patient@home.example",
+                    List.of("oncology.results@lab.example", "unknown-local@lab.example"),
+                    "Subject: Biopsy for Jane Patient\r\n\r\nSSN 123-45-6789\r\n");
+            assertThat(reply).startsWith("250 ");
+            await().atMost(Duration.ofSeconds(20)).until(() -> relay.gateway().queueManager().size() == 0);
 
             assertThat(logs.lines()).anyMatch(line -> line.contains("status=sent"));
             for (String secret : new String[] {"jane.patient", "oncology.results", "unknown-local", "Biopsy", "123-45-6789"}) {
@@ -159,19 +133,13 @@ class EndToEndRelayTest {
 
     @Test
     void plainSessionIsTracedAsEsmtp() throws Exception {
-        try (SmtpTestClient client = new SmtpTestClient(address)) {
-            client.readReply();
-            client.command("EHLO client.test");
-            client.command("MAIL FROM:<>");
-            client.command("RCPT TO:<someone@lab.example>");
-            client.command("DATA");
-            client.sendRaw("Subject: plain\r\n\r\nbody\r\n.\r\n");
-            assertThat(client.readReply()).startsWith("250 2.0.0 Ok: queued as ");
-        }
-        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.received().size() == 1);
-        String trace = Messages.firstReceived(nextHop.received().get(0).data());
+        String reply = SmtpTestClient.submit(relay.address(), "", List.of("someone@lab.example"),
+                "Subject: plain\r\n\r\nbody\r\n");
+        assertThat(reply).startsWith(SmtpTestClient.QUEUED);
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.nextHop().received().size() == 1);
+        String trace = Messages.firstReceived(relay.nextHop().received().get(0).data());
         assertThat(trace).contains(" with ESMTP id ");
         assertThat(trace).doesNotContain("version=");
-        assertThat(nextHop.received().get(0).from()).isEmpty();
+        assertThat(relay.nextHop().received().get(0).from()).isEmpty();
     }
 }

@@ -5,20 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.util.Base64;
 import java.util.List;
 import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.sealrelay.gateway.config.ConfigLoader;
-import org.sealrelay.gateway.smtp.auth.PasswordHash;
-import org.sealrelay.gateway.testing.NextHopServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.sealrelay.gateway.testing.ClientCertificates;
+import org.sealrelay.gateway.testing.GatewayFixture;
 import org.sealrelay.gateway.testing.SmtpTestClient;
 import org.sealrelay.gateway.testing.TestGateways;
 import org.sealrelay.gateway.tls.SelfSignedCertificate;
@@ -40,21 +33,15 @@ class IdentityRulesEndToEndTest {
               deliver: [tls-encrypt]
             """;
 
-    @TempDir
-    Path directory;
+    @RegisterExtension
+    final GatewayFixture relay = GatewayFixture.relaying().policy(RULES).configEdit(this::identities).build();
 
-    private NextHopServer nextHop;
-    private Gateway gateway;
     private KeyManager[] connectorCertificate;
     private KeyManager[] otherCertificate;
 
-    @BeforeEach
-    void start() throws Exception {
-        Path credentials = directory.resolve("credentials");
-        Files.createFile(credentials, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(credentials, "ehr-app:" + PasswordHash.create("s3cret pass".toCharArray()) + "\n");
-        Path rules = directory.resolve("policy.yaml");
-        Files.writeString(rules, RULES, StandardCharsets.UTF_8);
+    /** Writes the credentials and two client certificates, and lets the listener accept both. */
+    private String identities(Path directory, String yaml) throws Exception {
+        Path credentials = TestGateways.credentialsFile(directory, "", "ehr-app", "s3cret pass");
         SelfSignedCertificate connector = SelfSignedCertificate.generate("relay1.connector.test",
                 List.of("relay1.connector.test"), List.of());
         SelfSignedCertificate other = SelfSignedCertificate.generate("relay1.other.test",
@@ -64,24 +51,14 @@ class IdentityRulesEndToEndTest {
         connector.writePem(trust, directory.resolve("connector.key"));
         other.writePem(otherPem, directory.resolve("other.key"));
         Files.writeString(trust, Files.readString(trust) + Files.readString(otherPem));
-        connectorCertificate = keyManagers(connector);
-        otherCertificate = keyManagers(other);
-        nextHop = NextHopServer.withStartTls();
-        String yaml = TestGateways.yaml(directory, 0, nextHop.port(), "encrypt")
-                .replace("relay-networks: [127.0.0.0/8]", """
+        connectorCertificate = ClientCertificates.keyManagers(connector);
+        otherCertificate = ClientCertificates.keyManagers(other);
+        return yaml.replace("relay-networks: [127.0.0.0/8]", """
                         relay-networks: [127.0.0.0/8]
                             credentials-file: %s
                             client-certificates:
                               trust-file: %s
-                              allowed-names: ["*.connector.test", "*.other.test"]""".formatted(credentials, trust))
-                + "policy:\n  file: " + rules + "\n";
-        gateway = Gateway.start(ConfigLoader.parse("test.yaml", yaml));
-    }
-
-    @AfterEach
-    void stop() {
-        gateway.close();
-        nextHop.close();
+                              allowed-names: ["*.connector.test", "*.other.test"]""".formatted(credentials, trust));
     }
 
     private String send(boolean authenticate, String mailParameters) throws Exception {
@@ -89,7 +66,7 @@ class IdentityRulesEndToEndTest {
     }
 
     private String send(KeyManager[] certificate, boolean authenticate, String mailParameters) throws Exception {
-        try (SmtpTestClient client = new SmtpTestClient(gateway.listenAddresses().get(0))) {
+        try (SmtpTestClient client = new SmtpTestClient(relay.address())) {
             client.readReply();
             client.command("EHLO app.test");
             client.command("STARTTLS");
@@ -130,15 +107,5 @@ class IdentityRulesEndToEndTest {
     @Test
     void otherCertificateGetsDefault() throws Exception {
         assertThat(send(otherCertificate, false, "")).startsWith("250 2.0.0 Ok: queued as ");
-    }
-
-    private static KeyManager[] keyManagers(SelfSignedCertificate certificate) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setKeyEntry("client", certificate.keyPair().getPrivate(), "x".toCharArray(),
-                new Certificate[] {certificate.certificate()});
-        KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        factory.init(store, "x".toCharArray());
-        return factory.getKeyManagers();
     }
 }

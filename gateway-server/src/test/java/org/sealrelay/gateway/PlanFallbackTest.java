@@ -3,12 +3,11 @@ package org.sealrelay.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sealrelay.gateway.config.ConfigLoader;
 import org.sealrelay.gateway.spool.Envelope;
 import org.sealrelay.gateway.spool.QueueId;
 import org.sealrelay.gateway.testing.NextHopServer;
@@ -21,28 +20,18 @@ import org.sealrelay.gateway.testing.TestGateways;
  * delivered encrypted. The plan never leads to clear text.
  */
 class PlanFallbackTest {
+    private static final String PLAN = "default:\n  deliver: [tls-verify, tls-encrypt]\n";
+
     @TempDir
     Path directory;
 
     @Test
     void unverifiableHopFallsBackToEncrypt() throws Exception {
-        Path policy = directory.resolve("policy.yaml");
-        Files.writeString(policy, "default:\n  deliver: [tls-verify, tls-encrypt]\n");
         try (NextHopServer nextHop = NextHopServer.withStartTls();
-                Gateway gateway = Gateway.start(ConfigLoader.parse("test.yaml",
-                        TestGateways.yaml(directory, 0, nextHop.port(), "verify") + "policy:\n  file: " + policy + "\n"))) {
-            QueueId id;
-            try (SmtpTestClient client = new SmtpTestClient(gateway.listenAddresses().get(0))) {
-                client.readReply();
-                client.command("EHLO client.test");
-                client.command("MAIL FROM:<a@clinic.example>");
-                client.command("RCPT TO:<b@lab.example>");
-                client.command("DATA");
-                client.sendRaw("Subject: fallback\r\n\r\nx\r\n.\r\n");
-                String reply = client.readReply();
-                assertThat(reply).startsWith("250 2.0.0 Ok: queued as ");
-                id = new QueueId(reply.substring("250 2.0.0 Ok: queued as ".length()).trim());
-            }
+                Gateway gateway = Gateway.start(TestGateways.relayingTo(directory, nextHop.port(), "verify",
+                        TestGateways.policyFile(directory, PLAN)))) {
+            QueueId id = SmtpTestClient.queueIdOf(SmtpTestClient.submit(gateway.listenAddresses().get(0),
+                    "a@clinic.example", List.of("b@lab.example"), "Subject: fallback\r\n\r\nx\r\n"));
             await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.received().size() == 1);
             assertThat(nextHop.received().get(0).overTls()).isTrue();
             await().atMost(Duration.ofSeconds(10)).until(() -> gateway.queueManager().find(id) == null);
@@ -51,22 +40,11 @@ class PlanFallbackTest {
 
     @Test
     void lastStepThatCannotBeMetDefers() throws Exception {
-        Path policy = directory.resolve("policy.yaml");
-        Files.writeString(policy, "default:\n  deliver: [tls-verify, tls-encrypt]\n");
         try (NextHopServer nextHop = NextHopServer.withoutStartTls();
-                Gateway gateway = Gateway.start(ConfigLoader.parse("test.yaml",
-                        TestGateways.yaml(directory, 0, nextHop.port(), "verify") + "policy:\n  file: " + policy + "\n"))) {
-            QueueId id;
-            try (SmtpTestClient client = new SmtpTestClient(gateway.listenAddresses().get(0))) {
-                client.readReply();
-                client.command("EHLO client.test");
-                client.command("MAIL FROM:<a@clinic.example>");
-                client.command("RCPT TO:<b@lab.example>");
-                client.command("DATA");
-                client.sendRaw("Subject: no tls at all\r\n\r\nx\r\n.\r\n");
-                String reply = client.readReply();
-                id = new QueueId(reply.substring("250 2.0.0 Ok: queued as ".length()).trim());
-            }
+                Gateway gateway = Gateway.start(TestGateways.relayingTo(directory, nextHop.port(), "verify",
+                        TestGateways.policyFile(directory, PLAN)))) {
+            QueueId id = SmtpTestClient.queueIdOf(SmtpTestClient.submit(gateway.listenAddresses().get(0),
+                    "a@clinic.example", List.of("b@lab.example"), "Subject: no tls at all\r\n\r\nx\r\n"));
             await().atMost(Duration.ofSeconds(20)).until(() -> {
                 Envelope envelope = gateway.queueManager().find(id);
                 return envelope != null && envelope.recipients().get(0).planStep() == 1

@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,11 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sealrelay.gateway.cli.SealRelayCommand;
+import org.sealrelay.gateway.testing.GatewayFixture;
 import org.sealrelay.gateway.testing.NextHopServer;
 import org.sealrelay.gateway.testing.SmtpTestClient;
 import org.sealrelay.gateway.testing.TestGateways;
@@ -59,50 +57,18 @@ class PolicyActionsEndToEndTest {
             + "\r\n"
             + "Patient SSN 536-22-8174 is on file.\r\n";
 
-    @TempDir
-    Path directory;
-
-    private NextHopServer nextHop;
-    private Gateway gateway;
-    private InetSocketAddress address;
-
-    @BeforeEach
-    void start() throws Exception {
-        Path rulesFile = directory.resolve("policy.yaml");
-        Files.writeString(rulesFile, RULES, StandardCharsets.UTF_8);
-        nextHop = NextHopServer.withStartTls();
-        gateway = Gateway.start(TestGateways.relayingTo(directory, nextHop.port(), "encrypt",
-                "policy:\n  file: " + rulesFile + "\n"));
-        address = gateway.listenAddresses().get(0);
-    }
-
-    @AfterEach
-    void stop() {
-        gateway.close();
-        nextHop.close();
-    }
+    @RegisterExtension
+    final GatewayFixture relay = GatewayFixture.relaying().policy(RULES).build();
 
     private String send(String... recipients) throws Exception {
-        try (SmtpTestClient client = new SmtpTestClient(address)) {
-            client.readReply();
-            client.command("EHLO client.test");
-            assertThat(client.command("MAIL FROM:<nurse@clinic.example>")).startsWith("250 ");
-            for (String recipient : recipients) {
-                assertThat(client.command("RCPT TO:<" + recipient + ">")).startsWith("250 ");
-            }
-            assertThat(client.command("DATA")).startsWith("354 ");
-            client.sendRaw(MESSAGE + ".\r\n");
-            String reply = client.readReply();
-            client.command("QUIT");
-            return reply;
-        }
+        return SmtpTestClient.submit(relay.address(), "nurse@clinic.example", List.of(recipients), MESSAGE);
     }
 
     private Map<String, String> receivedByRecipient(int expected) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.received().size() == expected);
-        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.queueManager().size() == 0);
-        assertThat(nextHop.received()).hasSize(expected);
-        return nextHop.received().stream().collect(Collectors.toMap(NextHopServer.Received::to,
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.nextHop().received().size() == expected);
+        await().atMost(Duration.ofSeconds(10)).until(() -> relay.gateway().queueManager().size() == 0);
+        assertThat(relay.nextHop().received()).hasSize(expected);
+        return relay.nextHop().received().stream().collect(Collectors.toMap(NextHopServer.Received::to,
                 received -> new String(received.data(), StandardCharsets.ISO_8859_1), (a, b) -> a + "\n---\n" + b));
     }
 
@@ -151,7 +117,7 @@ class PolicyActionsEndToEndTest {
         String reply = send("doctor@partner.example", "charge@clinic.example");
         String queueId = reply.substring("250 2.0.0 Ok: queued as ".length()).strip();
 
-        List<String> lines = Files.readAllLines(directory.resolve("audit.log"), StandardCharsets.US_ASCII);
+        List<String> lines = Files.readAllLines(relay.directory().resolve("audit.log"), StandardCharsets.US_ASCII);
 
         assertThat(lines).hasSize(2);
         assertThat(lines.get(0)).contains("\"event\":\"decision\"", "\"queueId\":\"" + queueId + "\"",
@@ -165,7 +131,7 @@ class PolicyActionsEndToEndTest {
             assertThat(line).doesNotContain("doctor@").doesNotContain("charge@").doesNotContain("archive@")
                     .doesNotContain("536-22-8174").doesNotContain("Lab results");
         }
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory.resolve("audit.key"))))
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(relay.directory().resolve("audit.key"))))
                 .isEqualTo("rw-------");
     }
 
@@ -173,8 +139,8 @@ class PolicyActionsEndToEndTest {
     void auditVerifyDetectsModifiedLine() throws Exception {
         send("doctor@partner.example");
         send("doctor@partner.example");
-        Path log = directory.resolve("audit.log");
-        Path key = directory.resolve("audit.key");
+        Path log = relay.directory().resolve("audit.log");
+        Path key = relay.directory().resolve("audit.key");
         assertThat(runCli("audit", "verify", log.toString(), "--key-file", key.toString())).isZero();
 
         List<String> lines = new ArrayList<>(Files.readAllLines(log));
@@ -190,12 +156,13 @@ class PolicyActionsEndToEndTest {
 
     @Test
     void headerInjectionInRulesStopsStart() throws Exception {
-        gateway.close();
-        Path bad = directory.resolve("bad.yaml");
+        relay.gateway().close();
+        Path bad = relay.directory().resolve("bad.yaml");
         Files.writeString(bad, "rules:\n  - name: r\n    deliver: tls-encrypt\n"
                 + "    add-header: {X-A: \"x\\r\\nBcc: victim@example.org\"}\ndefault: {deliver: tls-encrypt}\n");
 
-        assertThatThrownBy(() -> Gateway.start(TestGateways.relayingTo(directory, nextHop.port(), "encrypt",
+        assertThatThrownBy(() -> Gateway.start(TestGateways.relayingTo(relay.directory(), relay.nextHop().port(),
+                        "encrypt",
                         "policy:\n  file: " + bad + "\n")))
                 .isInstanceOf(IOException.class)
                 .hasMessage(bad + ":4:23: rules[0].add-header.X-A: expected at most 900 printable ASCII characters");

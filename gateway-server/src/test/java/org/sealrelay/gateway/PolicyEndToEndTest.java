@@ -4,19 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sealrelay.gateway.testing.LogCapture;
-import org.sealrelay.gateway.testing.NextHopServer;
+import org.sealrelay.gateway.testing.GatewayFixture;
 import org.sealrelay.gateway.testing.SmtpTestClient;
-import org.sealrelay.gateway.testing.TestGateways;
 import org.sealrelay.policy.rules.PolicyFileException;
 
 /** Runs a gateway with a rules file and checks that a rule's reject reaches the client before any 250. */
@@ -39,36 +36,11 @@ class PolicyEndToEndTest {
     private static final String CLEAN_MESSAGE = "From: clinic@hospital.example\r\nSubject: Reminder\r\n\r\n"
             + "See you on Monday.\r\n";
 
-    @TempDir
-    Path directory;
-
-    private NextHopServer nextHop;
-    private Gateway gateway;
-    private InetSocketAddress address;
-    private Path rulesFile;
-
-    @BeforeEach
-    void start() throws Exception {
-        rulesFile = directory.resolve("policy.yaml");
-        Files.writeString(rulesFile, RULES, StandardCharsets.UTF_8);
-        nextHop = NextHopServer.withStartTls();
-        gateway = Gateway.start(TestGateways.relayingTo(directory, nextHop.port(), "encrypt",
-                "policy:\n  file: " + rulesFile + "\n"));
-        address = gateway.listenAddresses().get(0);
-    }
-
-    @AfterEach
-    void stop() {
-        gateway.close();
-        nextHop.close();
-    }
+    @RegisterExtension
+    final GatewayFixture relay = GatewayFixture.relaying().policy(RULES).build();
 
     private String send(SmtpTestClient client, String recipient, String message) throws Exception {
-        assertThat(client.command("MAIL FROM:<clinic@hospital.example>")).startsWith("250 ");
-        assertThat(client.command("RCPT TO:<" + recipient + ">")).startsWith("250 ");
-        assertThat(client.command("DATA")).startsWith("354 ");
-        client.sendRaw(message + ".\r\n");
-        return client.readReply();
+        return client.sendMessage("clinic@hospital.example", List.of(recipient), message);
     }
 
     @Test
@@ -76,9 +48,8 @@ class PolicyEndToEndTest {
         String rejected;
         String accepted;
         try (LogCapture logs = new LogCapture()) {
-            try (SmtpTestClient client = new SmtpTestClient(address)) {
-                client.readReply();
-                client.command("EHLO client.test");
+            try (SmtpTestClient client = new SmtpTestClient(relay.address())) {
+                client.greet();
                 rejected = send(client, "pat@gmail.com", SSN_MESSAGE);
                 accepted = send(client, "pat@gmail.com", CLEAN_MESSAGE);
                 client.command("QUIT");
@@ -86,10 +57,10 @@ class PolicyEndToEndTest {
 
             assertThat(rejected).isEqualTo("550 5.7.1 Message contains a Social Security number for a personal mailbox\r\n");
             assertThat(accepted).startsWith("250 2.0.0 Ok: queued as ");
-            await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.received().size() == 1);
-            await().atMost(Duration.ofSeconds(10)).until(() -> gateway.queueManager().size() == 0);
-            assertThat(nextHop.received()).hasSize(1);
-            assertThat(new String(nextHop.received().get(0).data(), StandardCharsets.ISO_8859_1))
+            await().atMost(Duration.ofSeconds(20)).until(() -> relay.nextHop().received().size() == 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> relay.gateway().queueManager().size() == 0);
+            assertThat(relay.nextHop().received()).hasSize(1);
+            assertThat(new String(relay.nextHop().received().get(0).data(), StandardCharsets.ISO_8859_1))
                     .contains("See you on Monday.")
                     .doesNotContain("536-22-8174");
             assertThat(logs.lines()).anyMatch(line -> line.contains("verdict=REJECT rule=block-ssn-to-webmail")
@@ -102,31 +73,33 @@ class PolicyEndToEndTest {
     @Test
     void ssnToPartnerIsRelayed() throws Exception {
         String reply;
-        try (SmtpTestClient client = new SmtpTestClient(address)) {
-            client.readReply();
-            client.command("EHLO client.test");
+        try (SmtpTestClient client = new SmtpTestClient(relay.address())) {
+            client.greet();
             reply = send(client, "doctor@partner.example", SSN_MESSAGE);
         }
 
         assertThat(reply).startsWith("250 2.0.0 Ok: queued as ");
-        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.received().size() == 1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.nextHop().received().size() == 1);
     }
 
     @Test
     void failedReloadKeepsPreviousRules() throws Exception {
-        Files.writeString(rulesFile, "rules:\n  - name: x\n    deliver: [portal]\ndefault: {deliver: tls-encrypt}\n");
+        Files.writeString(rulesFile(), "rules:\n  - name: x\n    deliver: [portal]\ndefault: {deliver: tls-encrypt}\n");
 
-        assertThatThrownBy(() -> gateway.reloadPolicy())
+        assertThatThrownBy(() -> relay.gateway().reloadPolicy())
                 .isInstanceOf(PolicyFileException.class)
-                .hasMessage(rulesFile + ":3:15: rules[0].deliver[0]: delivery method 'portal' is not available because"
+                .hasMessage(rulesFile() + ":3:15: rules[0].deliver[0]: delivery method 'portal' is not available because"
                         + " SealRelay has no web portal yet; use tls-dane, tls-mta-sts, tls-verify, tls-encrypt, tls-may,"
                         + " tls-none, pgp or smime");
 
-        try (SmtpTestClient client = new SmtpTestClient(address)) {
-            client.readReply();
-            client.command("EHLO client.test");
+        try (SmtpTestClient client = new SmtpTestClient(relay.address())) {
+            client.greet();
             assertThat(send(client, "pat@yahoo.com", SSN_MESSAGE))
                     .isEqualTo("550 5.7.1 Message contains a Social Security number for a personal mailbox\r\n");
         }
+    }
+
+    private Path rulesFile() {
+        return relay.directory().resolve("policy.yaml");
     }
 }

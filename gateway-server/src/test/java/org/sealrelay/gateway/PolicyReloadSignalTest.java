@@ -1,20 +1,20 @@
 package org.sealrelay.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.sealrelay.gateway.testing.GatewayProcesses.freePort;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.sealrelay.gateway.testing.GatewayProcesses;
 import org.sealrelay.gateway.testing.SmtpTestClient;
 import org.sealrelay.gateway.testing.TestGateways;
 
@@ -26,15 +26,10 @@ class PolicyReloadSignalTest {
     @TempDir
     Path directory;
 
-    private Process gateway;
+    @RegisterExtension
+    final GatewayProcesses processes = new GatewayProcesses();
 
-    @AfterEach
-    void stop() throws InterruptedException {
-        if (gateway != null && gateway.isAlive()) {
-            gateway.destroyForcibly();
-            gateway.waitFor(10, TimeUnit.SECONDS);
-        }
-    }
+    private Process gateway;
 
     @Test
     void sighupReloadsPolicy() throws Exception {
@@ -45,11 +40,8 @@ class PolicyReloadSignalTest {
         Files.writeString(config, TestGateways.yaml(directory, port, freePort(), "encrypt")
                 + "policy:\n  file: " + policy + "\n");
         Path log = directory.resolve("gateway.log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        gateway = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-                "org.sealrelay.gateway.cli.SealRelayCommand", "run", "--config", config.toString()))
-                .directory(directory.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        await().atMost(Duration.ofSeconds(60)).until(() -> listening(port));
+        gateway = processes.start(config, log);
+        GatewayProcesses.awaitListening(gateway, port, log);
 
         assertThat(send(port)).startsWith("250 2.0.0 Ok: queued as ");
 
@@ -71,28 +63,7 @@ class PolicyReloadSignalTest {
     }
 
     private static String send(int port) throws IOException {
-        try (SmtpTestClient client = new SmtpTestClient(new InetSocketAddress("127.0.0.1", port))) {
-            client.readReply();
-            client.command("EHLO client.test");
-            client.command("MAIL FROM:<a@clinic.example>");
-            client.command("RCPT TO:<b@lab.example>");
-            client.command("DATA");
-            client.sendRaw("Subject: reload\r\n\r\nx\r\n.\r\n");
-            return client.readReply();
-        }
-    }
-
-    private static boolean listening(int port) {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+        return SmtpTestClient.submit(new InetSocketAddress("127.0.0.1", port), "a@clinic.example",
+                List.of("b@lab.example"), "Subject: reload\r\n\r\nx\r\n");
     }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sealrelay.gateway.spool.Envelope;
@@ -56,16 +57,7 @@ class RequiredTlsDeferralTest {
     }
 
     private static QueueId send(InetSocketAddress address) throws Exception {
-        try (SmtpTestClient client = new SmtpTestClient(address)) {
-            client.readReply();
-            client.command("EHLO client.test");
-            client.command("MAIL FROM:<sender@clinic.example>");
-            client.command("RCPT TO:<recipient@partner.example>");
-            client.command("DATA");
-            client.sendRaw("Subject: must not leak\r\n\r\nSSN 123-45-6789\r\n.\r\n");
-            String reply = client.readReply();
-            assertThat(reply).startsWith("250 2.0.0 Ok: queued as ");
-            return new QueueId(reply.substring("250 2.0.0 Ok: queued as ".length()).trim());
-        }
+        return SmtpTestClient.queueIdOf(SmtpTestClient.submit(address, "sender@clinic.example",
+                List.of("recipient@partner.example"), "Subject: must not leak\r\n\r\nSSN 123-45-6789\r\n"));
     }
 }

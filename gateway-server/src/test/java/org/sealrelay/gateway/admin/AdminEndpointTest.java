@@ -11,35 +11,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.nio.file.attribute.PosixFilePermissions;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.sealrelay.gateway.Gateway;
-import org.sealrelay.gateway.testing.NextHopServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.sealrelay.gateway.testing.GatewayFixture;
 import org.sealrelay.gateway.testing.SmtpTestClient;
-import org.sealrelay.gateway.testing.TestGateways;
 
 /** The admin endpoint over real HTTP: authentication, token file and error statuses. */
 class AdminEndpointTest {
-    @TempDir
-    Path directory;
+    @RegisterExtension
+    final GatewayFixture relay = GatewayFixture.relaying().nextHopStartTls(false).build();
 
-    private NextHopServer nextHop;
-    private Gateway gateway;
     private final HttpClient http = HttpClient.newHttpClient();
-
-    @BeforeEach
-    void start() throws Exception {
-        nextHop = NextHopServer.withoutStartTls();
-        gateway = Gateway.start(TestGateways.relayingTo(directory, nextHop.port(), "encrypt", ""));
-    }
-
-    @AfterEach
-    void stop() {
-        gateway.close();
-        nextHop.close();
-    }
 
     @Test
     void requestWithoutTokenIsRejected() throws Exception {
@@ -79,7 +61,7 @@ class AdminEndpointTest {
 
     @Test
     void tokenFileIsOwnerOnly() throws Exception {
-        Path file = directory.resolve("admin.token");
+        Path file = relay.directory().resolve("admin.token");
 
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
         assertThat(Files.readString(file, StandardCharsets.US_ASCII)).matches("[0-9a-f]{64}\n");
@@ -88,9 +70,8 @@ class AdminEndpointTest {
     @Test
     void tokenChangesAtEachStart() throws Exception {
         String first = token();
-        gateway.close();
 
-        gateway = Gateway.start(TestGateways.relayingTo(directory, nextHop.port(), "encrypt", ""));
+        relay.restart();
 
         assertThat(token()).isNotEqualTo(first);
     }
@@ -112,22 +93,14 @@ class AdminEndpointTest {
 
     @Test
     void holdIsAudited() throws Exception {
-        String queueId;
-        try (SmtpTestClient client = new SmtpTestClient(gateway.listenAddresses().get(0))) {
-            client.readReply();
-            client.command("EHLO client.test");
-            client.command("MAIL FROM:<a@clinic.example>");
-            client.command("RCPT TO:<b@lab.example>");
-            client.command("DATA");
-            client.sendRaw("Subject: x\r\n\r\nbody\r\n.\r\n");
-            queueId = client.readReply().substring("250 2.0.0 Ok: queued as ".length()).strip();
-        }
+        String queueId = SmtpTestClient.queueIdOf(SmtpTestClient.submit(relay.address(), "a@clinic.example",
+                List.of("b@lab.example"), "Subject: x\r\n\r\nbody\r\n")).value();
 
         HttpResponse<String> hold = authorized("POST", "/v1/queue/hold?id=" + queueId);
 
         assertThat(hold.statusCode()).isEqualTo(200);
         assertThat(hold.body()).contains("\"result\" : \"done\"");
-        List<String> lines = Files.readAllLines(directory.resolve("audit.log"), StandardCharsets.US_ASCII);
+        List<String> lines = Files.readAllLines(relay.directory().resolve("audit.log"), StandardCharsets.US_ASCII);
         assertThat(lines).hasSize(2);
         assertThat(lines.get(0)).contains("\"event\":\"decision\"");
         assertThat(lines.get(1)).contains("\"event\":\"admin\",\"queueId\":\"" + queueId + "\",\"action\":\"hold\"");
@@ -143,10 +116,10 @@ class AdminEndpointTest {
     }
 
     private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + gateway.adminAddress().getPort() + path);
+        return URI.create("http://127.0.0.1:" + relay.gateway().adminAddress().getPort() + path);
     }
 
     private String token() throws Exception {
-        return Files.readString(directory.resolve("admin.token"), StandardCharsets.US_ASCII).trim();
+        return Files.readString(relay.directory().resolve("admin.token"), StandardCharsets.US_ASCII).trim();
     }
 }

@@ -1,21 +1,18 @@
 package org.sealrelay.gateway.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.sealrelay.gateway.delivery.DeliveryConfigBuilder.deliveryConfig;
 import static org.awaitility.Awaitility.await;
 
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sealrelay.gateway.config.DeliveryConfig;
-import org.sealrelay.gateway.config.HostAndPort;
 import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
-import org.sealrelay.gateway.spool.QueueId;
 import org.sealrelay.gateway.testing.NextHopServer;
 import org.sealrelay.policy.TlsLevel;
 
@@ -28,14 +25,8 @@ class BdatDeliveryTest {
             "BDAT", "250 2.0.0 chunk ok\r\n",
             "QUIT", "221 2.0.0 bye\r\n");
 
-    private SmtpDeliveryAgent agent;
-
-    @AfterEach
-    void closeAgent() {
-        if (agent != null) {
-            agent.close();
-        }
-    }
+    @RegisterExtension
+    final DeliveryAgentFixture agents = new DeliveryAgentFixture();
 
     @Test
     void multiChunkMessageArrivesIntact() throws Exception {
@@ -44,7 +35,7 @@ class BdatDeliveryTest {
             content.append(i % 7 == 0 ? ".dotted line " : "line ").append(i).append("\r\n");
         }
         try (NextHopServer server = NextHopServer.withoutStartTls()) {
-            agent = new SmtpDeliveryAgent(config("localhost", server.port()));
+            agents.start(config("localhost", server.port()));
 
             DeliveryOutcome outcome = deliver(content.toString(), List.of("a@example.org"));
 
@@ -61,7 +52,7 @@ class BdatDeliveryTest {
         String line = "x".repeat(62) + "\r\n";
         String content = line.repeat(2560);
         try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted ESMTP\r\n", SCRIPT)) {
-            agent = new SmtpDeliveryAgent(config("127.0.0.1", server.port()));
+            agents.start(config("127.0.0.1", server.port()));
 
             DeliveryOutcome outcome = deliver(content, List.of("a@example.org"));
 
@@ -79,7 +70,7 @@ class BdatDeliveryTest {
         replies.put("EHLO", "250-scripted\r\n250 CHUNKING\r\n");
         String content = ("y".repeat(62) + "\r\n").repeat(1500);
         try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted ESMTP\r\n", replies)) {
-            agent = new SmtpDeliveryAgent(config("127.0.0.1", server.port()));
+            agents.start(config("127.0.0.1", server.port()));
 
             DeliveryOutcome outcome = deliver(content, List.of("a@example.org"));
 
@@ -94,7 +85,7 @@ class BdatDeliveryTest {
         Map<String, String> replies = new HashMap<>(SCRIPT);
         replies.put("BDAT", "552 5.3.4 message too big\r\n");
         try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted ESMTP\r\n", replies)) {
-            agent = new SmtpDeliveryAgent(config("127.0.0.1", server.port()));
+            agents.start(config("127.0.0.1", server.port()));
 
             DeliveryOutcome outcome = deliver("Subject: x\r\n\r\nbody\r\n", List.of("a@example.org", "b@example.org"));
 
@@ -111,7 +102,7 @@ class BdatDeliveryTest {
         Map<String, String> replies = new HashMap<>(SCRIPT);
         replies.put("RCPT", "550 5.1.1 unknown user\r\n");
         try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted ESMTP\r\n", replies)) {
-            agent = new SmtpDeliveryAgent(config("127.0.0.1", server.port()));
+            agents.start(config("127.0.0.1", server.port()));
 
             DeliveryOutcome outcome = deliver("Subject: x\r\n\r\nbody\r\n", List.of("a@example.org"));
 
@@ -123,14 +114,10 @@ class BdatDeliveryTest {
     }
 
     private DeliveryOutcome deliver(String content, List<String> recipients) throws Exception {
-        byte[] bytes = content.getBytes(StandardCharsets.US_ASCII);
-        DeliveryRequest request = new DeliveryRequest(QueueId.generate(), "sender@example.com", recipients,
-                "example.org", TlsLevel.MAY, false, bytes.length, () -> new ByteArrayInputStream(bytes));
-        return agent.deliver(request).get(30, TimeUnit.SECONDS);
+        return agents.deliver(DeliveryRequests.request(recipients, "example.org", TlsLevel.MAY, content));
     }
 
     private static DeliveryConfig config(String host, int port) {
-        return new DeliveryConfig("relay.test", new HostAndPort(host, port), TlsLevel.MAY, Map.of(), null,
-                Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10), List.of());
+        return deliveryConfig().smartHost(host, port).build();
     }
 }

@@ -1,23 +1,19 @@
 package org.sealrelay.gateway.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.sealrelay.gateway.delivery.DeliveryConfigBuilder.deliveryConfig;
 import static org.awaitility.Awaitility.await;
 
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sealrelay.gateway.config.ConnectionReuseConfig;
 import org.sealrelay.gateway.config.DeliveryConfig;
-import org.sealrelay.gateway.config.HostAndPort;
 import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
 import org.sealrelay.gateway.spool.DsnRequest;
-import org.sealrelay.gateway.spool.QueueId;
 import org.sealrelay.gateway.spool.TransactionOptions;
 import org.sealrelay.gateway.testing.LogCapture;
 import org.sealrelay.gateway.testing.NextHopServer;
@@ -34,19 +30,16 @@ class ConnectionReuseTest {
             "RSET", "250 2.0.0 reset\r\n",
             "QUIT", "221 2.0.0 bye\r\n");
 
+    @RegisterExtension
+    final DeliveryAgentFixture agents = new DeliveryAgentFixture();
+
     private SmtpDeliveryAgent agent;
 
-    @AfterEach
-    void closeAgent() {
-        if (agent != null) {
-            agent.close();
-        }
-    }
 
     @Test
     void tenMessagesShareOneConnection() throws Exception {
         try (NextHopServer server = NextHopServer.withStartTls(); LogCapture logs = new LogCapture()) {
-            agent = new SmtpDeliveryAgent(config("localhost", server.port(), new ConnectionReuseConfig(
+            agent = agents.start(config("localhost", server.port(), new ConnectionReuseConfig(
                     Duration.ofSeconds(5), 100)));
 
             for (int i = 0; i < 10; i++) {
@@ -71,7 +64,7 @@ class ConnectionReuseTest {
     @Test
     void connectionClosesAtMessageLimit() throws Exception {
         try (NextHopServer server = NextHopServer.withStartTls()) {
-            agent = new SmtpDeliveryAgent(config("localhost", server.port(), new ConnectionReuseConfig(
+            agent = agents.start(config("localhost", server.port(), new ConnectionReuseConfig(
                     Duration.ofSeconds(5), 3)));
 
             for (int i = 0; i < 5; i++) {
@@ -88,7 +81,7 @@ class ConnectionReuseTest {
     @Test
     void encryptConnectionNotReusedForVerify() throws Exception {
         try (NextHopServer server = NextHopServer.withStartTls()) {
-            agent = new SmtpDeliveryAgent(config("localhost", server.port(), new ConnectionReuseConfig(
+            agent = agents.start(config("localhost", server.port(), new ConnectionReuseConfig(
                     Duration.ofSeconds(5), 100)));
             DeliveryOutcome first = deliver(request(TlsLevel.ENCRYPT, content(1)));
             assertThat(first.byRecipient().get("a@example.org").result()).isEqualTo(Result.DELIVERED);
@@ -111,7 +104,7 @@ class ConnectionReuseTest {
         Map<String, String> replies = new java.util.HashMap<>(SCRIPT);
         replies.put("RSET", "421 4.3.2 shutting down\r\n");
         try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted ESMTP\r\n", replies)) {
-            agent = new SmtpDeliveryAgent(config("127.0.0.1", server.port(), new ConnectionReuseConfig(
+            agent = agents.start(config("127.0.0.1", server.port(), new ConnectionReuseConfig(
                     Duration.ofSeconds(5), 100)));
             assertThat(deliver(request(TlsLevel.MAY, content(1))).byRecipient().get("a@example.org").result())
                     .isEqualTo(Result.DELIVERED);
@@ -132,7 +125,7 @@ class ConnectionReuseTest {
         Map<String, String> replies = new java.util.HashMap<>(SCRIPT);
         replies.put("RSET", ScriptedSmtpServer.CLOSE);
         try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted ESMTP\r\n", replies)) {
-            agent = new SmtpDeliveryAgent(config("127.0.0.1", server.port(), new ConnectionReuseConfig(
+            agent = agents.start(config("127.0.0.1", server.port(), new ConnectionReuseConfig(
                     Duration.ofSeconds(5), 100)));
             assertThat(deliver(request(TlsLevel.MAY, content(1))).byRecipient().get("a@example.org").result())
                     .isEqualTo(Result.DELIVERED);
@@ -148,7 +141,7 @@ class ConnectionReuseTest {
     @Test
     void idleConnectionEndsWithQuit() throws Exception {
         try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted ESMTP\r\n", SCRIPT)) {
-            agent = new SmtpDeliveryAgent(config("127.0.0.1", server.port(), new ConnectionReuseConfig(
+            agent = agents.start(config("127.0.0.1", server.port(), new ConnectionReuseConfig(
                     Duration.ofMillis(200), 100)));
 
             DeliveryOutcome outcome = deliver(request(TlsLevel.MAY, content(1)));
@@ -163,15 +156,12 @@ class ConnectionReuseTest {
     @Test
     void smtpUtf8MessageSkipsConnectionWithoutIt() throws Exception {
         try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted ESMTP\r\n", SCRIPT)) {
-            agent = new SmtpDeliveryAgent(config("127.0.0.1", server.port(), new ConnectionReuseConfig(
+            agent = agents.start(config("127.0.0.1", server.port(), new ConnectionReuseConfig(
                     Duration.ofMillis(300), 100)));
             assertThat(deliver(request(TlsLevel.MAY, content(1))).byRecipient().get("a@example.org").result())
                     .isEqualTo(Result.DELIVERED);
-            byte[] bytes = content(2).getBytes(StandardCharsets.UTF_8);
-            DeliveryRequest utf8 = new DeliveryRequest(QueueId.generate(), "sender@example.com",
-                    List.of("a@example.org"), "example.org", TlsLevel.MAY, false, bytes.length,
-                    () -> new ByteArrayInputStream(bytes), new TransactionOptions(true, false, "", ""),
-                    List.of(DsnRequest.DEFAULT));
+            DeliveryRequest utf8 = DeliveryRequests.request(List.of("a@example.org"), "example.org", TlsLevel.MAY,
+                    content(2), new TransactionOptions(true, false, "", ""), List.of(DsnRequest.DEFAULT));
 
             DeliveryOutcome second = deliver(utf8);
 
@@ -184,7 +174,7 @@ class ConnectionReuseTest {
     }
 
     private DeliveryOutcome deliver(DeliveryRequest request) throws Exception {
-        return agent.deliver(request).get(30, TimeUnit.SECONDS);
+        return agents.deliver(request);
     }
 
     private static String content(int index) {
@@ -192,14 +182,10 @@ class ConnectionReuseTest {
     }
 
     private static DeliveryRequest request(TlsLevel level, String content) {
-        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-        return new DeliveryRequest(QueueId.generate(), "sender@example.com", List.of("a@example.org"), "example.org",
-                level, false, bytes.length, () -> new ByteArrayInputStream(bytes));
+        return DeliveryRequests.request(List.of("a@example.org"), "example.org", level, content);
     }
 
     private static DeliveryConfig config(String host, int port, ConnectionReuseConfig reuse) {
-        return new DeliveryConfig("relay.test", new HostAndPort(host, port), TlsLevel.MAY, Map.of(), null,
-                Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10), List.of(), Map.of(), null,
-                Set.of(), true, TlsLevel.ENCRYPT, reuse);
+        return deliveryConfig().smartHost(host, port).connectionReuse(reuse).build();
     }
 }

@@ -1,68 +1,48 @@
 package org.sealrelay.gateway.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.sealrelay.gateway.delivery.DeliveryConfigBuilder.deliveryConfig;
 
-import java.io.ByteArrayInputStream;
-import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.sealrelay.gateway.config.DeliveryConfig;
 import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
 import org.sealrelay.gateway.dns.InMemoryResolver;
 import org.sealrelay.gateway.dns.TestZone;
-import org.sealrelay.gateway.spool.QueueId;
 import org.sealrelay.gateway.testing.LogCapture;
+import org.sealrelay.gateway.testing.RecordingSmtpServer;
 import org.sealrelay.policy.TlsLevel;
-import org.xbill.DNS.ARecord;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.MXRecord;
-import org.xbill.DNS.TLSARecord;
 
 /**
  * The {@code dane} level against loopback next hops, with MX, A and TLSA records served from a
  * zone signed in memory and validated by dnsjava's {@code ValidatingResolver}.
  */
 class DaneDeliveryTest {
-    private static TestCertificates serverCertificate;
-    private static TestCertificates otherCertificate;
-    private static TestCertificates authority;
-    private static TestCertificates issued;
+    private static DaneZones dane;
 
     @TempDir
     Path temp;
+
+    @RegisterExtension
+    final DeliveryAgentFixture agents = new DeliveryAgentFixture();
 
     private SmtpDeliveryAgent agent;
 
     @BeforeAll
     static void createCertificates() throws Exception {
-        serverCertificate = TestCertificates.selfSigned("mx.dane.test", "127.0.0.1");
-        otherCertificate = TestCertificates.selfSigned("mx.dane.test", "127.0.0.1");
-        authority = TestCertificates.authority("Test DANE CA");
-        issued = authority.issue("mx.ta.test");
-    }
-
-    @AfterEach
-    void closeAgent() {
-        if (agent != null) {
-            agent.close();
-        }
+        dane = DaneZones.create();
     }
 
     @Test
     void matchingDaneEeDelivers() throws Exception {
-        try (RecordingSmtpServer server = new RecordingSmtpServer(serverCertificate.serverContext(), Map.of())) {
-            agent = agent(signedZone(), server.port(), Set.of());
+        try (RecordingSmtpServer server = new RecordingSmtpServer(dane.serverCertificate.serverContext(), Map.of())) {
+            agent = agent(server.port(), Set.of());
 
             DeliveryOutcome outcome = deliver("dane.test");
 
@@ -81,8 +61,8 @@ class DaneDeliveryTest {
 
     @Test
     void mismatchingDaneEeDefersWithoutMail() throws Exception {
-        try (RecordingSmtpServer server = new RecordingSmtpServer(otherCertificate.serverContext(), Map.of())) {
-            agent = agent(signedZone(), server.port(), Set.of());
+        try (RecordingSmtpServer server = new RecordingSmtpServer(dane.otherCertificate.serverContext(), Map.of())) {
+            agent = agent(server.port(), Set.of());
 
             DeliveryOutcome outcome = deliver("dane.test");
 
@@ -100,8 +80,8 @@ class DaneDeliveryTest {
 
     @Test
     void matchingDaneTaWithNameDelivers() throws Exception {
-        try (RecordingSmtpServer server = new RecordingSmtpServer(issued.serverContext(), Map.of())) {
-            agent = agent(signedZone(), server.port(), Set.of());
+        try (RecordingSmtpServer server = new RecordingSmtpServer(dane.issued.serverContext(), Map.of())) {
+            agent = agent(server.port(), Set.of());
 
             DeliveryOutcome outcome = deliver("ta.test");
 
@@ -112,8 +92,8 @@ class DaneDeliveryTest {
 
     @Test
     void daneTaWithWrongNameDefers() throws Exception {
-        try (RecordingSmtpServer server = new RecordingSmtpServer(issued.serverContext(), Map.of())) {
-            agent = agent(signedZone(), server.port(), Set.of());
+        try (RecordingSmtpServer server = new RecordingSmtpServer(dane.issued.serverContext(), Map.of())) {
+            agent = agent(server.port(), Set.of());
 
             DeliveryOutcome outcome = deliver("tawrongname.test");
 
@@ -127,8 +107,8 @@ class DaneDeliveryTest {
 
     @Test
     void bogusMxSignatureDefers() throws Exception {
-        try (RecordingSmtpServer server = new RecordingSmtpServer(serverCertificate.serverContext(), Map.of())) {
-            agent = agent(signedZone(), server.port(), Set.of());
+        try (RecordingSmtpServer server = new RecordingSmtpServer(dane.serverCertificate.serverContext(), Map.of())) {
+            agent = agent(server.port(), Set.of());
 
             DeliveryOutcome outcome = deliver("bogus.test");
 
@@ -144,8 +124,8 @@ class DaneDeliveryTest {
 
     @Test
     void bogusTlsaDefersWithoutConnecting() throws Exception {
-        try (RecordingSmtpServer server = new RecordingSmtpServer(serverCertificate.serverContext(), Map.of())) {
-            agent = agent(signedZone(), server.port(), Set.of());
+        try (RecordingSmtpServer server = new RecordingSmtpServer(dane.serverCertificate.serverContext(), Map.of())) {
+            agent = agent(server.port(), Set.of());
 
             DeliveryOutcome outcome = deliver("badtlsa.test");
 
@@ -159,9 +139,9 @@ class DaneDeliveryTest {
 
     @Test
     void insecureZoneFallsBackToEncrypt() throws Exception {
-        try (RecordingSmtpServer server = new RecordingSmtpServer(otherCertificate.serverContext(), Map.of());
+        try (RecordingSmtpServer server = new RecordingSmtpServer(dane.otherCertificate.serverContext(), Map.of());
                 LogCapture logs = new LogCapture()) {
-            agent = agent(signedZone(), server.port(), Set.of());
+            agent = agent(server.port(), Set.of());
 
             DeliveryOutcome outcome = deliver("plain.example");
 
@@ -176,7 +156,7 @@ class DaneDeliveryTest {
     @Test
     void insecureZoneWithoutStartTlsDefersAtFallback() throws Exception {
         try (RecordingSmtpServer server = new RecordingSmtpServer(null, Map.of())) {
-            agent = agent(signedZone(), server.port(), Set.of());
+            agent = agent(server.port(), Set.of());
 
             DeliveryOutcome outcome = deliver("plain.example");
 
@@ -193,9 +173,9 @@ class DaneDeliveryTest {
 
     @Test
     void exemptDomainLogsAndUsesFallback() throws Exception {
-        try (RecordingSmtpServer server = new RecordingSmtpServer(otherCertificate.serverContext(), Map.of());
+        try (RecordingSmtpServer server = new RecordingSmtpServer(dane.otherCertificate.serverContext(), Map.of());
                 LogCapture logs = new LogCapture()) {
-            agent = agent(signedZone(), server.port(), Set.of("dane.test"));
+            agent = agent(server.port(), Set.of("dane.test"));
 
             DeliveryOutcome outcome = deliver("dane.test");
 
@@ -207,51 +187,29 @@ class DaneDeliveryTest {
         }
     }
 
+    /**
+     * Returns the shared DANE zone plus {@code tawrongname.test}, whose DANE-TA (2 1 0) record
+     * names the authority that issued a certificate for another host, and a DANE-EE (0 0 1)
+     * record for the other certificate at {@code mx.dane.test}.
+     */
     private TestZone signedZone() throws Exception {
-        InetAddress loopback = InetAddress.getLoopbackAddress();
-        TestZone zone = new TestZone("test.");
-        for (String domain : List.of("dane", "ta", "tawrongname", "bogus", "badtlsa")) {
-            zone.add(new MXRecord(TestZone.name(domain + ".test."), DClass.IN, 300, 10,
-                    TestZone.name("mx." + domain + ".test.")));
-            zone.add(new ARecord(TestZone.name("mx." + domain + ".test."), DClass.IN, 300, loopback));
-        }
-        zone.add(tlsa("mx.dane.test", 3, 1, 1, sha256(serverCertificate.certificate().getPublicKey().getEncoded())));
-        zone.add(tlsa("mx.dane.test", 0, 0, 1, sha256(otherCertificate.certificate().getEncoded())));
-        zone.add(tlsa("mx.ta.test", 2, 0, 1, sha256(authority.certificate().getEncoded())));
-        zone.add(tlsa("mx.tawrongname.test", 2, 1, 0, authority.certificate().getPublicKey().getEncoded()));
-        zone.add(tlsa("mx.badtlsa.test", 3, 1, 1, sha256(serverCertificate.certificate().getPublicKey().getEncoded())));
-        zone.sign();
-        zone.tamper(new MXRecord(TestZone.name("bogus.test."), DClass.IN, 300, 10, TestZone.name("mx.dane.test.")));
-        zone.tamper(tlsa("mx.badtlsa.test", 3, 1, 1, sha256(otherCertificate.certificate().getPublicKey().getEncoded())));
-        Files.write(temp.resolve("anchor.key"), zone.trustAnchor().readAllBytes());
+        TestZone zone = dane.testZone("tawrongname.test");
+        zone.add(TestZone.tlsa("mx.dane.test", 0, 0, 1, dane.otherCertificate.certificateSha256()));
+        zone.add(TestZone.tlsa("mx.tawrongname.test", 2, 1, 0,
+                dane.authority.certificate().getPublicKey().getEncoded()));
+        dane.signAndTamper(zone, temp.resolve("anchor.key"));
         return zone;
     }
 
-    private SmtpDeliveryAgent agent(TestZone signed, int port, Set<String> exempt) {
-        TestZone unsigned = new TestZone("example.")
-                .add(new MXRecord(TestZone.name("plain.example."), DClass.IN, 300, 10,
-                        TestZone.name("mx.plain.example.")))
-                .add(new ARecord(TestZone.name("mx.plain.example."), DClass.IN, 300, InetAddress.getLoopbackAddress()));
-        DeliveryConfig config = new DeliveryConfig("relay.test", null, TlsLevel.DANE, Map.of(), null,
-                Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10), List.of(), Map.of(), null,
-                exempt, false, TlsLevel.ENCRYPT);
-        return new SmtpDeliveryAgent(config, new DeliveryEnvironment(new InMemoryResolver(signed, unsigned), port,
-                temp.resolve("anchor.key")));
+    private SmtpDeliveryAgent agent(int port, Set<String> exempt) throws Exception {
+        DeliveryConfig config = deliveryConfig().defaultTlsLevel(TlsLevel.DANE).daneExempt(exempt).mtaSts(false)
+                .build();
+        return agents.start(config, new DeliveryEnvironment(
+                new InMemoryResolver(signedZone(), DaneZones.insecureZone()), port, temp.resolve("anchor.key")));
     }
 
     private DeliveryOutcome deliver(String domain) throws Exception {
-        byte[] content = "Subject: dane\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
-        DeliveryRequest request = new DeliveryRequest(QueueId.generate(), "sender@example.com",
-                List.of("a@" + domain), domain, TlsLevel.DANE, false, content.length,
-                () -> new ByteArrayInputStream(content));
-        return agent.deliver(request).get(30, TimeUnit.SECONDS);
-    }
-
-    private static TLSARecord tlsa(String host, int usage, int selector, int matching, byte[] data) {
-        return new TLSARecord(TestZone.name("_25._tcp." + host + "."), DClass.IN, 300, usage, selector, matching, data);
-    }
-
-    private static byte[] sha256(byte[] data) throws Exception {
-        return MessageDigest.getInstance("SHA-256").digest(data);
+        return agents.deliver(DeliveryRequests.request(List.of("a@" + domain), domain, TlsLevel.DANE,
+                "Subject: dane\r\n\r\nbody\r\n"));
     }
 }

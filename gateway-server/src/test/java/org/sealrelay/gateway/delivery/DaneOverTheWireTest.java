@@ -1,35 +1,25 @@
 package org.sealrelay.gateway.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.sealrelay.gateway.delivery.DeliveryConfigBuilder.deliveryConfig;
 
-import java.io.ByteArrayInputStream;
-import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.sealrelay.gateway.config.DeliveryConfig;
-import org.sealrelay.gateway.config.HostAndPort;
 import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
 import org.sealrelay.gateway.dns.LoopbackDnsServer;
 import org.sealrelay.gateway.dns.TestZone;
-import org.sealrelay.gateway.spool.QueueId;
+import org.sealrelay.gateway.testing.RecordingSmtpServer;
 import org.sealrelay.policy.TlsLevel;
-import org.xbill.DNS.ARecord;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.MXRecord;
-import org.xbill.DNS.TLSARecord;
 
 /**
  * The {@code dane} level with every DNS answer fetched over UDP and TCP from a
@@ -41,42 +31,35 @@ class DaneOverTheWireTest {
     /** Extra TLSA records at mx.big.test, so that the signed answer passes the UDP payload size. */
     private static final int FILLER_TLSA_RECORDS = 40;
 
-    private static TestCertificates serverCertificate;
-    private static TestCertificates otherCertificate;
-    private static TestCertificates authority;
-    private static TestCertificates issued;
+    private static DaneZones dane;
 
     @TempDir
     Path temp;
 
+    @RegisterExtension
+    final DeliveryAgentFixture agents = new DeliveryAgentFixture();
+
     private LoopbackDnsServer dns;
-    private SmtpDeliveryAgent agent;
 
     @BeforeAll
     static void createCertificates() throws Exception {
-        serverCertificate = TestCertificates.selfSigned("mx.dane.test", "127.0.0.1");
-        otherCertificate = TestCertificates.selfSigned("mx.dane.test", "127.0.0.1");
-        authority = TestCertificates.authority("Test DANE CA");
-        issued = authority.issue("mx.ta.test");
+        dane = DaneZones.create();
     }
 
     @BeforeEach
     void startDns() throws Exception {
-        dns = new LoopbackDnsServer(signedZone(), unsignedZone());
+        dns = new LoopbackDnsServer(signedZone(), DaneZones.insecureZone());
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (agent != null) {
-            agent.close();
-        }
         dns.close();
     }
 
     @Test
     void matchingDaneEeDelivers() throws Exception {
-        try (RecordingSmtpServer server = new RecordingSmtpServer(serverCertificate.serverContext(), Map.of())) {
-            agent = agent(server.port(), temp.resolve("anchor.key"));
+        try (RecordingSmtpServer server = new RecordingSmtpServer(dane.serverCertificate.serverContext(), Map.of())) {
+            agent(server.port(), temp.resolve("anchor.key"));
 
             DeliveryOutcome outcome = deliver("dane.test");
 
@@ -89,8 +72,8 @@ class DaneOverTheWireTest {
 
     @Test
     void largeTlsaAnswerComesOverTcp() throws Exception {
-        try (RecordingSmtpServer server = new RecordingSmtpServer(serverCertificate.serverContext(), Map.of())) {
-            agent = agent(server.port(), temp.resolve("anchor.key"));
+        try (RecordingSmtpServer server = new RecordingSmtpServer(dane.serverCertificate.serverContext(), Map.of())) {
+            agent(server.port(), temp.resolve("anchor.key"));
 
             DeliveryOutcome outcome = deliver("big.test");
 
@@ -103,8 +86,8 @@ class DaneOverTheWireTest {
 
     @Test
     void mismatchingDaneEeDefers() throws Exception {
-        try (RecordingSmtpServer server = new RecordingSmtpServer(otherCertificate.serverContext(), Map.of())) {
-            agent = agent(server.port(), temp.resolve("anchor.key"));
+        try (RecordingSmtpServer server = new RecordingSmtpServer(dane.otherCertificate.serverContext(), Map.of())) {
+            agent(server.port(), temp.resolve("anchor.key"));
 
             DeliveryOutcome outcome = deliver("dane.test");
 
@@ -119,8 +102,8 @@ class DaneOverTheWireTest {
 
     @Test
     void matchingDaneTaDelivers() throws Exception {
-        try (RecordingSmtpServer server = new RecordingSmtpServer(issued.serverContext(), Map.of())) {
-            agent = agent(server.port(), temp.resolve("anchor.key"));
+        try (RecordingSmtpServer server = new RecordingSmtpServer(dane.issued.serverContext(), Map.of())) {
+            agent(server.port(), temp.resolve("anchor.key"));
 
             DeliveryOutcome outcome = deliver("ta.test");
 
@@ -131,8 +114,8 @@ class DaneOverTheWireTest {
 
     @Test
     void bogusMxSignatureDefers() throws Exception {
-        try (RecordingSmtpServer server = new RecordingSmtpServer(serverCertificate.serverContext(), Map.of())) {
-            agent = agent(server.port(), temp.resolve("anchor.key"));
+        try (RecordingSmtpServer server = new RecordingSmtpServer(dane.serverCertificate.serverContext(), Map.of())) {
+            agent(server.port(), temp.resolve("anchor.key"));
 
             DeliveryOutcome outcome = deliver("bogus.test");
 
@@ -146,8 +129,8 @@ class DaneOverTheWireTest {
 
     @Test
     void bogusTlsaDefersWithoutConnecting() throws Exception {
-        try (RecordingSmtpServer server = new RecordingSmtpServer(serverCertificate.serverContext(), Map.of())) {
-            agent = agent(server.port(), temp.resolve("anchor.key"));
+        try (RecordingSmtpServer server = new RecordingSmtpServer(dane.serverCertificate.serverContext(), Map.of())) {
+            agent(server.port(), temp.resolve("anchor.key"));
 
             DeliveryOutcome outcome = deliver("badtlsa.test");
 
@@ -165,8 +148,8 @@ class DaneOverTheWireTest {
         TestZone stranger = new TestZone("test.");
         stranger.sign();
         Files.write(wrongAnchor, stranger.trustAnchor().readAllBytes());
-        try (RecordingSmtpServer server = new RecordingSmtpServer(serverCertificate.serverContext(), Map.of())) {
-            agent = agent(server.port(), wrongAnchor);
+        try (RecordingSmtpServer server = new RecordingSmtpServer(dane.serverCertificate.serverContext(), Map.of())) {
+            agent(server.port(), wrongAnchor);
 
             DeliveryOutcome outcome = deliver("dane.test");
 
@@ -179,8 +162,8 @@ class DaneOverTheWireTest {
 
     @Test
     void insecureZoneFallsBackToEncrypt() throws Exception {
-        try (RecordingSmtpServer server = new RecordingSmtpServer(otherCertificate.serverContext(), Map.of())) {
-            agent = agent(server.port(), temp.resolve("anchor.key"));
+        try (RecordingSmtpServer server = new RecordingSmtpServer(dane.otherCertificate.serverContext(), Map.of())) {
+            agent(server.port(), temp.resolve("anchor.key"));
 
             DeliveryOutcome outcome = deliver("plain.example");
 
@@ -190,63 +173,31 @@ class DaneOverTheWireTest {
         }
     }
 
+    /** Returns the shared DANE zone plus {@code big.test}, whose TLSA answer is too large for UDP. */
     private TestZone signedZone() throws Exception {
-        InetAddress loopback = InetAddress.getLoopbackAddress();
-        TestZone zone = new TestZone("test.");
-        for (String domain : List.of("dane", "ta", "bogus", "badtlsa", "big")) {
-            zone.add(new MXRecord(TestZone.name(domain + ".test."), DClass.IN, 300, 10,
-                    TestZone.name("mx." + domain + ".test.")));
-            zone.add(new ARecord(TestZone.name("mx." + domain + ".test."), DClass.IN, 300, loopback));
-        }
-        byte[] serverKeyHash = sha256(serverCertificate.certificate().getPublicKey().getEncoded());
-        zone.add(tlsa("mx.dane.test", 3, 1, 1, serverKeyHash));
-        zone.add(tlsa("mx.ta.test", 2, 0, 1, sha256(authority.certificate().getEncoded())));
-        zone.add(tlsa("mx.badtlsa.test", 3, 1, 1, serverKeyHash));
-        zone.add(tlsa("mx.big.test", 3, 1, 1, serverKeyHash));
+        TestZone zone = dane.testZone("big.test");
+        zone.add(TestZone.tlsa("mx.big.test", 3, 1, 1, dane.serverCertificate.publicKeySha256()));
         SecureRandom random = new SecureRandom();
         for (int i = 0; i < FILLER_TLSA_RECORDS; i++) {
             byte[] filler = new byte[32];
             random.nextBytes(filler);
-            zone.add(tlsa("mx.big.test", 3, 1, 1, filler));
+            zone.add(TestZone.tlsa("mx.big.test", 3, 1, 1, filler));
         }
-        zone.sign();
-        zone.tamper(new MXRecord(TestZone.name("bogus.test."), DClass.IN, 300, 10, TestZone.name("mx.dane.test.")));
-        zone.tamper(tlsa("mx.badtlsa.test", 3, 1, 1, sha256(otherCertificate.certificate().getPublicKey().getEncoded())));
-        Files.write(temp.resolve("anchor.key"), zone.trustAnchor().readAllBytes());
+        dane.signAndTamper(zone, temp.resolve("anchor.key"));
         return zone;
-    }
-
-    private static TestZone unsignedZone() {
-        return new TestZone("example.")
-                .add(new MXRecord(TestZone.name("plain.example."), DClass.IN, 300, 10,
-                        TestZone.name("mx.plain.example.")))
-                .add(new ARecord(TestZone.name("mx.plain.example."), DClass.IN, 300, InetAddress.getLoopbackAddress()));
     }
 
     /** Builds the agent's DNS from the configuration, as production does, and dials MX hosts on {@code smtpPort}. */
     private SmtpDeliveryAgent agent(int smtpPort, Path trustAnchor) {
-        DeliveryConfig config = new DeliveryConfig("relay.test", null, TlsLevel.DANE, Map.of(), null,
-                Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10),
-                List.of(new HostAndPort("127.0.0.1", dns.port())), Map.of(), trustAnchor, Set.of(), false,
-                TlsLevel.ENCRYPT);
+        DeliveryConfig config = deliveryConfig().defaultTlsLevel(TlsLevel.DANE).loopbackDnsServer(dns.port())
+                .dnssecTrustAnchor(trustAnchor).mtaSts(false).build();
         DeliveryEnvironment production = DeliveryEnvironment.fromConfig(config);
-        return new SmtpDeliveryAgent(config, new DeliveryEnvironment(production.dnsResolver(), smtpPort,
+        return agents.start(config, new DeliveryEnvironment(production.dnsResolver(), smtpPort,
                 production.dnssecTrustAnchor()));
     }
 
     private DeliveryOutcome deliver(String domain) throws Exception {
-        byte[] content = "Subject: dane\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
-        DeliveryRequest request = new DeliveryRequest(QueueId.generate(), "sender@example.com",
-                List.of("a@" + domain), domain, TlsLevel.DANE, false, content.length,
-                () -> new ByteArrayInputStream(content));
-        return agent.deliver(request).get(30, TimeUnit.SECONDS);
-    }
-
-    private static TLSARecord tlsa(String host, int usage, int selector, int matching, byte[] data) {
-        return new TLSARecord(TestZone.name("_25._tcp." + host + "."), DClass.IN, 300, usage, selector, matching, data);
-    }
-
-    private static byte[] sha256(byte[] data) throws Exception {
-        return MessageDigest.getInstance("SHA-256").digest(data);
+        return agents.deliver(DeliveryRequests.request(List.of("a@" + domain), domain, TlsLevel.DANE,
+                "Subject: dane\r\n\r\nbody\r\n"));
     }
 }

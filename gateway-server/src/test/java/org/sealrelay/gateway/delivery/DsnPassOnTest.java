@@ -1,22 +1,17 @@
 package org.sealrelay.gateway.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.sealrelay.gateway.delivery.DeliveryConfigBuilder.deliveryConfig;
 import static org.awaitility.Awaitility.await;
 
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.sealrelay.gateway.config.DeliveryConfig;
-import org.sealrelay.gateway.config.HostAndPort;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
 import org.sealrelay.gateway.spool.DsnRequest;
-import org.sealrelay.gateway.spool.QueueId;
 import org.sealrelay.gateway.spool.TransactionOptions;
 import org.sealrelay.policy.TlsLevel;
 
@@ -26,14 +21,8 @@ import org.sealrelay.policy.TlsLevel;
  * outcome marks the recipient as relayed without DSN.
  */
 class DsnPassOnTest {
-    private SmtpDeliveryAgent agent;
-
-    @AfterEach
-    void closeAgent() {
-        if (agent != null) {
-            agent.close();
-        }
-    }
+    @RegisterExtension
+    final DeliveryAgentFixture agents = new DeliveryAgentFixture();
 
     @Test
     void hopWithDsnReceivesParameters() throws Exception {
@@ -87,15 +76,11 @@ class DsnPassOnTest {
     }
 
     private RecipientOutcome deliver(ScriptedSmtpServer server) throws Exception {
-        agent = new SmtpDeliveryAgent(new DeliveryConfig("relay.test", new HostAndPort("127.0.0.1", server.port()),
-                TlsLevel.MAY, Map.of(), null, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10),
-                List.of()));
-        byte[] content = "Subject: x\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII);
-        DeliveryRequest request = new DeliveryRequest(QueueId.generate(), "sender@example.com",
-                List.of("a@example.org"), "example.org", TlsLevel.MAY, false, content.length,
-                () -> new ByteArrayInputStream(content), new TransactionOptions(false, false, "FULL", "order+3D42"),
+        agents.start(deliveryConfig().smartHost("127.0.0.1", server.port()).build());
+        DeliveryRequest request = DeliveryRequests.request(List.of("a@example.org"), "example.org", TlsLevel.MAY,
+                "Subject: x\r\n\r\nx\r\n", new TransactionOptions(false, false, "FULL", "order+3D42"),
                 List.of(new DsnRequest(EnumSet.of(DsnRequest.Notify.SUCCESS, DsnRequest.Notify.FAILURE),
                         "rfc822;a@example.org")));
-        return agent.deliver(request).get(30, TimeUnit.SECONDS).byRecipient().get("a@example.org");
+        return agents.deliver(request).byRecipient().get("a@example.org");
     }
 }

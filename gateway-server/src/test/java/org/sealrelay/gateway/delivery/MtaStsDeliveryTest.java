@@ -1,45 +1,31 @@
 package org.sealrelay.gateway.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.sealrelay.gateway.delivery.DeliveryConfigBuilder.deliveryConfig;
 
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
-import java.io.ByteArrayInputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.sealrelay.gateway.config.DeliveryConfig;
 import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
-import org.sealrelay.gateway.config.HostAndPort;
 import org.sealrelay.gateway.dns.LoopbackDnsServer;
 import org.sealrelay.gateway.dns.TestZone;
-import org.sealrelay.gateway.spool.QueueId;
 import org.sealrelay.gateway.testing.LogCapture;
+import org.sealrelay.gateway.testing.RecordingSmtpServer;
 import org.sealrelay.policy.TlsLevel;
-import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
-import org.xbill.DNS.MXRecord;
-import org.xbill.DNS.TLSARecord;
 import org.xbill.DNS.TXTRecord;
 
 /**
- * MTA-STS against a loopback HTTPS policy server (JDK {@code HttpsServer}) and loopback next
+ * MTA-STS against a loopback HTTPS policy server ({@link MtaStsPolicyServer}) and loopback next
  * hops, with the {@code _mta-sts} TXT record and the other DNS answers served over UDP and TCP
  * by a {@link LoopbackDnsServer} that {@code delivery.dns-servers} points at.
  */
@@ -52,9 +38,10 @@ class MtaStsDeliveryTest {
     @TempDir
     Path temp;
 
-    private HttpsServer web;
-    private final Map<String, String> policies = new ConcurrentHashMap<>();
-    private final AtomicInteger fetches = new AtomicInteger();
+    @RegisterExtension
+    final DeliveryAgentFixture agents = new DeliveryAgentFixture();
+
+    private MtaStsPolicyServer web;
     private TestZone zone;
     private LoopbackDnsServer dns;
     private SmtpDeliveryAgent agent;
@@ -69,46 +56,26 @@ class MtaStsDeliveryTest {
 
     @BeforeEach
     void startPolicyServer() throws Exception {
-        web = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        web.setHttpsConfigurator(new HttpsConfigurator(webCertificate.serverContext()));
-        web.createContext("/", exchange -> {
-            fetches.incrementAndGet();
-            String domain = exchange.getRequestURI().getPath().split("/")[1];
-            String body = policies.get(domain);
-            if (body == null) {
-                exchange.getResponseHeaders().add("Location", "https://elsewhere.test/");
-                exchange.sendResponseHeaders(302, -1);
-                exchange.close();
-                return;
-            }
-            byte[] octets = body.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "text/plain");
-            exchange.sendResponseHeaders(200, octets.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(octets);
-            }
-        });
-        web.start();
+        web = new MtaStsPolicyServer(webCertificate.serverContext(), MtaStsPolicyServer.Missing.REDIRECT);
         zone = new TestZone("test.")
-                .add(new MXRecord(TestZone.name("sts.test."), DClass.IN, 300, 10, TestZone.name("mx.sts.test.")))
-                .add(new ARecord(TestZone.name("mx.sts.test."), DClass.IN, 300, InetAddress.getLoopbackAddress()))
+                .addLoopbackMx("sts.test")
                 .add(new TXTRecord(TestZone.name("_mta-sts.sts.test."), DClass.IN, 300, "v=STSv1; id=1"));
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (agent != null) {
-            agent.close();
+        try {
+            if (dns != null) {
+                dns.close();
+            }
+        } finally {
+            web.close();
         }
-        if (dns != null) {
-            dns.close();
-        }
-        web.stop(0);
     }
 
     @Test
     void enforceDeliversOverValidatedTls() throws Exception {
-        policies.put("sts.test", enforce("mx.sts.test"));
+        web.put("sts.test", enforce("mx.sts.test"));
         try (RecordingSmtpServer server = new RecordingSmtpServer(mxCertificate.serverContext(), Map.of())) {
             agent = agent(server.port(), TlsLevel.MAY);
 
@@ -122,7 +89,7 @@ class MtaStsDeliveryTest {
 
     @Test
     void enforceDefersUntrustedCertificate() throws Exception {
-        policies.put("sts.test", enforce("mx.sts.test"));
+        web.put("sts.test", enforce("mx.sts.test"));
         try (RecordingSmtpServer server = new RecordingSmtpServer(untrustedMx.serverContext(), Map.of())) {
             agent = agent(server.port(), TlsLevel.MAY);
 
@@ -140,7 +107,7 @@ class MtaStsDeliveryTest {
 
     @Test
     void enforceReportsExpiredCertificate() throws Exception {
-        policies.put("sts.test", enforce("mx.sts.test"));
+        web.put("sts.test", enforce("mx.sts.test"));
         TestCertificates expired = authority.issueExpired("mx.sts.test");
         try (RecordingSmtpServer server = new RecordingSmtpServer(expired.serverContext(), Map.of())) {
             agent = agent(server.port(), TlsLevel.MAY);
@@ -156,7 +123,7 @@ class MtaStsDeliveryTest {
 
     @Test
     void enforceReportsWrongHostCertificate() throws Exception {
-        policies.put("sts.test", enforce("mx.sts.test"));
+        web.put("sts.test", enforce("mx.sts.test"));
         TestCertificates otherHost = authority.issue("mail.elsewhere.test");
         try (RecordingSmtpServer server = new RecordingSmtpServer(otherHost.serverContext(), Map.of())) {
             agent = agent(server.port(), TlsLevel.MAY);
@@ -171,7 +138,7 @@ class MtaStsDeliveryTest {
 
     @Test
     void enforceDefersWithoutStartTls() throws Exception {
-        policies.put("sts.test", enforce("mx.sts.test"));
+        web.put("sts.test", enforce("mx.sts.test"));
         try (RecordingSmtpServer server = new RecordingSmtpServer(null, Map.of())) {
             agent = agent(server.port(), TlsLevel.MAY);
 
@@ -186,7 +153,7 @@ class MtaStsDeliveryTest {
 
     @Test
     void enforceSkipsMxOutsidePolicy() throws Exception {
-        policies.put("sts.test", enforce("*.other.test"));
+        web.put("sts.test", enforce("*.other.test"));
         try (RecordingSmtpServer server = new RecordingSmtpServer(mxCertificate.serverContext(), Map.of())) {
             agent = agent(server.port(), TlsLevel.ENCRYPT);
 
@@ -202,7 +169,7 @@ class MtaStsDeliveryTest {
 
     @Test
     void testingModeDeliversAndLogs() throws Exception {
-        policies.put("sts.test", "version: STSv1\nmode: testing\nmx: mx.sts.test\nmax_age: 3600\n");
+        web.put("sts.test", "version: STSv1\nmode: testing\nmx: mx.sts.test\nmax_age: 3600\n");
         try (RecordingSmtpServer server = new RecordingSmtpServer(untrustedMx.serverContext(), Map.of());
                 LogCapture logs = new LogCapture()) {
             agent = agent(server.port(), TlsLevel.MAY);
@@ -221,19 +188,19 @@ class MtaStsDeliveryTest {
 
     @Test
     void policyIsCachedUntilTheIdChanges() throws Exception {
-        policies.put("sts.test", enforce("mx.sts.test"));
+        web.put("sts.test", enforce("mx.sts.test"));
         try (RecordingSmtpServer server = new RecordingSmtpServer(mxCertificate.serverContext(), Map.of())) {
             agent = agent(server.port(), TlsLevel.MAY);
 
             deliver(TlsLevel.MAY);
             deliver(TlsLevel.MAY);
-            assertThat(fetches.get()).isEqualTo(1);
+            assertThat(web.fetches()).isEqualTo(1);
 
             zone.replace(new TXTRecord(TestZone.name("_mta-sts.sts.test."), DClass.IN, 300, "v=STSv1; id=2"));
-            policies.put("sts.test", enforce("*.other.test"));
+            web.put("sts.test", enforce("*.other.test"));
             DeliveryOutcome outcome = deliver(TlsLevel.MAY);
 
-            assertThat(fetches.get()).isEqualTo(2);
+            assertThat(web.fetches()).isEqualTo(2);
             assertThat(outcome.byRecipient().get("a@sts.test").result()).isEqualTo(Result.DEFERRED);
             assertThat(server.messages()).hasSize(2);
         }
@@ -248,7 +215,7 @@ class MtaStsDeliveryTest {
             DeliveryOutcome outcome = deliver(TlsLevel.MAY);
 
             assertThat(outcome.byRecipient().get("a@sts.test").result()).isEqualTo(Result.DELIVERED);
-            assertThat(fetches.get()).isEqualTo(1);
+            assertThat(web.fetches()).isEqualTo(1);
             assertThat(logs.lines()).anyMatch(line -> line.contains("expected status 200; got 302"));
             assertThat(agent.tlsReports().failures("sts.test", TlsReportCounters.PolicyType.STS))
                     .isEqualTo(Map.of("sts-policy-fetch-error", 1L));
@@ -266,15 +233,15 @@ class MtaStsDeliveryTest {
             RecipientOutcome result = outcome.byRecipient().get("a@sts.test");
             assertThat(result.result()).isEqualTo(Result.DEFERRED);
             assertThat(result.reply()).isEqualTo("4.7.5 STARTTLS not offered by mx.sts.test[127.0.0.1]:" + server.port());
-            assertThat(fetches.get()).isZero();
+            assertThat(web.fetches()).isZero();
         }
     }
 
     @Test
     void oversizedPolicyIsRejected() throws Exception {
-        policies.put("sts.test", enforce("mx.sts.test") + "x".repeat(MtaStsFetcher.MAX_POLICY_OCTETS));
+        web.put("sts.test", enforce("mx.sts.test") + "x".repeat(MtaStsFetcher.MAX_POLICY_OCTETS));
         MtaStsFetcher fetcher = new MtaStsFetcher(TlsClientContexts.create(trustFile()).pkixContext(),
-                Duration.ofSeconds(5), this::policyUri);
+                Duration.ofSeconds(5), web::policyUri);
 
         assertThat(fetcher.fetch("sts.test"))
                 .failsWithin(Duration.ofSeconds(10))
@@ -284,8 +251,8 @@ class MtaStsDeliveryTest {
 
     @Test
     void daneMismatchIsNotRescuedByMtaSts() throws Exception {
-        policies.put("sts.test", enforce("mx.sts.test"));
-        zone.add(new TLSARecord(TestZone.name("_25._tcp.mx.sts.test."), DClass.IN, 300, 3, 1, 1, new byte[32]));
+        web.put("sts.test", enforce("mx.sts.test"));
+        zone.add(TestZone.tlsa("mx.sts.test", 3, 1, 1, new byte[32]));
         signWithAnchor();
         try (RecordingSmtpServer server = new RecordingSmtpServer(mxCertificate.serverContext(), Map.of())) {
             agent = agent(server.port(), TlsLevel.DANE, temp.resolve("anchor.key"));
@@ -302,7 +269,7 @@ class MtaStsDeliveryTest {
 
     @Test
     void secureMxWithoutTlsaUsesMtaSts() throws Exception {
-        policies.put("sts.test", enforce("mx.sts.test"));
+        web.put("sts.test", enforce("mx.sts.test"));
         signWithAnchor();
         try (RecordingSmtpServer server = new RecordingSmtpServer(untrustedMx.serverContext(), Map.of())) {
             agent = agent(server.port(), TlsLevel.DANE, temp.resolve("anchor.key"));
@@ -322,11 +289,7 @@ class MtaStsDeliveryTest {
     }
 
     private static String enforce(String mx) {
-        return "version: STSv1\nmode: enforce\nmx: " + mx + "\nmax_age: 86400\n";
-    }
-
-    private URI policyUri(String domain) {
-        return URI.create("https://localhost:" + web.getAddress().getPort() + "/" + domain + "/.well-known/mta-sts.txt");
+        return MtaStsPolicyServer.enforce(mx, 86400);
     }
 
     private Path trustFile() throws Exception {
@@ -344,19 +307,14 @@ class MtaStsDeliveryTest {
     /** Starts the DNS server on the zone as the test left it, and an agent that resolves through it. */
     private SmtpDeliveryAgent agent(int port, TlsLevel level, Path trustAnchor) throws Exception {
         dns = new LoopbackDnsServer(zone);
-        DeliveryConfig config = new DeliveryConfig("relay.test", null, level, Map.of(), trustFile(),
-                Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10),
-                List.of(new HostAndPort("127.0.0.1", dns.port())), Map.of(), trustAnchor, Set.of(), true,
-                TlsLevel.ENCRYPT);
-        return new SmtpDeliveryAgent(config, new DeliveryEnvironment(
-                DeliveryEnvironment.fromConfig(config).dnsResolver(), port, trustAnchor, this::policyUri,
-                Duration.ofSeconds(5)));
+        DeliveryConfig config = deliveryConfig().defaultTlsLevel(level).trustFile(trustFile())
+                .loopbackDnsServer(dns.port()).dnssecTrustAnchor(trustAnchor).build();
+        return agents.start(config, new DeliveryEnvironment(DeliveryEnvironment.fromConfig(config).dnsResolver(), port,
+                trustAnchor, web::policyUri, Duration.ofSeconds(5)));
     }
 
     private DeliveryOutcome deliver(TlsLevel level) throws Exception {
-        byte[] content = "Subject: sts\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
-        DeliveryRequest request = new DeliveryRequest(QueueId.generate(), "sender@example.com", List.of("a@sts.test"),
-                "sts.test", level, false, content.length, () -> new ByteArrayInputStream(content));
-        return agent.deliver(request).get(30, TimeUnit.SECONDS);
+        return agents.deliver(DeliveryRequests.request(List.of("a@sts.test"), "sts.test", level,
+                "Subject: sts\r\n\r\nbody\r\n"));
     }
 }

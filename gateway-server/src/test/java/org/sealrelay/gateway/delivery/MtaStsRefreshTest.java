@@ -4,21 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,9 +33,7 @@ class MtaStsRefreshTest {
     @TempDir
     Path temp;
 
-    private HttpsServer web;
-    private final Map<String, String> policyBodies = new ConcurrentHashMap<>();
-    private final AtomicInteger fetches = new AtomicInteger();
+    private MtaStsPolicyServer web;
     private final AtomicLong tickerNanos = new AtomicLong();
     private TestZone zone;
     private MtaStsPolicies policies;
@@ -57,48 +45,34 @@ class MtaStsRefreshTest {
 
     @BeforeEach
     void start() throws Exception {
-        web = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        web.setHttpsConfigurator(new HttpsConfigurator(webCertificate.serverContext()));
-        web.createContext("/", exchange -> {
-            fetches.incrementAndGet();
-            String body = policyBodies.get(exchange.getRequestURI().getPath().split("/")[1]);
-            if (body == null) {
-                exchange.sendResponseHeaders(404, -1);
-                exchange.close();
-                return;
-            }
-            byte[] octets = body.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "text/plain");
-            exchange.sendResponseHeaders(200, octets.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(octets);
-            }
-        });
-        web.start();
+        web = new MtaStsPolicyServer(webCertificate.serverContext(), MtaStsPolicyServer.Missing.NOT_FOUND);
         zone = new TestZone("test.")
                 .add(new TXTRecord(TestZone.name("_mta-sts.sts.test."), DClass.IN, 300, "v=STSv1; id=1"));
         Ticker ticker = tickerNanos::get;
         MtaStsFetcher fetcher = new MtaStsFetcher(
                 TlsClientContexts.create(webCertificate.writePem(temp.resolve("web.pem"))).pkixContext(),
-                Duration.ofSeconds(5), this::policyUri);
+                Duration.ofSeconds(5), web::policyUri);
         policies = new MtaStsPolicies(DnssecResolver.create(new InMemoryResolver(zone), (Path) null), fetcher,
                 new TlsReportCounters(), ticker);
     }
 
     @AfterEach
     void stop() {
-        policies.close();
-        web.stop(0);
+        try {
+            policies.close();
+        } finally {
+            web.close();
+        }
     }
 
     @Test
     void refreshRestartsMaxAgeAndReadsNewId() throws Exception {
-        policyBodies.put("sts.test", enforce("mx-a.sts.test", 3600));
+        web.put("sts.test", enforce("mx-a.sts.test", 3600));
         assertThat(policyFor().orElseThrow().mxPatterns()).containsExactly("mx-a.sts.test");
 
         advance(Duration.ofSeconds(3000));
         zone.replace(new TXTRecord(TestZone.name("_mta-sts.sts.test."), DClass.IN, 300, "v=STSv1; id=2"));
-        policyBodies.put("sts.test", enforce("mx-b.sts.test", 3600));
+        web.put("sts.test", enforce("mx-b.sts.test", 3600));
         assertThat(policies.refreshNow("sts.test").get(10, TimeUnit.SECONDS)).isTrue();
 
         // 6000 s after the first fetch, but only 3000 s after the refresh.
@@ -107,28 +81,28 @@ class MtaStsRefreshTest {
         Optional<MtaStsPolicy> policy = policyFor();
 
         assertThat(policy.orElseThrow().mxPatterns()).containsExactly("mx-b.sts.test");
-        assertThat(fetches.get()).isEqualTo(2);
+        assertThat(web.fetches()).isEqualTo(2);
     }
 
     @Test
     void sameIdStillRefetchesPolicy() throws Exception {
-        policyBodies.put("sts.test", enforce("mx-a.sts.test", 3600));
+        web.put("sts.test", enforce("mx-a.sts.test", 3600));
         policyFor();
-        policyBodies.put("sts.test", enforce("mx-c.sts.test", 3600));
+        web.put("sts.test", enforce("mx-c.sts.test", 3600));
 
         assertThat(policies.refreshNow("sts.test").get(10, TimeUnit.SECONDS)).isTrue();
 
-        assertThat(fetches.get()).isEqualTo(2);
+        assertThat(web.fetches()).isEqualTo(2);
         // The TXT id is unchanged, so a delivery uses the refreshed policy without a fetch.
         assertThat(policyFor().orElseThrow().mxPatterns()).containsExactly("mx-c.sts.test");
-        assertThat(fetches.get()).isEqualTo(2);
+        assertThat(web.fetches()).isEqualTo(2);
     }
 
     @Test
     void failedRefreshKeepsPolicyUntilMaxAge() throws Exception {
-        policyBodies.put("sts.test", enforce("mx-a.sts.test", 3600));
+        web.put("sts.test", enforce("mx-a.sts.test", 3600));
         policyFor();
-        policyBodies.remove("sts.test");
+        web.remove("sts.test");
         removeTxtRecord();
 
         try (LogCapture logs = new LogCapture()) {
@@ -136,10 +110,10 @@ class MtaStsRefreshTest {
 
             assertThat(logs.lines()).anyMatch(line -> line.startsWith(
                     "domain=sts.test MTA-STS policy refresh failed, so the cached policy id=1 stays until it expires"
-                            + " in 3600 s: MTA-STS policy fetch from " + policyUri("sts.test")
+                            + " in 3600 s: MTA-STS policy fetch from " + web.policyUri("sts.test")
                             + " failed: expected status 200; got 404"));
         }
-        assertThat(fetches.get()).isEqualTo(2);
+        assertThat(web.fetches()).isEqualTo(2);
         advance(Duration.ofSeconds(3599));
         assertThat(policyFor().orElseThrow().mxPatterns()).containsExactly("mx-a.sts.test");
 
@@ -150,11 +124,11 @@ class MtaStsRefreshTest {
     @Test
     void usedPolicyIsRefreshedInBackground() throws Exception {
         // max_age 2 s puts the refresh 1.5 s after the fetch; the ticker does not move, so nothing expires.
-        policyBodies.put("sts.test", enforce("mx-a.sts.test", 2));
+        web.put("sts.test", enforce("mx-a.sts.test", 2));
         policyFor();
-        policyBodies.put("sts.test", enforce("mx-d.sts.test", 2));
+        web.put("sts.test", enforce("mx-d.sts.test", 2));
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> fetches.get() >= 2);
+        await().atMost(Duration.ofSeconds(20)).until(() -> web.fetches() >= 2);
 
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> policyFor().orElseThrow().mxPatterns().equals(List.of("mx-d.sts.test")));
@@ -179,10 +153,6 @@ class MtaStsRefreshTest {
     }
 
     private static String enforce(String mx, long maxAgeSeconds) {
-        return "version: STSv1\nmode: enforce\nmx: " + mx + "\nmax_age: " + maxAgeSeconds + "\n";
-    }
-
-    private URI policyUri(String domain) {
-        return URI.create("https://localhost:" + web.getAddress().getPort() + "/" + domain + "/.well-known/mta-sts.txt");
+        return MtaStsPolicyServer.enforce(mx, maxAgeSeconds);
     }
 }

@@ -1,21 +1,17 @@
 package org.sealrelay.gateway.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.sealrelay.gateway.delivery.DeliveryConfigBuilder.deliveryConfig;
 import static org.awaitility.Awaitility.await;
 
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sealrelay.gateway.config.DeliveryConfig;
-import org.sealrelay.gateway.config.HostAndPort;
 import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
-import org.sealrelay.gateway.spool.QueueId;
 import org.sealrelay.policy.TlsLevel;
 
 /** The MAIL FROM, RCPT TO and DATA group of RFC 2920 against a scripted loopback server. */
@@ -28,14 +24,8 @@ class PipeliningTest {
             ".", "250 2.0.0 queued\r\n",
             "QUIT", "221 2.0.0 bye\r\n");
 
-    private SmtpDeliveryAgent agent;
-
-    @AfterEach
-    void closeAgent() {
-        if (agent != null) {
-            agent.close();
-        }
-    }
+    @RegisterExtension
+    final DeliveryAgentFixture agents = new DeliveryAgentFixture();
 
     @Test
     void dataIsSentBeforeRcptReply() throws Exception {
@@ -45,7 +35,7 @@ class PipeliningTest {
         replies.remove("RCPT");
         replies.put("DATA", "250 2.1.5 ok\r\n354 go ahead\r\n");
         try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted ESMTP\r\n", replies)) {
-            agent = new SmtpDeliveryAgent(config(server.port()));
+            agents.start(config(server.port()));
 
             DeliveryOutcome outcome = deliver(List.of("a@example.org"));
 
@@ -62,7 +52,7 @@ class PipeliningTest {
         replies.put("RCPT", "550 5.1.1 unknown user\r\n");
         replies.put("DATA", "554 5.5.1 no valid recipients\r\n");
         try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted ESMTP\r\n", replies)) {
-            agent = new SmtpDeliveryAgent(config(server.port()));
+            agents.start(config(server.port()));
 
             DeliveryOutcome outcome = deliver(List.of("a@example.org", "b@example.org"));
 
@@ -82,7 +72,7 @@ class PipeliningTest {
         Map<String, String> replies = new HashMap<>(SCRIPT);
         replies.put("RCPT", "550 5.1.1 unknown user\r\n");
         try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted ESMTP\r\n", replies)) {
-            agent = new SmtpDeliveryAgent(config(server.port()));
+            agents.start(config(server.port()));
 
             DeliveryOutcome outcome = deliver(List.of("a@example.org"));
 
@@ -96,7 +86,7 @@ class PipeliningTest {
     void partialAcceptanceSendsContentOnce() throws Exception {
         Map<String, String> replies = new HashMap<>(SCRIPT);
         try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted ESMTP\r\n", replies)) {
-            agent = new SmtpDeliveryAgent(config(server.port()));
+            agents.start(config(server.port()));
 
             DeliveryOutcome outcome = deliver(List.of("a@example.org", "b@example.org"));
 
@@ -108,15 +98,12 @@ class PipeliningTest {
     }
 
     private DeliveryOutcome deliver(List<String> recipients) throws Exception {
-        byte[] content = "Subject: pipelined\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
-        DeliveryRequest request = new DeliveryRequest(QueueId.generate(), "sender@example.com", recipients,
-                "example.org", TlsLevel.MAY, false, content.length, () -> new ByteArrayInputStream(content));
-        return agent.deliver(request).get(30, TimeUnit.SECONDS);
+        return agents.deliver(DeliveryRequests.request(recipients, "example.org", TlsLevel.MAY,
+                "Subject: pipelined\r\n\r\nbody\r\n"));
     }
 
     private static DeliveryConfig config(int port) {
         // A short command timeout makes a client that waits for the RCPT reply fail fast.
-        return new DeliveryConfig("relay.test", new HostAndPort("127.0.0.1", port), TlsLevel.MAY, Map.of(), null,
-                Duration.ofSeconds(5), Duration.ofSeconds(3), Duration.ofSeconds(10), List.of());
+        return deliveryConfig().smartHost("127.0.0.1", port).commandTimeout(Duration.ofSeconds(3)).build();
     }
 }

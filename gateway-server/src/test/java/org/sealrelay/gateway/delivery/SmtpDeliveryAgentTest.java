@@ -1,6 +1,7 @@
 package org.sealrelay.gateway.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.sealrelay.gateway.delivery.DeliveryConfigBuilder.deliveryConfig;
 import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayInputStream;
@@ -11,15 +12,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.sealrelay.gateway.config.DeliveryConfig;
-import org.sealrelay.gateway.config.HostAndPort;
 import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
 import org.sealrelay.gateway.spool.QueueId;
+import org.sealrelay.gateway.testing.RecordingSmtpServer;
 import org.sealrelay.policy.TlsLevel;
 import org.subethamail.smtp.RejectException;
 
@@ -38,24 +38,19 @@ class SmtpDeliveryAgentTest {
     @TempDir
     Path temp;
 
-    private SmtpDeliveryAgent agent;
+    @RegisterExtension
+    final DeliveryAgentFixture agents = new DeliveryAgentFixture();
 
     @BeforeAll
     static void createCertificate() throws Exception {
         localhostCertificate = TestCertificates.selfSigned("localhost", "127.0.0.1");
     }
 
-    @AfterEach
-    void closeAgent() {
-        if (agent != null) {
-            agent.close();
-        }
-    }
 
     @Test
     void encryptDeliversContentOverStartTls() throws Exception {
         try (RecordingSmtpServer server = new RecordingSmtpServer(localhostCertificate.serverContext(), Map.of())) {
-            agent = new SmtpDeliveryAgent(config(server.port(), null));
+            agents.start(config(server.port(), null));
 
             DeliveryOutcome outcome = deliver(request(TlsLevel.ENCRYPT, List.of("a@example.org", "b@example.org")));
 
@@ -77,7 +72,7 @@ class SmtpDeliveryAgentTest {
     @Test
     void encryptWithoutStartTlsDefersAndSendsNothing() throws Exception {
         try (RecordingSmtpServer server = new RecordingSmtpServer(null, Map.of())) {
-            agent = new SmtpDeliveryAgent(config(server.port(), null));
+            agents.start(config(server.port(), null));
 
             DeliveryOutcome outcome = deliver(request(TlsLevel.ENCRYPT, List.of("a@example.org", "b@example.org")));
 
@@ -96,7 +91,7 @@ class SmtpDeliveryAgentTest {
     @Test
     void noneIgnoresOfferedStartTls() throws Exception {
         try (RecordingSmtpServer server = new RecordingSmtpServer(localhostCertificate.serverContext(), Map.of())) {
-            agent = new SmtpDeliveryAgent(config(server.port(), null));
+            agents.start(config(server.port(), null));
 
             DeliveryOutcome outcome = deliver(request(TlsLevel.NONE, List.of("a@example.org")));
 
@@ -109,7 +104,7 @@ class SmtpDeliveryAgentTest {
     @Test
     void mayDeliversInClearWithoutStartTls() throws Exception {
         try (RecordingSmtpServer server = new RecordingSmtpServer(null, Map.of())) {
-            agent = new SmtpDeliveryAgent(config(server.port(), null));
+            agents.start(config(server.port(), null));
 
             DeliveryOutcome outcome = deliver(request(TlsLevel.MAY, List.of("a@example.org")));
 
@@ -122,7 +117,7 @@ class SmtpDeliveryAgentTest {
     @Test
     void verifyDefersUntrustedCertificate() throws Exception {
         try (RecordingSmtpServer server = new RecordingSmtpServer(localhostCertificate.serverContext(), Map.of())) {
-            agent = new SmtpDeliveryAgent(config(server.port(), null));
+            agents.start(config(server.port(), null));
 
             DeliveryOutcome outcome = deliver(request(TlsLevel.VERIFY, List.of("a@example.org")));
 
@@ -140,7 +135,7 @@ class SmtpDeliveryAgentTest {
     void verifyDeliversWithTrustedCertificate() throws Exception {
         Path trustFile = localhostCertificate.writePem(temp.resolve("trust.pem"));
         try (RecordingSmtpServer server = new RecordingSmtpServer(localhostCertificate.serverContext(), Map.of())) {
-            agent = new SmtpDeliveryAgent(config(server.port(), trustFile));
+            agents.start(config(server.port(), trustFile));
 
             DeliveryOutcome outcome = deliver(request(TlsLevel.VERIFY, List.of("a@example.org")));
 
@@ -156,7 +151,7 @@ class SmtpDeliveryAgentTest {
         TestCertificates otherName = TestCertificates.selfSigned("mx.other.test", null);
         Path trustFile = otherName.writePem(temp.resolve("trust.pem"));
         try (RecordingSmtpServer server = new RecordingSmtpServer(otherName.serverContext(), Map.of())) {
-            agent = new SmtpDeliveryAgent(config(server.port(), trustFile));
+            agents.start(config(server.port(), trustFile));
 
             DeliveryOutcome outcome = deliver(request(TlsLevel.VERIFY, List.of("a@example.org")));
 
@@ -172,7 +167,7 @@ class SmtpDeliveryAgentTest {
         TestCertificates expired = authority.issueExpired("localhost");
         Path trustFile = authority.writePem(temp.resolve("trust.pem"));
         try (RecordingSmtpServer server = new RecordingSmtpServer(expired.serverContext(), Map.of())) {
-            agent = new SmtpDeliveryAgent(config(server.port(), trustFile));
+            agents.start(config(server.port(), trustFile));
 
             DeliveryOutcome outcome = deliver(request(TlsLevel.VERIFY, List.of("a@example.org")));
 
@@ -192,7 +187,7 @@ class SmtpDeliveryAgentTest {
                 "gone@example.org", new RejectException(550, "5.1.1 no such user"),
                 "busy@example.org", new RejectException(451, "4.3.0 try again later"));
         try (RecordingSmtpServer server = new RecordingSmtpServer(localhostCertificate.serverContext(), rejections)) {
-            agent = new SmtpDeliveryAgent(config(server.port(), null));
+            agents.start(config(server.port(), null));
 
             DeliveryOutcome outcome = deliver(request(
                     TlsLevel.ENCRYPT, List.of("ok@example.org", "gone@example.org", "busy@example.org")));
@@ -212,7 +207,7 @@ class SmtpDeliveryAgentTest {
         Map<String, RejectException> rejections =
                 Map.of("gone@example.org", new RejectException(550, "5.1.1 no such user"));
         try (RecordingSmtpServer server = new RecordingSmtpServer(null, rejections)) {
-            agent = new SmtpDeliveryAgent(config(server.port(), null));
+            agents.start(config(server.port(), null));
 
             DeliveryOutcome outcome = deliver(request(TlsLevel.MAY, List.of("gone@example.org")));
 
@@ -227,7 +222,7 @@ class SmtpDeliveryAgentTest {
         try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = closed.getLocalPort();
         }
-        agent = new SmtpDeliveryAgent(config("127.0.0.1", port, null));
+        agents.start(config("127.0.0.1", port, null));
 
         DeliveryOutcome outcome = deliver(request(TlsLevel.MAY, List.of("a@example.org")));
 
@@ -240,7 +235,7 @@ class SmtpDeliveryAgentTest {
     @Test
     void malformedGreetingCodeDefers() throws Exception {
         try (ScriptedSmtpServer server = new ScriptedSmtpServer("2x0 hi\r\n", Map.of())) {
-            agent = new SmtpDeliveryAgent(config("127.0.0.1", server.port(), null));
+            agents.start(config("127.0.0.1", server.port(), null));
 
             DeliveryOutcome outcome = deliver(request(TlsLevel.NONE, List.of("a@example.org")));
 
@@ -260,7 +255,7 @@ class SmtpDeliveryAgentTest {
                 "DATA", "354 go ahead\r\n",
                 "LAST", "25O 2.0.0 queued\r\n");
         try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted ESMTP\r\n", replies)) {
-            agent = new SmtpDeliveryAgent(config("127.0.0.1", server.port(), null));
+            agents.start(config("127.0.0.1", server.port(), null));
 
             DeliveryOutcome outcome = deliver(request(TlsLevel.NONE, List.of("a@example.org"), "x\r\nLAST\r\n"));
 
@@ -273,7 +268,7 @@ class SmtpDeliveryAgentTest {
     @Test
     void missingReplyTimesOut() throws Exception {
         try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted ESMTP\r\n", Map.of())) {
-            agent = new SmtpDeliveryAgent(config("127.0.0.1", server.port(), null, Duration.ofMillis(300)));
+            agents.start(config("127.0.0.1", server.port(), null, Duration.ofMillis(300)));
 
             DeliveryOutcome outcome = deliver(request(TlsLevel.NONE, List.of("a@example.org")));
 
@@ -286,7 +281,7 @@ class SmtpDeliveryAgentTest {
     @Test
     void transientGreetingDefers() throws Exception {
         try (ScriptedSmtpServer server = new ScriptedSmtpServer("421 4.3.2 busy\r\n", Map.of("QUIT", "221 bye\r\n"))) {
-            agent = new SmtpDeliveryAgent(config("127.0.0.1", server.port(), null));
+            agents.start(config("127.0.0.1", server.port(), null));
 
             DeliveryOutcome outcome = deliver(request(TlsLevel.NONE, List.of("a@example.org")));
 
@@ -299,7 +294,7 @@ class SmtpDeliveryAgentTest {
     @Test
     void invalidRecipientBouncesWithoutCommand() throws Exception {
         try (RecordingSmtpServer server = new RecordingSmtpServer(null, Map.of())) {
-            agent = new SmtpDeliveryAgent(config(server.port(), null));
+            agents.start(config(server.port(), null));
 
             DeliveryOutcome outcome = deliver(request(TlsLevel.MAY, List.of("ok@example.org", "bad>\r\nRSET@example.org")));
 
@@ -319,7 +314,7 @@ class SmtpDeliveryAgentTest {
                 ".", "250 2.0.0 queued as X1\r\n",
                 "QUIT", "221 2.0.0 bye\r\n");
         try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted ESMTP\r\n", replies)) {
-            agent = new SmtpDeliveryAgent(config("127.0.0.1", server.port(), null));
+            agents.start(config("127.0.0.1", server.port(), null));
             DeliveryRequest request = new DeliveryRequest(QueueId.generate(), "sender@example.com",
                     List.of("a@example.org", "b@example.org"), "example.org", TlsLevel.MAY, true, 12,
                     () -> new ByteArrayInputStream("x\r\n".getBytes(StandardCharsets.US_ASCII)));
@@ -348,7 +343,7 @@ class SmtpDeliveryAgentTest {
                 "EHLO", "250-scripted\r\n250 SIZE 10\r\n",
                 "QUIT", "221 2.0.0 bye\r\n");
         try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted ESMTP\r\n", replies)) {
-            agent = new SmtpDeliveryAgent(config("127.0.0.1", server.port(), null));
+            agents.start(config("127.0.0.1", server.port(), null));
 
             DeliveryOutcome outcome = deliver(request(TlsLevel.NONE, List.of("a@example.org")));
 
@@ -370,7 +365,7 @@ class SmtpDeliveryAgentTest {
                 ".", "250 queued\r\n",
                 "QUIT", "221 bye\r\n");
         try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted\r\n", replies)) {
-            agent = new SmtpDeliveryAgent(config("127.0.0.1", server.port(), null));
+            agents.start(config("127.0.0.1", server.port(), null));
 
             DeliveryOutcome outcome = deliver(request(TlsLevel.MAY, List.of("a@example.org")));
 
@@ -393,7 +388,7 @@ class SmtpDeliveryAgentTest {
                 "QUIT", "221 2.0.0 bye\r\n");
         try (ScriptedSmtpServer server =
                 new ScriptedSmtpServer("220 scripted ESMTP\r\n", replies, localhostCertificate.serverContext())) {
-            agent = new SmtpDeliveryAgent(config("127.0.0.1", server.port(), null));
+            agents.start(config("127.0.0.1", server.port(), null));
 
             DeliveryOutcome outcome = deliver(request(TlsLevel.ENCRYPT, List.of("a@example.org")));
 
@@ -405,7 +400,7 @@ class SmtpDeliveryAgentTest {
     }
 
     private DeliveryOutcome deliver(DeliveryRequest request) throws Exception {
-        return agent.deliver(request).get(30, TimeUnit.SECONDS);
+        return agents.deliver(request);
     }
 
     private static DeliveryRequest request(TlsLevel level, List<String> recipients) {
@@ -413,9 +408,7 @@ class SmtpDeliveryAgentTest {
     }
 
     private static DeliveryRequest request(TlsLevel level, List<String> recipients, String content) {
-        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-        return new DeliveryRequest(QueueId.generate(), "sender@example.com", recipients, "example.org", level,
-                false, bytes.length, () -> new ByteArrayInputStream(bytes));
+        return DeliveryRequests.request(recipients, "example.org", level, content);
     }
 
     private static DeliveryConfig config(int port, Path trustFile) {
@@ -427,8 +420,7 @@ class SmtpDeliveryAgentTest {
     }
 
     private static DeliveryConfig config(String host, int port, Path trustFile, Duration commandTimeout) {
-        return new DeliveryConfig("relay.test", new HostAndPort(host, port), TlsLevel.MAY, Map.of(), trustFile,
-                Duration.ofSeconds(5), commandTimeout, Duration.ofSeconds(10), List.of());
+        return deliveryConfig().smartHost(host, port).trustFile(trustFile).commandTimeout(commandTimeout).build();
     }
 
     @Test
@@ -441,10 +433,9 @@ class SmtpDeliveryAgentTest {
                 ".", "250 2.0.0 queued as X2\r\n",
                 "QUIT", "221 2.0.0 bye\r\n");
         try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted ESMTP\r\n", replies)) {
-            agent = new SmtpDeliveryAgent(config("127.0.0.1", server.port(), null));
-            DeliveryRequest request = new DeliveryRequest(QueueId.generate(), "sender@example.com",
-                    List.of("a@example.org"), "example.org", TlsLevel.MAY, false, 3,
-                    () -> new ByteArrayInputStream("x\r\n".getBytes(StandardCharsets.US_ASCII)),
+            agents.start(config("127.0.0.1", server.port(), null));
+            DeliveryRequest request = DeliveryRequests.request(List.of("a@example.org"), "example.org",
+                    TlsLevel.MAY, "x\r\n",
                     new org.sealrelay.gateway.spool.TransactionOptions(true, false, "HDRS", "ENV+2B1"),
                     List.of(new org.sealrelay.gateway.spool.DsnRequest(java.util.EnumSet.of(
                             org.sealrelay.gateway.spool.DsnRequest.Notify.FAILURE,
@@ -464,11 +455,9 @@ class SmtpDeliveryAgentTest {
     void smtpUtf8MessageBouncesWithoutServerSupport() throws Exception {
         Map<String, String> replies = Map.of("EHLO", "250-scripted\r\n250 PIPELINING\r\n", "QUIT", "221 2.0.0 bye\r\n");
         try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted ESMTP\r\n", replies)) {
-            agent = new SmtpDeliveryAgent(config("127.0.0.1", server.port(), null));
-            DeliveryRequest request = new DeliveryRequest(QueueId.generate(), "sender@example.com",
-                    List.of("a@example.org"), "example.org", TlsLevel.MAY, false, 3,
-                    () -> new ByteArrayInputStream("x\r\n".getBytes(StandardCharsets.US_ASCII)),
-                    new org.sealrelay.gateway.spool.TransactionOptions(true, false, "", ""),
+            agents.start(config("127.0.0.1", server.port(), null));
+            DeliveryRequest request = DeliveryRequests.request(List.of("a@example.org"), "example.org",
+                    TlsLevel.MAY, "x\r\n", new org.sealrelay.gateway.spool.TransactionOptions(true, false, "", ""),
                     List.of(org.sealrelay.gateway.spool.DsnRequest.DEFAULT));
 
             DeliveryOutcome outcome = deliver(request);
@@ -483,11 +472,9 @@ class SmtpDeliveryAgentTest {
     void requireTlsBouncesWithoutVerifiedTls() throws Exception {
         Map<String, String> replies = Map.of("EHLO", "250-scripted\r\n250 REQUIRETLS\r\n", "QUIT", "221 2.0.0 bye\r\n");
         try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted ESMTP\r\n", replies)) {
-            agent = new SmtpDeliveryAgent(config("127.0.0.1", server.port(), null));
-            DeliveryRequest request = new DeliveryRequest(QueueId.generate(), "sender@example.com",
-                    List.of("a@example.org"), "example.org", TlsLevel.MAY, false, 3,
-                    () -> new ByteArrayInputStream("x\r\n".getBytes(StandardCharsets.US_ASCII)),
-                    new org.sealrelay.gateway.spool.TransactionOptions(false, true, "", ""),
+            agents.start(config("127.0.0.1", server.port(), null));
+            DeliveryRequest request = DeliveryRequests.request(List.of("a@example.org"), "example.org",
+                    TlsLevel.MAY, "x\r\n", new org.sealrelay.gateway.spool.TransactionOptions(false, true, "", ""),
                     List.of(org.sealrelay.gateway.spool.DsnRequest.DEFAULT));
 
             DeliveryOutcome outcome = deliver(request);

@@ -9,6 +9,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
+import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,6 +50,16 @@ final class TestCertificates {
 
     X509Certificate certificate() {
         return certificate;
+    }
+
+    /** Returns the SHA-256 digest of the certificate's public key, the data of a TLSA x 1 1 record. */
+    byte[] publicKeySha256() throws GeneralSecurityException {
+        return MessageDigest.getInstance("SHA-256").digest(certificate.getPublicKey().getEncoded());
+    }
+
+    /** Returns the SHA-256 digest of the whole certificate, the data of a TLSA x 0 1 record. */
+    byte[] certificateSha256() throws GeneralSecurityException {
+        return MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());
     }
 
     /** Creates a CA certificate (basicConstraints CA) that {@link #issue} signs server certificates with. */

@@ -1,24 +1,19 @@
 package org.sealrelay.gateway.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.sealrelay.gateway.delivery.DeliveryConfigBuilder.deliveryConfig;
 
-import java.io.ByteArrayInputStream;
-import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sealrelay.gateway.config.DeliveryConfig;
 import org.sealrelay.gateway.config.HostAndPort;
 import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
 import org.sealrelay.gateway.dns.InMemoryResolver;
 import org.sealrelay.gateway.dns.TestZone;
-import org.sealrelay.gateway.spool.QueueId;
+import org.sealrelay.gateway.testing.RecordingSmtpServer;
 import org.sealrelay.gateway.tlsrpt.DomainTally;
 import org.sealrelay.gateway.tlsrpt.FailureDetail;
 import org.sealrelay.gateway.tlsrpt.PolicyTally;
@@ -26,21 +21,16 @@ import org.sealrelay.gateway.tlsrpt.PolicyType;
 import org.sealrelay.gateway.tlsrpt.ResultType;
 import org.sealrelay.gateway.tlsrpt.TlsReportStore;
 import org.sealrelay.policy.TlsLevel;
-import org.xbill.DNS.ARecord;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.MXRecord;
 
 /** Sessions that the agent counts reach the store it was handed, with the failure details. */
 class TlsReportRecordingTest {
     private final TlsReportStore store = TlsReportStore.inMemory(Clock.systemUTC());
+
+    @RegisterExtension
+    final DeliveryAgentFixture agents = new DeliveryAgentFixture();
+
     private SmtpDeliveryAgent agent;
 
-    @AfterEach
-    void closeAgent() {
-        if (agent != null) {
-            agent.close();
-        }
-    }
 
     @Test
     void missingStartTlsIsRecordedWithDetails() throws Exception {
@@ -75,20 +65,14 @@ class TlsReportRecordingTest {
     }
 
     private SmtpDeliveryAgent agent(int mxPort, HostAndPort smartHost) {
-        TestZone zone = new TestZone("test.")
-                .add(new MXRecord(TestZone.name("report.test."), DClass.IN, 300, 10, TestZone.name("mx.report.test.")))
-                .add(new ARecord(TestZone.name("mx.report.test."), DClass.IN, 300, InetAddress.getLoopbackAddress()));
-        DeliveryConfig config = new DeliveryConfig("relay.test", smartHost, TlsLevel.ENCRYPT, Map.of(), null,
-                Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10), List.of(), Map.of(), null,
-                Set.of(), false, TlsLevel.ENCRYPT);
-        return new SmtpDeliveryAgent(config, new DeliveryEnvironment(new InMemoryResolver(zone), mxPort, null));
+        TestZone zone = new TestZone("test.").addLoopbackMx("report.test");
+        DeliveryConfig config = deliveryConfig().smartHost(smartHost).defaultTlsLevel(TlsLevel.ENCRYPT).mtaSts(false)
+                .build();
+        return agents.start(config, new DeliveryEnvironment(new InMemoryResolver(zone), mxPort, null));
     }
 
     private DeliveryOutcome deliver() throws Exception {
-        byte[] content = "Subject: report\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
-        DeliveryRequest request = new DeliveryRequest(QueueId.generate(), "sender@example.com",
-                List.of("a@report.test"), "report.test", TlsLevel.ENCRYPT, false, content.length,
-                () -> new ByteArrayInputStream(content));
-        return agent.deliver(request).get(30, TimeUnit.SECONDS);
+        return agents.deliver(DeliveryRequests.request(List.of("a@report.test"), "report.test", TlsLevel.ENCRYPT,
+                "Subject: report\r\n\r\nbody\r\n"));
     }
 }

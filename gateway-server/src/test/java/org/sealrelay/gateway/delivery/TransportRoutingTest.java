@@ -1,18 +1,15 @@
 package org.sealrelay.gateway.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.sealrelay.gateway.delivery.DeliveryConfigBuilder.deliveryConfig;
 
-import java.io.ByteArrayInputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sealrelay.gateway.config.DeliveryConfig;
 import org.sealrelay.gateway.config.HostAndPort;
 import org.sealrelay.gateway.config.Transport;
@@ -20,11 +17,8 @@ import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
 import org.sealrelay.gateway.dns.InMemoryResolver;
 import org.sealrelay.gateway.dns.LoopbackDnsServer;
 import org.sealrelay.gateway.dns.TestZone;
-import org.sealrelay.gateway.spool.QueueId;
+import org.sealrelay.gateway.testing.RecordingSmtpServer;
 import org.sealrelay.policy.TlsLevel;
-import org.xbill.DNS.ARecord;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.SimpleResolver;
 
 /**
@@ -32,14 +26,13 @@ import org.xbill.DNS.SimpleResolver;
  * {@link LoopbackDnsServer}; routes that need no DNS use an empty in-memory resolver.
  */
 class TransportRoutingTest {
-    private SmtpDeliveryAgent agent;
+    @RegisterExtension
+    final DeliveryAgentFixture agents = new DeliveryAgentFixture();
+
     private LoopbackDnsServer dns;
 
     @AfterEach
-    void closeAgent() throws Exception {
-        if (agent != null) {
-            agent.close();
-        }
+    void closeDns() throws Exception {
         if (dns != null) {
             dns.close();
         }
@@ -51,7 +44,7 @@ class TransportRoutingTest {
         try (RecordingSmtpServer server = new RecordingSmtpServer(null, Map.of())) {
             DeliveryConfig config = config(new HostAndPort("127.0.0.1", closedPort),
                     Map.of("example.org", Transport.parse("smtp:[127.0.0.1]:" + server.port())));
-            agent = new SmtpDeliveryAgent(config, new DeliveryEnvironment(new InMemoryResolver(), 0, null));
+            agents.start(config, new DeliveryEnvironment(new InMemoryResolver(), 0, null));
 
             DeliveryOutcome outcome = deliver("a@mail.example.org", "mail.example.org");
 
@@ -66,7 +59,7 @@ class TransportRoutingTest {
         try (RecordingSmtpServer server = new RecordingSmtpServer(null, Map.of())) {
             DeliveryConfig config = config(new HostAndPort("127.0.0.1", server.port()),
                     Map.of("example.org", Transport.parse("smtp:[127.0.0.1]:" + closedPort())));
-            agent = new SmtpDeliveryAgent(config, new DeliveryEnvironment(new InMemoryResolver(), 0, null));
+            agents.start(config, new DeliveryEnvironment(new InMemoryResolver(), 0, null));
 
             DeliveryOutcome outcome = deliver("a@other.example", "other.example");
 
@@ -77,12 +70,10 @@ class TransportRoutingTest {
 
     @Test
     void relayDomainTransportUsesItsMxHosts() throws Exception {
-        TestZone zone = new TestZone("test.")
-                .add(new MXRecord(TestZone.name("hub.test."), DClass.IN, 300, 10, TestZone.name("mx.hub.test.")))
-                .add(new ARecord(TestZone.name("mx.hub.test."), DClass.IN, 300, InetAddress.getLoopbackAddress()));
+        TestZone zone = new TestZone("test.").addLoopbackMx("hub.test");
         try (RecordingSmtpServer server = new RecordingSmtpServer(null, Map.of())) {
             DeliveryConfig config = config(null, Map.of("example.org", Transport.parse("smtp:hub.test")));
-            agent = new SmtpDeliveryAgent(config, new DeliveryEnvironment(loopbackDns(zone), server.port(), null));
+            agents.start(config, new DeliveryEnvironment(loopbackDns(zone), server.port(), null));
 
             DeliveryOutcome outcome = deliver("a@example.org", "example.org");
 
@@ -93,13 +84,11 @@ class TransportRoutingTest {
 
     @Test
     void mxTransportLooksUpTheRecipientDomain() throws Exception {
-        TestZone zone = new TestZone("test.")
-                .add(new MXRecord(TestZone.name("clinic.test."), DClass.IN, 300, 10, TestZone.name("mx.clinic.test.")))
-                .add(new ARecord(TestZone.name("mx.clinic.test."), DClass.IN, 300, InetAddress.getLoopbackAddress()));
+        TestZone zone = new TestZone("test.").addLoopbackMx("clinic.test");
         try (RecordingSmtpServer server = new RecordingSmtpServer(null, Map.of())) {
             DeliveryConfig config = config(new HostAndPort("127.0.0.1", closedPort()),
                     Map.of("clinic.test", Transport.MX));
-            agent = new SmtpDeliveryAgent(config, new DeliveryEnvironment(loopbackDns(zone), server.port(), null));
+            agents.start(config, new DeliveryEnvironment(loopbackDns(zone), server.port(), null));
 
             DeliveryOutcome outcome = deliver("a@clinic.test", "clinic.test");
 
@@ -114,15 +103,12 @@ class TransportRoutingTest {
     }
 
     private DeliveryOutcome deliver(String recipient, String domain) throws Exception {
-        byte[] content = "Subject: routing\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
-        DeliveryRequest request = new DeliveryRequest(QueueId.generate(), "sender@example.com", List.of(recipient),
-                domain, TlsLevel.MAY, false, content.length, () -> new ByteArrayInputStream(content));
-        return agent.deliver(request).get(30, TimeUnit.SECONDS);
+        return agents.deliver(DeliveryRequests.request(List.of(recipient), domain, TlsLevel.MAY,
+                "Subject: routing\r\n\r\nbody\r\n"));
     }
 
     private static DeliveryConfig config(HostAndPort smartHost, Map<String, Transport> transports) {
-        return new DeliveryConfig("relay.test", smartHost, TlsLevel.MAY, Map.of(), null, Duration.ofSeconds(5),
-                Duration.ofSeconds(10), Duration.ofSeconds(10), List.of(), transports, null, Set.of(), false, TlsLevel.ENCRYPT);
+        return deliveryConfig().smartHost(smartHost).transports(transports).mtaSts(false).build();
     }
 
     /** Returns a loopback port with no listener, so that a connection to it fails at once. */

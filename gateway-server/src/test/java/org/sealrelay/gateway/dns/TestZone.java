@@ -2,6 +2,7 @@ package org.sealrelay.gateway.dns;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -13,15 +14,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.DNSSEC;
+import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.NSECRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.RRset;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.TLSARecord;
 import org.xbill.DNS.Type;
 
 /**
@@ -53,6 +57,21 @@ public final class TestZone {
                 .computeIfAbsent(record.getType(), key -> new RRset())
                 .addRR(record);
         return this;
+    }
+
+    /**
+     * Adds an MX record of preference 10 from {@code domain} to {@code mx.<domain>}, and an A
+     * record that points that host at 127.0.0.1.
+     */
+    public TestZone addLoopbackMx(String domain) {
+        Name mx = name("mx." + domain);
+        add(new MXRecord(name(domain), DClass.IN, TTL, 10, mx));
+        return add(new ARecord(mx, DClass.IN, TTL, InetAddress.getLoopbackAddress()));
+    }
+
+    /** Returns a TLSA record at {@code _25._tcp.<host>}, the name DANE for SMTP looks up. */
+    public static TLSARecord tlsa(String host, int usage, int selector, int matchingType, byte[] data) {
+        return new TLSARecord(name("_25._tcp." + host), DClass.IN, TTL, usage, selector, matchingType, data);
     }
 
     /**

@@ -3,86 +3,62 @@ package org.sealrelay.gateway.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.sealrelay.gateway.Gateway;
-import org.sealrelay.gateway.config.ConfigLoader;
-import org.sealrelay.gateway.smtp.auth.PasswordHash;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.sealrelay.gateway.testing.GatewayFixture;
 import org.sealrelay.gateway.testing.ExternalTool;
 import org.sealrelay.gateway.testing.Messages;
-import org.sealrelay.gateway.testing.NextHopServer;
 import org.sealrelay.gateway.testing.TestGateways;
 
 /** Real SMTP clients against the gateway: swaks and Python's smtplib. */
 class ClientInteropTest {
-    @TempDir
-    Path directory;
-
-    private NextHopServer nextHop;
-    private Gateway gateway;
-    private InetSocketAddress address;
-
-    @BeforeEach
-    void start() throws Exception {
-        Path credentials = directory.resolve("credentials");
-        Files.createFile(credentials, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(credentials, "billing:" + PasswordHash.create("correct horse".toCharArray()) + "\n");
-        nextHop = NextHopServer.withStartTls();
-        String yaml = TestGateways.yaml(directory, 0, nextHop.port(), "encrypt")
-                .replace("relay-networks: [127.0.0.0/8]", "relay-networks: [127.0.0.0/8]\n    credentials-file: " + credentials);
-        gateway = Gateway.start(ConfigLoader.parse("test.yaml", yaml));
-        address = gateway.listenAddresses().get(0);
-    }
-
-    @AfterEach
-    void stop() {
-        gateway.close();
-        nextHop.close();
-    }
+    @RegisterExtension
+    final GatewayFixture relay = GatewayFixture.relaying()
+            .configEdit((directory, yaml) -> yaml.replace("relay-networks: [127.0.0.0/8]",
+                    "relay-networks: [127.0.0.0/8]\n    credentials-file: "
+                            + TestGateways.credentialsFile(directory, "", "billing", "correct horse")))
+            .build();
 
     @Test
     void swaksWithStartTlsAndPipelining() throws Exception {
         Path swaks = ExternalTool.require("swaks");
         ExternalTool.Result result = ExternalTool.run(List.of(swaks.toString(),
-                "--server", address.getHostString() + ":" + address.getPort(), "--tls", "--pipeline",
+                "--server", relay.address().getHostString() + ":" + relay.address().getPort(), "--tls", "--pipeline",
                 "--helo", "swaks.test", "--from", "reminders@clinic.example", "--to", "patient@lab.example",
                 "--header", "Subject: swaks interop", "--body", "Line one\n.leading dot\nLine three"),
-                directory, 60);
+                relay.directory(), 60);
 
         assertThat(result.exitCode()).as(result.output()).isZero();
         assertThat(result.output()).contains("250 2.0.0 Ok: queued as ");
-        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.received().size() == 1);
-        String delivered = new String(nextHop.received().get(0).data(), StandardCharsets.ISO_8859_1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.nextHop().received().size() == 1);
+        String delivered = new String(relay.nextHop().received().get(0).data(), StandardCharsets.ISO_8859_1);
         assertThat(delivered).contains("Subject: swaks interop\r\n").contains("\r\n.leading dot\r\n");
-        assertThat(Messages.firstReceived(nextHop.received().get(0).data())).contains("from swaks.test").contains("ESMTPS");
+        assertThat(Messages.firstReceived(relay.nextHop().received().get(0).data())).contains("from swaks.test")
+                .contains("ESMTPS");
     }
 
     @Test
     void swaksWithAuthPlain() throws Exception {
         Path swaks = ExternalTool.require("swaks");
         ExternalTool.Result result = ExternalTool.run(List.of(swaks.toString(),
-                "--server", address.getHostString() + ":" + address.getPort(), "--tls",
+                "--server", relay.address().getHostString() + ":" + relay.address().getPort(), "--tls",
                 "--auth", "PLAIN", "--auth-user", "billing", "--auth-password", "correct horse",
-                "--from", "billing@clinic.example", "--to", "payer@insurer.example"), directory, 60);
+                "--from", "billing@clinic.example", "--to", "payer@insurer.example"), relay.directory(), 60);
 
         assertThat(result.exitCode()).as(result.output()).isZero();
         assertThat(result.output()).contains("235 2.7.0 Authentication successful");
-        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.received().size() == 1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.nextHop().received().size() == 1);
     }
 
     @Test
     void pythonSmtplibSendMessage() throws Exception {
         Path python = ExternalTool.require("python3");
-        Path script = directory.resolve("send.py");
+        Path script = relay.directory().resolve("send.py");
         Files.writeString(script, """
                 import smtplib, ssl, sys
                 from email.message import EmailMessage
@@ -100,20 +76,20 @@ class ClientInteropTest {
                     print("refused:", refused)
                 """);
         ExternalTool.Result result = ExternalTool.run(List.of(python.toString(), script.toString(),
-                address.getHostString(), String.valueOf(address.getPort())), directory, 60);
+                relay.address().getHostString(), String.valueOf(relay.address().getPort())), relay.directory(), 60);
 
         assertThat(result.exitCode()).as(result.output()).isZero();
         assertThat(result.output()).contains("refused: {}");
-        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.received().size() == 1);
-        String delivered = new String(nextHop.received().get(0).data(), StandardCharsets.UTF_8);
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.nextHop().received().size() == 1);
+        String delivered = new String(relay.nextHop().received().get(0).data(), StandardCharsets.UTF_8);
         assertThat(delivered).contains("Subject: Rendez-vous =?utf-8?q?confirm=C3=A9?=\r\n");
-        assertThat(nextHop.received().get(0).overTls()).isTrue();
+        assertThat(relay.nextHop().received().get(0).overTls()).isTrue();
     }
 
     @Test
     void pythonSmtplibWithSmtpUtf8Addresses() throws Exception {
         Path python = ExternalTool.require("python3");
-        Path script = directory.resolve("send_utf8.py");
+        Path script = relay.directory().resolve("send_utf8.py");
         Files.writeString(script, """
                 import smtplib, ssl, sys
                 from email.message import EmailMessage
@@ -133,7 +109,7 @@ class ClientInteropTest {
                     print("refused:", refused)
                 """, StandardCharsets.UTF_8);
         ExternalTool.Result result = ExternalTool.run(List.of(python.toString(), script.toString(),
-                address.getHostString(), String.valueOf(address.getPort())), directory, 60);
+                relay.address().getHostString(), String.valueOf(relay.address().getPort())), relay.directory(), 60);
 
         assertThat(result.exitCode()).as(result.output()).isZero();
         assertThat(result.output()).contains("smtputf8 offered: True").contains("refused: {}");

@@ -3,42 +3,26 @@ package org.sealrelay.gateway.submission;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sealrelay.gateway.audit.AuditKey;
 import org.sealrelay.gateway.audit.AuditSink;
 import org.sealrelay.gateway.audit.AuditTrail;
-import org.sealrelay.gateway.config.QueueConfig;
-import org.sealrelay.gateway.config.SpoolConfig;
 import org.sealrelay.gateway.content.ContentExtractor;
 import org.sealrelay.gateway.content.ExtractionLimits;
-import org.sealrelay.gateway.delivery.DeliveryAgent;
-import org.sealrelay.gateway.delivery.DeliveryOutcome;
-import org.sealrelay.gateway.delivery.DeliveryRequest;
 import org.sealrelay.gateway.delivery.DestinationCapabilities;
-import org.sealrelay.gateway.dsn.DsnWriter;
-import org.sealrelay.gateway.queue.QueueManager;
 import org.sealrelay.gateway.spool.DsnRequest;
 import org.sealrelay.gateway.spool.Envelope;
 import org.sealrelay.gateway.spool.EnvelopeRecipient;
-import org.sealrelay.gateway.spool.FileSpool;
 import org.sealrelay.gateway.spool.MessageWriter;
-import org.sealrelay.gateway.spool.Spool;
 import org.sealrelay.gateway.spool.TransactionOptions;
 import org.sealrelay.policy.ClientIdentity;
 import org.sealrelay.policy.DomainTlsPolicy;
@@ -50,46 +34,11 @@ import org.sealrelay.policy.rules.RulesParser;
 
 /** What the submission path gives the policy and what it keeps from the decisions. */
 class SubmissionFactsTest {
-    @TempDir
-    Path directory;
-
-    private Spool spool;
-    private QueueManager queueManager;
-    private ExecutorService executor;
-
-    /** A delivery agent that never finishes, so accepted messages stay queued for the assertions. */
-    private static final class IdleAgent implements DeliveryAgent {
-        @Override
-        public CompletableFuture<DeliveryOutcome> deliver(DeliveryRequest request) {
-            return new CompletableFuture<>();
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
-    @BeforeEach
-    void open() throws IOException {
-        spool = FileSpool.open(new SpoolConfig(directory.resolve("spool"), directory.resolve("spool.keys")));
-        queueManager = new QueueManager(spool, new IdleAgent(),
-                new DsnWriter(spool, new DomainTlsPolicy(TlsLevel.ENCRYPT, Map.of()), "gateway.test", Clock.systemUTC()),
-                new QueueConfig(Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofDays(5), 10), Clock.systemUTC());
-        executor = Executors.newSingleThreadExecutor();
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        executor.shutdownNow();
-        queueManager.close();
-        spool.close();
-    }
+    @RegisterExtension
+    final SubmissionQueueFixture queue = new SubmissionQueueFixture(10);
 
     private MessageWriter written() throws IOException {
-        MessageWriter writer = spool.newMessage();
-        byte[] octets = "Subject: x\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
-        writer.write(octets, 0, octets.length);
-        return writer;
+        return queue.written("Subject: x\r\n\r\nbody\r\n");
     }
 
     private static DraftMessage draft(List<String> recipients, ClientIdentity client, boolean requireTls) {
@@ -111,7 +60,7 @@ class SubmissionFactsTest {
                 : RecipientCapabilities.UNKNOWN;
         ClientIdentity client = new ClientIdentity("ehr-app", "CN=relay.clinic.example", List.of("relay.clinic.example"));
         SubmissionService service = new SubmissionService(recording, new ContentExtractor(ExtractionLimits.DEFAULTS),
-                queueManager, Clock.systemUTC(), executor, capabilities, AuditTrail.disabled());
+                queue.queueManager(), Clock.systemUTC(), queue.executor(), capabilities, AuditTrail.disabled());
 
         SubmissionResult result = service.submit(draft(List.of("doctor@partner.example", "lab@other.example"), client,
                 true), written()).get(10, TimeUnit.SECONDS);
@@ -129,13 +78,14 @@ class SubmissionFactsTest {
                 rules:
                   - {name: keep, deliver: tls-verify, archive: Vault@archive.example, subject-tag: '[secure]'}
                 default: {deliver: tls-encrypt}
-                """), new ContentExtractor(ExtractionLimits.DEFAULTS), queueManager, Clock.systemUTC(), executor,
+                """), new ContentExtractor(ExtractionLimits.DEFAULTS), queue.queueManager(), Clock.systemUTC(),
+                queue.executor(),
                 RecipientCapabilitySource.NONE, AuditTrail.disabled());
 
         SubmissionResult result = service.submit(draft(List.of("a@partner.example", "b@partner.example"),
                 ClientIdentity.ANONYMOUS, false), written()).get(10, TimeUnit.SECONDS);
 
-        Envelope envelope = queueManager.find(((SubmissionResult.Queued) result).id());
+        Envelope envelope = queue.queueManager().find(((SubmissionResult.Queued) result).id());
         List<EnvelopeRecipient> recipients = envelope.recipients();
         assertThat(recipients).extracting(EnvelopeRecipient::address)
                 .containsExactly("a@partner.example", "b@partner.example", "Vault@archive.example");
@@ -151,7 +101,8 @@ class SubmissionFactsTest {
     void auditFailureRepliesWith451AndQueuesNothing() throws Exception {
         AuditSink failing = events -> CompletableFuture.failedFuture(new IOException("No space left on device"));
         SubmissionService service = new SubmissionService(new DomainTlsPolicy(TlsLevel.ENCRYPT, Map.of()),
-                new ContentExtractor(ExtractionLimits.DEFAULTS), queueManager, Clock.systemUTC(), executor,
+                new ContentExtractor(ExtractionLimits.DEFAULTS), queue.queueManager(), Clock.systemUTC(),
+                queue.executor(),
                 RecipientCapabilitySource.NONE, new AuditTrail(failing, AuditKey.ephemeral()));
 
         SubmissionResult result = service.submit(draft(List.of("a@partner.example"), ClientIdentity.ANONYMOUS, false),
@@ -159,8 +110,8 @@ class SubmissionFactsTest {
 
         assertThat(result).isEqualTo(new SubmissionResult.Rejected(
                 "451 4.3.0 Message not accepted: audit log write failed, try again later"));
-        assertThat(queueManager.size()).isZero();
-        assertThat(spool.recover()).isEmpty();
+        assertThat(queue.queueManager().size()).isZero();
+        assertThat(queue.spool().recover()).isEmpty();
     }
 
     @Test

@@ -4,35 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.sealrelay.gateway.dsn.DsnWriter;
-import org.sealrelay.policy.DomainTlsPolicy;
-import org.sealrelay.policy.TlsLevel;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.sealrelay.gateway.config.QueueConfig;
-import org.sealrelay.gateway.config.SpoolConfig;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sealrelay.gateway.content.ContentExtractor;
 import org.sealrelay.gateway.content.ExtractionLimits;
-import org.sealrelay.gateway.delivery.DeliveryAgent;
-import org.sealrelay.gateway.delivery.DeliveryOutcome;
-import org.sealrelay.gateway.delivery.DeliveryRequest;
-import org.sealrelay.gateway.queue.QueueManager;
-import org.sealrelay.gateway.spool.FileSpool;
 import org.sealrelay.gateway.testing.LogCapture;
 import org.sealrelay.gateway.spool.MessageWriter;
 import org.sealrelay.gateway.spool.QueueId;
-import org.sealrelay.gateway.spool.Spool;
 import org.sealrelay.policy.Decision;
 import org.sealrelay.policy.MessageFacts;
 import org.sealrelay.policy.Policy;
@@ -51,45 +33,12 @@ class SubmissionServiceTest {
               deliver: [tls-encrypt]
             """;
 
-    @TempDir
-    Path directory;
-
-    private Spool spool;
-    private QueueManager queueManager;
-    private ExecutorService executor;
-
-    /** A delivery agent that never finishes, so accepted messages stay queued for the assertions. */
-    private static final class IdleAgent implements DeliveryAgent {
-        @Override
-        public CompletableFuture<DeliveryOutcome> deliver(DeliveryRequest request) {
-            return new CompletableFuture<>();
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
-    @BeforeEach
-    void open() throws IOException {
-        spool = FileSpool.open(new SpoolConfig(directory.resolve("spool"), directory.resolve("spool.keys")));
-        queueManager = new QueueManager(spool, new IdleAgent(),
-                new DsnWriter(spool, new DomainTlsPolicy(TlsLevel.ENCRYPT, java.util.Map.of()), "gateway.test",
-                        Clock.systemUTC()),
-                new QueueConfig(Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofDays(5), 1), Clock.systemUTC());
-        executor = Executors.newSingleThreadExecutor();
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        executor.shutdownNow();
-        queueManager.close();
-        spool.close();
-    }
+    @RegisterExtension
+    final SubmissionQueueFixture queue = new SubmissionQueueFixture(1);
 
     private SubmissionService service(Policy policy) {
-        return new SubmissionService(policy, new ContentExtractor(ExtractionLimits.DEFAULTS), queueManager,
-                Clock.systemUTC(), executor);
+        return new SubmissionService(policy, new ContentExtractor(ExtractionLimits.DEFAULTS), queue.queueManager(),
+                Clock.systemUTC(), queue.executor());
     }
 
     private static DraftMessage draft(String... recipients) {
@@ -98,10 +47,7 @@ class SubmissionServiceTest {
     }
 
     private MessageWriter written(String message) throws IOException {
-        MessageWriter writer = spool.newMessage();
-        byte[] octets = message.getBytes(StandardCharsets.US_ASCII);
-        writer.write(octets, 0, octets.length);
-        return writer;
+        return queue.written(message);
     }
 
     private static SubmissionResult await(CompletableFuture<SubmissionResult> result) throws Exception {
@@ -116,8 +62,8 @@ class SubmissionServiceTest {
 
         assertThat(result).isInstanceOf(SubmissionResult.Queued.class);
         org.sealrelay.gateway.spool.QueueId id = ((SubmissionResult.Queued) result).id();
-        assertThat(queueManager.find(id).held()).isTrue();
-        assertThat(spool.recover()).singleElement().satisfies(envelope -> {
+        assertThat(queue.queueManager().find(id).held()).isTrue();
+        assertThat(queue.spool().recover()).singleElement().satisfies(envelope -> {
             assertThat(envelope.held()).isTrue();
             assertThat(envelope.recipients().get(0).policyNote()).startsWith("rule=review-subject");
         });
@@ -138,7 +84,7 @@ class SubmissionServiceTest {
                 written("Subject: x\r\n\r\nSSN 536-22-1234\r\n")));
 
         assertThat(result).isInstanceOf(SubmissionResult.Queued.class);
-        String note = spool.recover().get(0).recipients().get(0).policyNote();
+        String note = queue.spool().recover().get(0).recipients().get(0).policyNote();
         assertThat(note).startsWith("rule=ssn-out evidence=");
         assertThat(note).contains("ssn");
         assertThat(note).doesNotContain("536-22-1234");
@@ -161,7 +107,7 @@ class SubmissionServiceTest {
 
         assertThat(result).isInstanceOf(SubmissionResult.Queued.class);
         QueueId id = ((SubmissionResult.Queued) result).id();
-        assertThat(spool.recover()).singleElement().satisfies(envelope -> {
+        assertThat(queue.spool().recover()).singleElement().satisfies(envelope -> {
             assertThat(envelope.id()).isEqualTo(id);
             assertThat(envelope.recipients().get(0).plan().toString()).isEqualTo("[tls-encrypt]");
         });
@@ -198,7 +144,7 @@ class SubmissionServiceTest {
 
         assertThat(result).isEqualTo(new SubmissionResult.Rejected(
                 "451 4.3.0 Message not accepted: policy evaluation failed, try again later"));
-        assertThat(spool.recover()).isEmpty();
+        assertThat(queue.spool().recover()).isEmpty();
     }
 
     @Test
@@ -250,6 +196,6 @@ class SubmissionServiceTest {
 
         assertThat(result).isEqualTo(new SubmissionResult.Rejected(
                 "451 4.3.0 Message not accepted: local storage failed, try again later"));
-        assertThat(spool.recover()).isEmpty();
+        assertThat(queue.spool().recover()).isEmpty();
     }
 }

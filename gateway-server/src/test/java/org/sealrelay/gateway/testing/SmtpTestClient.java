@@ -1,5 +1,7 @@
 package org.sealrelay.gateway.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,16 +10,21 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+import org.sealrelay.gateway.spool.QueueId;
 
 /**
  * A raw SMTP client for transcript tests: it sends exactly the bytes it is given, so tests can
  * send bare LF, pipelined commands and other input a library client would refuse to produce.
  */
 public final class SmtpTestClient implements AutoCloseable {
+    /** The start of the gateway's reply to a message it has queued, before the queue ID. */
+    public static final String QUEUED = "250 2.0.0 Ok: queued as ";
+
     private static final int TIMEOUT_MILLIS = 15_000;
 
     private Socket socket;
@@ -30,6 +37,55 @@ public final class SmtpTestClient implements AutoCloseable {
         socket.setSoTimeout(TIMEOUT_MILLIS);
         in = socket.getInputStream();
         out = socket.getOutputStream();
+    }
+
+    /**
+     * Opens a session, sends one message as {@link #sendMessage} does, sends QUIT and returns
+     * the reply to the message's final dot.
+     */
+    public static String submit(InetSocketAddress address, String from, List<String> recipients, String data)
+            throws IOException {
+        try (SmtpTestClient client = new SmtpTestClient(address)) {
+            client.greet();
+            String reply = client.sendMessage(from, recipients, data);
+            client.command("QUIT");
+            return reply;
+        }
+    }
+
+    /**
+     * Returns the queue ID of a reply to the final dot.
+     *
+     * @throws AssertionError if the reply does not start with {@link #QUEUED}
+     */
+    public static QueueId queueIdOf(String reply) {
+        assertThat(reply).as("reply to the final dot").startsWith(QUEUED);
+        return new QueueId(reply.substring(QUEUED.length()).trim());
+    }
+
+    /** Reads the greeting and sends {@code EHLO client.test}, and returns the EHLO reply. */
+    public String greet() throws IOException {
+        readReply();
+        return command("EHLO client.test");
+    }
+
+    /**
+     * Sends MAIL FROM, one RCPT TO per recipient, DATA, then {@code data} and the final dot, and
+     * returns the reply to the final dot. It checks that MAIL and every RCPT get 250 and DATA
+     * gets 354.
+     *
+     * @param data the message as sent: already dot-stuffed and ending in CRLF
+     * @throws AssertionError if a reply before the content is not the one expected
+     */
+    public String sendMessage(String from, List<String> recipients, String data) throws IOException {
+        assertThat(command("MAIL FROM:<" + from + ">")).as("reply to MAIL FROM:<%s>", from).startsWith("250 ");
+        for (String recipient : recipients) {
+            assertThat(command("RCPT TO:<" + recipient + ">")).as("reply to RCPT TO:<%s>", recipient)
+                    .startsWith("250 ");
+        }
+        assertThat(command("DATA")).as("reply to DATA").startsWith("354 ");
+        sendRaw(data + ".\r\n");
+        return readReply();
     }
 
     /** Sends raw text as UTF-8 without adding a line ending. */
@@ -97,9 +153,7 @@ public final class SmtpTestClient implements AutoCloseable {
 
     /** Like {@link #startTls()}, presenting the client certificate of the given key managers. */
     public SSLSocket startTls(javax.net.ssl.KeyManager[] keyManagers) throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keyManagers, new TrustManager[] {new TrustAll()}, null);
-        SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket,
+        SSLSocket tls = (SSLSocket) trustingContext(keyManagers).getSocketFactory().createSocket(socket,
                 socket.getInetAddress().getHostAddress(), socket.getPort(), true);
         tls.setUseClientMode(true);
         tls.startHandshake();
@@ -107,6 +161,16 @@ public final class SmtpTestClient implements AutoCloseable {
         in = tls.getInputStream();
         out = tls.getOutputStream();
         return tls;
+    }
+
+    /**
+     * Returns a client TLS context that accepts every server certificate and presents the
+     * client certificate of {@code keyManagers}, or none when it is null.
+     */
+    public static SSLContext trustingContext(javax.net.ssl.KeyManager[] keyManagers) throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keyManagers, new TrustManager[] {new TrustAll()}, null);
+        return context;
     }
 
     @Override

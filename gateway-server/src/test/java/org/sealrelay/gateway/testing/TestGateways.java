@@ -1,6 +1,11 @@
 package org.sealrelay.gateway.testing;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.sealrelay.gateway.smtp.auth.PasswordHash;
 import org.sealrelay.gateway.config.ConfigException;
 import org.sealrelay.gateway.config.ConfigLoader;
 import org.sealrelay.gateway.config.GatewayConfig;
@@ -51,5 +56,30 @@ public final class TestGateways {
                 """.formatted(listenPort, directory.resolve("tls/server.crt"), directory.resolve("tls/server.key"),
                 directory.resolve("spool"), directory.resolve("spool.keys"), nextHopPort, tlsLevel,
                 directory.resolve("admin.token"));
+    }
+
+    /**
+     * Writes {@code rules} to {@code policy.yaml} in {@code directory} and returns the
+     * top-level {@code policy} setting that names it, to append to the configuration.
+     */
+    public static String policyFile(Path directory, String rules) throws IOException {
+        Path file = directory.resolve("policy.yaml");
+        Files.writeString(file, rules, StandardCharsets.UTF_8);
+        return "policy:\n  file: " + file + "\n";
+    }
+
+    /**
+     * Creates {@code credentials} in {@code directory}, readable by the owner only, with one
+     * user and the hash of their password, and returns the file.
+     *
+     * @param comment a line written before the user's line, such as {@code "# test users\n"}, or ""
+     */
+    public static Path credentialsFile(Path directory, String comment, String user, String password)
+            throws IOException {
+        Path credentials = directory.resolve("credentials");
+        Files.createFile(credentials,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(credentials, comment + user + ":" + PasswordHash.create(password.toCharArray()) + "\n");
+        return credentials;
     }
 }

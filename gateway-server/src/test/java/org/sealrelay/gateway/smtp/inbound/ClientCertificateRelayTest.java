@@ -5,21 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.sealrelay.gateway.Gateway;
-import org.sealrelay.gateway.config.ConfigLoader;
-import org.sealrelay.gateway.testing.NextHopServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.sealrelay.gateway.testing.ClientCertificates;
+import org.sealrelay.gateway.testing.GatewayFixture;
 import org.sealrelay.gateway.testing.SmtpTestClient;
-import org.sealrelay.gateway.testing.TestGateways;
 import org.sealrelay.gateway.tls.SelfSignedCertificate;
 
 /**
@@ -27,24 +20,20 @@ import org.sealrelay.gateway.tls.SelfSignedCertificate;
  * connector would use it: the certificate alone is shared by every tenant, so it is not enough.
  */
 class ClientCertificateRelayTest {
-    @TempDir
-    Path directory;
+    @RegisterExtension
+    final GatewayFixture relay = GatewayFixture.relaying().configEdit(this::trustConnector).build();
 
-    private NextHopServer nextHop;
-    private Gateway gateway;
     private KeyManager[] connectorCertificate;
 
-    @BeforeEach
-    void start() throws Exception {
+    /** Writes a connector certificate that the listener trusts and binds relay to a tenant header. */
+    private String trustConnector(Path directory, String yaml) throws Exception {
         SelfSignedCertificate connector = SelfSignedCertificate.generate("relay1.protection.outlook.test",
                 List.of("relay1.protection.outlook.test"), List.of());
         Path trust = directory.resolve("connector-ca.pem");
         connector.writePem(trust, directory.resolve("connector.key"));
-        connectorCertificate = keyManagers(connector);
+        connectorCertificate = ClientCertificates.keyManagers(connector);
 
-        nextHop = NextHopServer.withStartTls();
-        String yaml = TestGateways.yaml(directory, 0, nextHop.port(), "encrypt")
-                .replace("relay-networks: [127.0.0.0/8]", """
+        return yaml.replace("relay-networks: [127.0.0.0/8]", """
                         relay-networks: [192.0.2.0/24]
                             client-certificates:
                               trust-file: %s
@@ -53,17 +42,10 @@ class ClientCertificateRelayTest {
                               header: X-MS-Exchange-CrossTenant-Id
                               allowed-ids: [0f2c6a1e-1111-4c3b-9d7e-aaaaaaaaaaaa]
                             processed-header: "X-SealRelay-Processed: gateway.test\"""".formatted(trust));
-        gateway = Gateway.start(ConfigLoader.parse("test.yaml", yaml));
-    }
-
-    @AfterEach
-    void stop() {
-        gateway.close();
-        nextHop.close();
     }
 
     private String sendAs(KeyManager[] certificate, String tenantHeader) throws Exception {
-        try (SmtpTestClient client = new SmtpTestClient(gateway.listenAddresses().get(0))) {
+        try (SmtpTestClient client = new SmtpTestClient(relay.address())) {
             client.readReply();
             client.command("EHLO relay1.protection.outlook.test");
             client.command("STARTTLS");
@@ -84,8 +66,8 @@ class ClientCertificateRelayTest {
     void certificateAndTenantAllowRelay() throws Exception {
         assertThat(sendAs(connectorCertificate, "X-MS-Exchange-CrossTenant-Id: 0F2C6A1E-1111-4C3B-9D7E-AAAAAAAAAAAA\r\n"))
                 .startsWith("250 2.0.0 Ok: queued as ");
-        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.received().size() == 1);
-        String delivered = new String(nextHop.received().get(0).data(), StandardCharsets.ISO_8859_1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.nextHop().received().size() == 1);
+        String delivered = new String(relay.nextHop().received().get(0).data(), StandardCharsets.ISO_8859_1);
         assertThat(delivered).contains("\r\nX-SealRelay-Processed: gateway.test\r\n");
     }
 
@@ -105,7 +87,7 @@ class ClientCertificateRelayTest {
     @Test
     void missingTenantHeaderIsRejected() throws Exception {
         assertThat(sendAs(connectorCertificate, "")).startsWith("550 5.7.1 ");
-        assertThat(gateway.queueManager().size()).isZero();
+        assertThat(relay.gateway().queueManager().size()).isZero();
     }
 
     @Test
@@ -117,16 +99,6 @@ class ClientCertificateRelayTest {
     void certificateWithOtherNameMeansNoRelay() throws Exception {
         SelfSignedCertificate other = SelfSignedCertificate.generate("mx.attacker.test", List.of("mx.attacker.test"), List.of());
         // Not issued by a trusted CA, so the client does not even offer it, and relay stays closed.
-        assertThat(sendAs(keyManagers(other), "")).isEqualTo("554 5.7.1 Relay access denied\r\n");
-    }
-
-    private static KeyManager[] keyManagers(SelfSignedCertificate certificate) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setKeyEntry("client", certificate.keyPair().getPrivate(), "x".toCharArray(),
-                new Certificate[] {certificate.certificate()});
-        KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        factory.init(store, "x".toCharArray());
-        return factory.getKeyManagers();
+        assertThat(sendAs(ClientCertificates.keyManagers(other), "")).isEqualTo("554 5.7.1 Relay access denied\r\n");
     }
 }

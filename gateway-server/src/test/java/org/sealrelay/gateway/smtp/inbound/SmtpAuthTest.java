@@ -3,49 +3,24 @@ package org.sealrelay.gateway.smtp.inbound;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.sealrelay.gateway.Gateway;
-import org.sealrelay.gateway.config.ConfigLoader;
-import org.sealrelay.gateway.smtp.auth.PasswordHash;
-import org.sealrelay.gateway.testing.NextHopServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.sealrelay.gateway.testing.GatewayFixture;
 import org.sealrelay.gateway.testing.SmtpTestClient;
 import org.sealrelay.gateway.testing.TestGateways;
 
 /** SMTP AUTH (RFC 4954) on a listener whose relay networks exclude the test client. */
 class SmtpAuthTest {
-    @TempDir
-    Path directory;
-
-    private NextHopServer nextHop;
-    private Gateway gateway;
-
-    @BeforeEach
-    void start() throws Exception {
-        Path credentials = directory.resolve("credentials");
-        Files.createFile(credentials, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(credentials, "# test users\nehr-app:" + PasswordHash.create("s3cret pass".toCharArray()) + "\n");
-        nextHop = NextHopServer.withStartTls();
-        String yaml = TestGateways.yaml(directory, 0, nextHop.port(), "encrypt")
-                .replace("relay-networks: [127.0.0.0/8]",
-                        "relay-networks: [192.0.2.0/24]\n    credentials-file: " + credentials);
-        gateway = Gateway.start(ConfigLoader.parse("test.yaml", yaml));
-    }
-
-    @AfterEach
-    void stop() {
-        gateway.close();
-        nextHop.close();
-    }
+    @RegisterExtension
+    final GatewayFixture relay = GatewayFixture.relaying()
+            .configEdit((directory, yaml) -> yaml.replace("relay-networks: [127.0.0.0/8]",
+                    "relay-networks: [192.0.2.0/24]\n    credentials-file: "
+                            + TestGateways.credentialsFile(directory, "# test users\n", "ehr-app", "s3cret pass")))
+            .build();
 
     private SmtpTestClient connectWithTls() throws Exception {
-        SmtpTestClient client = new SmtpTestClient(gateway.listenAddresses().get(0));
+        SmtpTestClient client = new SmtpTestClient(relay.address());
         client.readReply();
         assertThat(client.command("EHLO app.test")).doesNotContain("AUTH");
         client.command("STARTTLS");
@@ -60,7 +35,7 @@ class SmtpAuthTest {
 
     @Test
     void authBeforeTlsIsRefused() throws Exception {
-        try (SmtpTestClient client = new SmtpTestClient(gateway.listenAddresses().get(0))) {
+        try (SmtpTestClient client = new SmtpTestClient(relay.address())) {
             client.readReply();
             client.command("EHLO app.test");
             assertThat(client.command("AUTH PLAIN " + base64("\0ehr-app\0s3cret pass"))).isEqualTo(
@@ -85,8 +60,8 @@ class SmtpAuthTest {
             assertThat(client.command("AUTH PLAIN " + base64("\0ehr-app\0s3cret pass")))
                     .isEqualTo("503 5.5.1 Already authenticated\r\n");
         }
-        org.awaitility.Awaitility.await().until(() -> nextHop.received().size() == 1);
-        assertThat(new String(nextHop.received().get(0).data(), StandardCharsets.ISO_8859_1))
+        org.awaitility.Awaitility.await().until(() -> relay.nextHop().received().size() == 1);
+        assertThat(new String(relay.nextHop().received().get(0).data(), StandardCharsets.ISO_8859_1))
                 .contains(" with ESMTPSA id ");
     }
 

@@ -4,41 +4,32 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.sealrelay.gateway.Gateway;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.sealrelay.gateway.testing.GatewayFixture;
 import org.sealrelay.gateway.testing.Messages;
-import org.sealrelay.gateway.testing.NextHopServer;
 import org.sealrelay.gateway.testing.SmtpTestClient;
-import org.sealrelay.gateway.testing.TestGateways;
 
 /** CHUNKING and BDAT (RFC 3030), as Exchange Online sends them. */
 class SmtpChunkingTest {
-    @TempDir
-    Path directory;
+    @RegisterExtension
+    final GatewayFixture relay = GatewayFixture.relaying().build();
 
-    private NextHopServer nextHop;
-    private Gateway gateway;
     private SmtpTestClient client;
 
     @BeforeEach
-    void start() throws Exception {
-        nextHop = NextHopServer.withStartTls();
-        gateway = Gateway.start(TestGateways.relayingTo(directory, nextHop.port(), "encrypt", ""));
-        client = new SmtpTestClient(gateway.listenAddresses().get(0));
+    void connect() throws Exception {
+        client = new SmtpTestClient(relay.address());
         client.readReply();
         assertThat(client.command("EHLO exchange.test")).contains("250-CHUNKING\r\n");
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void closeClient() throws Exception {
         client.close();
-        gateway.close();
-        nextHop.close();
     }
 
     @Test
@@ -53,9 +44,9 @@ class SmtpChunkingTest {
         client.sendRaw("BDAT " + second.length() + " LAST\r\n" + second);
         assertThat(client.readReply()).matches("250 2\\.0\\.0 Ok: queued as [0-9A-Z]{20}\r\n");
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.received().size() == 1);
-        assertThat(new String(Messages.withoutFirstReceived(nextHop.received().get(0).data()), StandardCharsets.ISO_8859_1))
-                .isEqualTo(first + second);
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.nextHop().received().size() == 1);
+        byte[] delivered = Messages.withoutFirstReceived(relay.nextHop().received().get(0).data());
+        assertThat(new String(delivered, StandardCharsets.ISO_8859_1)).isEqualTo(first + second);
     }
 
     @Test
@@ -68,7 +59,7 @@ class SmtpChunkingTest {
         assertThat(client.readReply()).isEqualTo("250 2.0.0 " + body.length() + " octets received\r\n");
         assertThat(client.readReply()).startsWith("250 2.0.0 Ok: queued as ");
         assertThat(client.readReply()).isEqualTo("250 2.0.0 Ok\r\n");
-        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.received().size() == 1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.nextHop().received().size() == 1);
     }
 
     @Test
@@ -98,7 +89,7 @@ class SmtpChunkingTest {
         assertThat(client.readReply()).startsWith("250 2.0.0 4 octets");
         assertThat(client.command("DATA")).isEqualTo("503 5.5.1 DATA cannot follow BDAT in one transaction\r\n");
         assertThat(client.command("RSET")).isEqualTo("250 2.0.0 Reset\r\n");
-        assertThat(gateway.queueManager().size()).isZero();
+        assertThat(relay.gateway().queueManager().size()).isZero();
     }
 
     @Test

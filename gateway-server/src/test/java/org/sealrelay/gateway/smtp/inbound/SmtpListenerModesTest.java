@@ -7,56 +7,32 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.sealrelay.gateway.Gateway;
-import org.sealrelay.gateway.config.ConfigLoader;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sealrelay.gateway.testing.Messages;
-import org.sealrelay.gateway.testing.NextHopServer;
+import org.sealrelay.gateway.testing.GatewayFixture;
 import org.sealrelay.gateway.testing.SmtpTestClient;
-import org.sealrelay.gateway.testing.TestGateways;
 
 /** Listener settings: implicit TLS, the PROXY protocol, connection limits and loop detection. */
 class SmtpListenerModesTest {
-    @TempDir
-    Path directory;
+    @RegisterExtension
+    final GatewayFixture relay = GatewayFixture.relaying().startInTest().build();
 
-    private NextHopServer nextHop;
-    private Gateway gateway;
-
-    @AfterEach
-    void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (nextHop != null) {
-            nextHop.close();
-        }
-    }
-
+    /** Starts the gateway with {@code listenerSettings} in place of the listener's relay-networks line. */
     private InetSocketAddress startWith(String listenerSettings) throws Exception {
-        nextHop = NextHopServer.withStartTls();
-        String yaml = TestGateways.yaml(directory, 0, nextHop.port(), "encrypt")
-                .replace("relay-networks: [127.0.0.0/8]", listenerSettings);
-        gateway = Gateway.start(ConfigLoader.parse("test.yaml", yaml));
-        return gateway.listenAddresses().get(0);
+        relay.start((directory, yaml) -> yaml.replace("relay-networks: [127.0.0.0/8]", listenerSettings));
+        return relay.address();
     }
 
     @Test
     void implicitTlsGreetsInsideTls() throws Exception {
         InetSocketAddress address = startWith("relay-networks: [127.0.0.0/8]\n    tls-mode: implicit");
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new TrustAll()}, null);
+        SSLContext context = SmtpTestClient.trustingContext(null);
         try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(address.getAddress(), address.getPort())) {
             socket.setSoTimeout(15_000);
             socket.startHandshake();
@@ -73,8 +49,8 @@ class SmtpListenerModesTest {
             out.write("Subject: implicit\r\n\r\nx\r\n.\r\n".getBytes(StandardCharsets.US_ASCII));
             assertThat(readLine(in)).startsWith("250 2.0.0 Ok: queued as ");
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.received().size() == 1);
-        assertThat(Messages.firstReceived(nextHop.received().get(0).data())).contains("with ESMTPS id").contains("version=TLSv1.");
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.nextHop().received().size() == 1);
+        assertThat(Messages.firstReceived(relay.nextHop().received().get(0).data())).contains("with ESMTPS id").contains("version=TLSv1.");
     }
 
     @Test
@@ -90,8 +66,8 @@ class SmtpListenerModesTest {
             client.sendRaw("Subject: proxied\r\n\r\nx\r\n.\r\n");
             assertThat(client.readReply()).startsWith("250 2.0.0 Ok: queued as ");
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.received().size() == 1);
-        assertThat(Messages.firstReceived(nextHop.received().get(0).data())).contains("([203.0.113.7])");
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.nextHop().received().size() == 1);
+        assertThat(Messages.firstReceived(relay.nextHop().received().get(0).data())).contains("([203.0.113.7])");
     }
 
     @Test
@@ -160,7 +136,7 @@ class SmtpListenerModesTest {
             client.sendRaw("Received: from a\r\nReceived: from b\r\nReceived: from c\r\nSubject: loop\r\n\r\nx\r\n.\r\n");
             assertThat(client.readReply()).isEqualTo("554 5.4.6 Too many hops (3 Received headers): mail loop detected\r\n");
         }
-        assertThat(gateway.queueManager().size()).isZero();
+        assertThat(relay.gateway().queueManager().size()).isZero();
     }
 
     @Test
@@ -219,7 +195,7 @@ class SmtpListenerModesTest {
             client.sendRaw("Subject: slow\r\n");
             assertThat(client.readReply()).isEqualTo("421 4.4.2 Timeout waiting for message data, closing connection\r\n");
         }
-        assertThat(gateway.queueManager().size()).isZero();
+        assertThat(relay.gateway().queueManager().size()).isZero();
     }
 
     @Test
@@ -270,21 +246,6 @@ class SmtpListenerModesTest {
         }
     }
 
-    private static final class TrustAll implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
-    }
-
     @Test
     void requireTlsRefusesMailInClear() throws Exception {
         InetSocketAddress address = startWith("relay-networks: [127.0.0.0/8]\n    require-tls: true");
@@ -312,7 +273,7 @@ class SmtpListenerModesTest {
             client.sendRaw("Subject: to the postmaster\r\n\r\nx\r\n.\r\n");
             assertThat(client.readReply()).startsWith("250 2.0.0 Ok: queued as ");
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.received().size() == 1);
-        assertThat(nextHop.received().get(0).to()).isEqualTo("postmaster@gateway.test");
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.nextHop().received().size() == 1);
+        assertThat(relay.nextHop().received().get(0).to()).isEqualTo("postmaster@gateway.test");
     }
 }

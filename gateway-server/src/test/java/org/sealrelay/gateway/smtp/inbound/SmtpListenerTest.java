@@ -3,43 +3,19 @@ package org.sealrelay.gateway.smtp.inbound;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.sealrelay.gateway.Gateway;
-import org.sealrelay.gateway.config.ConfigLoader;
-import org.sealrelay.gateway.testing.NextHopServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.sealrelay.gateway.testing.GatewayFixture;
 import org.sealrelay.gateway.testing.SmtpTestClient;
-import org.sealrelay.gateway.testing.TestGateways;
 
 /** Send/expect transcripts against a running gateway that relays to a real next hop. */
 class SmtpListenerTest {
-    @TempDir
-    Path directory;
-
-    private NextHopServer nextHop;
-    private Gateway gateway;
-    private InetSocketAddress address;
-
-    @BeforeEach
-    void start() throws Exception {
-        nextHop = NextHopServer.withStartTls();
-        gateway = Gateway.start(TestGateways.relayingTo(directory, nextHop.port(), "encrypt", ""));
-        address = gateway.listenAddresses().get(0);
-    }
-
-    @AfterEach
-    void stop() {
-        gateway.close();
-        nextHop.close();
-    }
+    @RegisterExtension
+    final GatewayFixture relay = GatewayFixture.relaying().build();
 
     private SmtpTestClient connect() throws Exception {
-        SmtpTestClient client = new SmtpTestClient(address);
+        SmtpTestClient client = new SmtpTestClient(relay.address());
         assertThat(client.readReply()).isEqualTo("220 gateway.test ESMTP SealRelay\r\n");
         return client;
     }
@@ -158,11 +134,8 @@ class SmtpListenerTest {
 
     @Test
     void tooManyRecipientsGet452() throws Exception {
-        gateway.close();
-        String yaml = TestGateways.yaml(directory, 0, nextHop.port(), "encrypt")
-                .replace("relay-networks: [127.0.0.0/8]", "relay-networks: [127.0.0.0/8]\n    max-recipients: 2");
-        gateway = Gateway.start(ConfigLoader.parse("test.yaml", yaml));
-        address = gateway.listenAddresses().get(0);
+        relay.start((directory, yaml) -> yaml
+                .replace("relay-networks: [127.0.0.0/8]", "relay-networks: [127.0.0.0/8]\n    max-recipients: 2"));
         try (SmtpTestClient client = connect()) {
             client.command("EHLO client.test");
             client.command("MAIL FROM:<a@example.org>");
@@ -174,11 +147,8 @@ class SmtpListenerTest {
 
     @Test
     void relayDeniedOutsideAllowlist() throws Exception {
-        gateway.close();
-        String yaml = TestGateways.yaml(directory, 0, nextHop.port(), "encrypt")
-                .replace("relay-networks: [127.0.0.0/8]", "relay-networks: [10.0.0.0/8]");
-        gateway = Gateway.start(ConfigLoader.parse("test.yaml", yaml));
-        address = gateway.listenAddresses().get(0);
+        relay.start((directory, yaml) -> yaml
+                .replace("relay-networks: [127.0.0.0/8]", "relay-networks: [10.0.0.0/8]"));
         try (SmtpTestClient client = connect()) {
             client.command("EHLO client.test");
             client.command("MAIL FROM:<a@example.org>");
@@ -201,7 +171,7 @@ class SmtpListenerTest {
             assertThat(client.readReply()).isEqualTo("250 2.0.0 Ok\r\n");
             assertThat(client.readReply()).isEqualTo("221 2.0.0 Bye\r\n");
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.received().size() == 1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.nextHop().received().size() == 1);
     }
 
     @Test
@@ -217,8 +187,8 @@ class SmtpListenerTest {
                     "550 5.6.0 Message rejected: bare CR or LF in message data; lines must end with CRLF\r\n");
             assertThat(client.command("NOOP")).isEqualTo("250 2.0.0 Ok\r\n");
         }
-        assertThat(gateway.queueManager().size()).isZero();
-        assertThat(nextHop.received()).isEmpty();
+        assertThat(relay.gateway().queueManager().size()).isZero();
+        assertThat(relay.nextHop().received()).isEmpty();
     }
 
     @Test

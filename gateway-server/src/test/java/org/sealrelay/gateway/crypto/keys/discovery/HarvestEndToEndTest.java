@@ -4,55 +4,39 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import org.bouncycastle.asn1.x509.KeyUsage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.sealrelay.gateway.Gateway;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sealrelay.gateway.crypto.TestCertificates;
 import org.sealrelay.gateway.crypto.keys.KeyDirectory;
 import org.sealrelay.gateway.crypto.keys.KeyEntry;
 import org.sealrelay.gateway.crypto.keys.KeySource;
-import org.sealrelay.gateway.testing.NextHopServer;
+import org.sealrelay.gateway.testing.GatewayFixture;
 import org.sealrelay.gateway.testing.SmtpTestClient;
-import org.sealrelay.gateway.testing.TestGateways;
 
 /** A signed message relayed through a running gateway leaves its signer's certificate in the key directory. */
 class HarvestEndToEndTest {
     private static final String JANE = "jane@lab.example";
     private static final String TEXT = "Content-Type: text/plain; charset=us-ascii\r\n\r\nResults attached.\r\n";
 
-    @TempDir
-    Path directory;
-    private NextHopServer nextHop;
-    private Gateway gateway;
-
-    @AfterEach
-    void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (nextHop != null) {
-            nextHop.close();
-        }
-    }
+    @RegisterExtension
+    final GatewayFixture relay = GatewayFixture.relaying()
+            .configEdit((directory, yaml) -> yaml + """
+                    keys:
+                      directory: %s
+                      harvest: true
+                    """.formatted(directory.resolve("keys")))
+            .build();
 
     @Test
     void relayedSignedMessageIsHarvested() throws Exception {
         TestCertificates.Issued jane = new TestCertificates().issue(JANE, TestCertificates.rsa(),
                 KeyUsage.digitalSignature | KeyUsage.keyEncipherment);
         byte[] message = SignedMailKeysTest.smimeMessage(JANE, TEXT, SignedMailKeysTest.cmsSignature(jane, TEXT));
-        nextHop = NextHopServer.withStartTls();
-        gateway = Gateway.start(TestGateways.relayingTo(directory, nextHop.port(), "encrypt", """
-                keys:
-                  directory: %s
-                  harvest: true
-                """.formatted(directory.resolve("keys"))));
 
         String reply;
-        try (SmtpTestClient client = new SmtpTestClient(gateway.listenAddresses().get(0))) {
+        try (SmtpTestClient client = new SmtpTestClient(relay.address())) {
             client.readReply();
             client.command("EHLO client.test");
             client.command("STARTTLS");
@@ -68,7 +52,7 @@ class HarvestEndToEndTest {
 
         assertThat(reply).matches("250 2\\.0\\.0 Ok: queued as [0-9A-Z]{20}\r\n");
         String queueId = reply.substring("250 2.0.0 Ok: queued as ".length()).trim();
-        KeyDirectory keys = gateway.keyDiscovery().orElseThrow().directory();
+        KeyDirectory keys = relay.gateway().keyDiscovery().orElseThrow().directory();
         await().atMost(Duration.ofSeconds(20)).until(() -> keys.lookup(JANE).smimeCertificate().isPresent());
         KeyEntry entry = keys.lookup(JANE).smime().orElseThrow().entry();
         assertThat(entry.sourceKind()).isEqualTo(KeySource.HARVESTED);

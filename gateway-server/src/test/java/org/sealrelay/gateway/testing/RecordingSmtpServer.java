@@ -1,4 +1,4 @@
-package org.sealrelay.gateway.delivery;
+package org.sealrelay.gateway.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,9 +17,9 @@ import org.subethamail.smtp.server.SMTPServer;
  * A SubEthaSMTP server on 127.0.0.1 and an ephemeral port that records every MAIL FROM and every
  * message it accepts, and rejects chosen recipients with a fixed reply.
  */
-final class RecordingSmtpServer implements AutoCloseable {
+public final class RecordingSmtpServer implements AutoCloseable {
     /** One accepted message: the envelope and the content as received, after dot-unstuffing. */
-    record Received(String from, List<String> recipients, byte[] content) {}
+    public record Received(String from, List<String> recipients, byte[] content) {}
 
     private final SMTPServer server;
     private final List<String> mailFromCommands = new CopyOnWriteArrayList<>();
@@ -31,7 +31,7 @@ final class RecordingSmtpServer implements AutoCloseable {
      * @param tls the STARTTLS context, or null to offer no STARTTLS
      * @param rejections replies by recipient address, such as {@code 550 -> "5.1.1 no such user"}
      */
-    RecordingSmtpServer(SSLContext tls, Map<String, RejectException> rejections) {
+    public RecordingSmtpServer(SSLContext tls, Map<String, RejectException> rejections) {
         SMTPServer.Builder builder = SMTPServer.port(0)
                 .bindAddress(InetAddress.getLoopbackAddress())
                 .hostName("localhost")
@@ -44,15 +44,15 @@ final class RecordingSmtpServer implements AutoCloseable {
         server.start();
     }
 
-    int port() {
+    public int port() {
         return server.getPortAllocated();
     }
 
-    List<String> mailFromCommands() {
+    public List<String> mailFromCommands() {
         return List.copyOf(mailFromCommands);
     }
 
-    List<Received> messages() {
+    public List<Received> messages() {
         return List.copyOf(messages);
     }
 
