@@ -51,7 +51,8 @@ class AuditVerifyCommandTest {
         int exit = run("audit", "verify", log.toString(), "--key-file", keyFile.toString());
 
         assertThat(err.toString()).isEmpty();
-        assertThat(out.toString()).isEqualTo(log + ": intact, 3 line(s)\n");
+        assertThat(out.toString()).isEqualTo(log + ": intact, 3 line(s)\n"
+                + "  the anchor " + log + ".anchor matches the last line, seq 3\n");
         assertThat(exit).isZero();
     }
 
