@@ -1,6 +1,7 @@
 package org.sealrelay.gateway.audit;
 
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * A point in the audit chain: a line's sequence number and its chain MAC. Sequence 0 with 64
@@ -10,6 +11,7 @@ import java.util.Objects;
  * @param mac the line's chain MAC, 64 lower-case hex digits
  */
 public record ChainPosition(long sequence, String mac) {
+    private static final Pattern MAC = Pattern.compile("[0-9a-f]{64}");
     /** The point before the first line of a new chain. */
     public static final ChainPosition GENESIS = new ChainPosition(0, AuditLog.GENESIS_MAC);
 
@@ -18,7 +20,7 @@ public record ChainPosition(long sequence, String mac) {
         if (sequence < 0) {
             throw new IllegalArgumentException("sequence " + sequence + " is negative");
         }
-        if (!mac.matches("[0-9a-f]{64}")) {
+        if (!MAC.matcher(mac).matches()) {
             throw new IllegalArgumentException("invalid chain MAC '" + mac + "': expected 64 lower-case hex digits");
         }
     }
@@ -30,7 +32,8 @@ public record ChainPosition(long sequence, String mac) {
      */
     public static ChainPosition parse(String text) {
         int colon = text.indexOf(':');
-        if (colon < 1 || !text.substring(0, colon).matches("\\d{1,18}")) {
+        if (colon < 1 || !text.substring(0, colon).matches("\\d{1,18}")
+                || !MAC.matcher(text.substring(colon + 1)).matches()) {
             throw new IllegalArgumentException("invalid checkpoint '" + text
                     + "': expected SEQ:MAC, such as 1234:" + "0f".repeat(32));
         }
