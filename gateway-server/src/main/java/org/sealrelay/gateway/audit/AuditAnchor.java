@@ -21,8 +21,9 @@ import java.util.regex.Pattern;
  * <p>The writer updates it after every group commit's fsync, with one positional write and no
  * fsync of its own. So while the machine runs, readers see the exact end, and the anchor on
  * disk is never ahead of the lines on disk. After a power loss or kernel crash it may lag
- * behind by what the kernel had not yet written back (on Linux up to
- * {@code vm.dirty_expire_centisecs}, 30 s by default); a cut within that lag is not detected.
+ * behind by what the kernel had not yet written back (on Linux about
+ * {@code vm.dirty_expire_centisecs} plus {@code vm.dirty_writeback_centisecs}, 35 s by
+ * default), and a cut within that lag is not detected.
  *
  * <p>Layout: two slots of {@value #SLOT_OCTETS} octets, written in turn, each
  * {@code sealrelay-audit-anchor 1 SEQ MAC CHECK} padded with spaces and ending in LF. CHECK is

@@ -155,7 +155,9 @@ public final class ConfigLoader {
             throw node.invalid("rotate-size", "invalid value '" + node.string("rotate-size", "")
                     + "': expected 0 (off) or at least 1MiB, such as 100MiB");
         }
-        Duration rotateInterval = node.duration("rotate-interval", Duration.ZERO);
+        // A bare 0 is accepted here, unlike other durations, because it reads as "off" like rotate-size: 0.
+        Duration rotateInterval = "0".equals(node.string("rotate-interval", null)) ? Duration.ZERO
+                : node.duration("rotate-interval", Duration.ZERO);
         if (!rotateInterval.isZero() && rotateInterval.compareTo(MIN_AUDIT_ROTATE_INTERVAL) < 0) {
             throw node.invalid("rotate-interval", "invalid value '" + node.string("rotate-interval", "")
                     + "': expected 0 (off) or at least 1m, such as 1d");

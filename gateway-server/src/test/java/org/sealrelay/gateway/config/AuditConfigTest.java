@@ -61,6 +61,14 @@ class AuditConfigTest {
     }
 
     @Test
+    void zeroTurnsRotationOff() throws ConfigException {
+        AuditConfig audit = ConfigLoader.parse("c.yaml", "audit:\n  rotate-size: 0\n  rotate-interval: 0\n").audit();
+
+        assertThat(audit.rotateSize()).isZero();
+        assertThat(audit.rotateInterval()).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
     void keepRotatedAllKeepsEveryFile() throws ConfigException {
         AuditConfig audit = ConfigLoader.parse("c.yaml", "audit:\n  rotate-interval: 6h\n  keep-rotated: all\n")
                 .audit();
