@@ -53,7 +53,7 @@ final class AuditAnchor implements AutoCloseable {
      * Reads the anchor's position.
      *
      * @return empty when the file does not exist
-     * @throws IOException if it cannot be read, or neither slot holds a valid position for this key
+     * @throws IOException if it cannot be read, or neither slot contains a valid position for this key
      */
     static Optional<ChainPosition> read(Path file, AuditKey key) throws IOException {
         byte[] octets;
@@ -77,7 +77,8 @@ final class AuditAnchor implements AutoCloseable {
             }
         }
         if (best == null) {
-            throw new IOException(file + ": invalid audit anchor: no slot holds a position checked with this key");
+            throw new IOException(file + ": invalid audit anchor: no slot contains a position whose check"
+                    + " matches this key; it was changed, or written with another key");
         }
         return Optional.of(best);
     }

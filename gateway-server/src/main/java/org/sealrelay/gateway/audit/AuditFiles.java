@@ -84,8 +84,8 @@ final class AuditFiles {
     }
 
     /**
-     * Returns the last line that ends in LF, after truncating an unterminated tail (a write that
-     * a crash cut short, never acknowledged); empty for an empty file.
+     * Returns the last line that ends in LF, or empty for an empty file. An unterminated tail is
+     * truncated first, because it is a write that a crash cut short and that was never acknowledged.
      */
     static Optional<String> lastCompleteLine(Path file, FileChannel channel) throws IOException {
         long size = channel.size();

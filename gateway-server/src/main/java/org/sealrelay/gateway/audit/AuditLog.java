@@ -90,11 +90,6 @@ public final class AuditLog implements AuditSink, AutoCloseable {
         return new AuditLog(file, ChainWriter.open(file, key, rotation, clock), clock);
     }
 
-    /** Returns the position of the last line written; for tests, call only while no writes are pending. */
-    ChainPosition position() {
-        return chain.position();
-    }
-
     @Override
     public CompletableFuture<Void> append(List<AuditEvent> events) {
         CompletableFuture<Void> done = new CompletableFuture<>();

@@ -28,9 +28,4 @@ public record AuditRotation(long maxSize, Duration interval, int keepRotated) {
             throw new IllegalArgumentException("keepRotated " + keepRotated + " is negative");
         }
     }
-
-    /** Returns whether either limit is set. */
-    boolean enabled() {
-        return maxSize > 0 || !interval.isZero();
-    }
 }

@@ -35,7 +35,7 @@ public final class AuditVerifier {
     }
 
     /**
-     * What to check besides the chain itself.
+     * The checks besides the chain itself.
      *
      * @param anchor the anchor file to compare the end with; empty to skip that check
      * @param partial accept a first file that continues from a file not given, and a last file

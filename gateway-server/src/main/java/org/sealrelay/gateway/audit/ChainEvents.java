@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * The lines that the audit log writes about itself, so that the chain can be followed across
- * rotated files and gaps can be told apart from legitimate removals:
+ * rotated files and a removal by retention can be distinguished from a missing file:
  *
  * <ul>
  *   <li>{@code file-end}: the last line of a file before it is rotated;

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ChainWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ChainWriter.class);
-    /** How often, at most, a checkpoint goes to the application log while lines are written. */
+    /** Minimum time between two periodic checkpoint lines in the application log. */
     static final Duration CHECKPOINT_LOG_INTERVAL = Duration.ofMinutes(5);
 
     private final Path file;
@@ -188,18 +188,23 @@ final class ChainWriter implements AutoCloseable {
         List<AuditEvent> startLines = new ArrayList<>();
         startLines.add(ChainEvents.fileStart(fileStart, previous.getFileName().toString(), previousEnd.position()));
         List<Path> removable = new ArrayList<>();
+        addRemovals(rotated, startLines, removable);
+        return new Opened(startLines, removable);
+    }
+
+    /** Adds the rotated files beyond {@code audit.keep-rotated}, oldest first, with a {@code file-removed} line each. */
+    private void addRemovals(List<Path> rotated, List<AuditEvent> startLines, List<Path> removable) throws IOException {
         int excess = rotation.keepRotated() == 0 ? 0 : rotated.size() - rotation.keepRotated();
         for (Path old : rotated.subList(0, Math.max(0, excess))) {
             Optional<AuditLine> oldEnd = AuditFiles.lastLineReadOnly(old).flatMap(AuditLine::parse);
             if (oldEnd.isEmpty()) {
                 log.error("audit log {}: not removing {} under audit.keep-rotated, because its last line is not an"
                         + " audit line; check it with 'sealrelay audit verify'", file, old);
-                break;
+                return;
             }
             startLines.add(ChainEvents.fileRemoved(fileStart, old.getFileName().toString(), oldEnd.get().position()));
             removable.add(old);
         }
-        return new Opened(startLines, removable);
     }
 
     private FileChannel createLiveFile() throws IOException {
@@ -381,14 +386,20 @@ final class ChainWriter implements AutoCloseable {
         logCheckpoint("rotation");
     }
 
-    private void remove(List<Path> removable) throws IOException {
+    /**
+     * Deletes files whose removal the log already records. A failure is logged and not thrown,
+     * because the file stays a valid part of the chain and the next rotation tries again.
+     */
+    private void remove(List<Path> removable) {
         for (Path old : removable) {
-            Files.deleteIfExists(old);
-            log.info("audit log {}: removed {} under audit.keep-rotated={}", file, old.getFileName(),
-                    rotation.keepRotated());
-        }
-        if (!removable.isEmpty()) {
-            AuditFiles.forceDirectory(file);
+            try {
+                Files.deleteIfExists(old);
+                log.info("audit log {}: removed {} under audit.keep-rotated={}", file, old.getFileName(),
+                        rotation.keepRotated());
+            } catch (IOException e) {
+                log.error("audit log {}: removing {} under audit.keep-rotated failed, retrying at the next"
+                        + " rotation: {}", file, old.getFileName(), e.toString());
+            }
         }
     }
 

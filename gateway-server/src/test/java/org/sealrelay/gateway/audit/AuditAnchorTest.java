@@ -203,7 +203,8 @@ class AuditAnchorTest {
         Files.write(anchor, octets);
         assertThatThrownBy(() -> AuditAnchor.read(anchor, key))
                 .isInstanceOf(IOException.class)
-                .hasMessage(anchor + ": invalid audit anchor: no slot holds a position checked with this key");
+                .hasMessage(anchor + ": invalid audit anchor: no slot contains a position whose check matches this key;"
+                        + " it was changed, or written with another key");
     }
 
     @Test
@@ -212,7 +213,7 @@ class AuditAnchorTest {
 
         assertThatThrownBy(() -> AuditAnchor.read(anchor, AuditKey.ephemeral()))
                 .isInstanceOf(IOException.class)
-                .hasMessageEndingWith("invalid audit anchor: no slot holds a position checked with this key");
+                .hasMessageEndingWith("it was changed, or written with another key");
     }
 
     /**
