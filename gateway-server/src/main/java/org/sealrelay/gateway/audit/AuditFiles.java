@@ -77,7 +77,8 @@ final class AuditFiles {
                     stamp = newestStamp.plusSeconds(1);
                 }
             } catch (DateTimeParseException e) {
-                throw new IllegalStateException("rotated file name " + newest + " does not parse", e);
+                throw new IllegalStateException("rotated audit file " + newest + " has an invalid time in its name;"
+                        + " rename or move it", e);
             }
         }
         return live.resolveSibling(live.getFileName() + "." + STAMP.format(stamp));

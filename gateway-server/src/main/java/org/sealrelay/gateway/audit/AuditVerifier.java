@@ -251,8 +251,8 @@ public final class AuditVerifier {
         private static String incidentText(AuditLine line) {
             String anchorSeq = ChainEvents.mismatchAnchor(line).map(p -> Long.toString(p.sequence())).orElse("?");
             String foundSeq = ChainEvents.mismatchFound(line).map(p -> Long.toString(p.sequence())).orElse("?");
-            return "the gateway found at its start (" + line.time() + ") that lines were cut off the end of the log:"
-                    + " the anchor recorded seq " + anchorSeq + ", but the log ended at seq " + foundSeq
+            return "the gateway found at its start (" + line.time() + ") that lines were cut off the end of the log"
+                    + " or rewritten: the anchor recorded seq " + anchorSeq + ", but the log ended at seq " + foundSeq
                     + "; the lines after that are lost";
         }
 

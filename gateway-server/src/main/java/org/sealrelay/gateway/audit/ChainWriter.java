@@ -85,9 +85,9 @@ final class ChainWriter implements AutoCloseable {
             List<AuditEvent> startLines = new ArrayList<>(opened.startLines());
             ChainPosition found = writer.position();
             if (anchored.isPresent() && writer.contradicts(anchored.get())) {
-                log.error("audit log {}: lines were cut off its end: the anchor {} records seq {}, but the log ends"
-                        + " at seq {}; recording this in the log as an anchor-mismatch line", file, anchorFile,
-                        anchored.get().sequence(), found.sequence());
+                log.error("audit log {}: lines were cut off its end or rewritten: the anchor {} records {}, which the"
+                        + " log, ending at seq {}, does not contain; recording this in the log as an anchor-mismatch"
+                        + " line", file, anchorFile, anchored.get(), found.sequence());
                 startLines.add(ChainEvents.anchorMismatch(clock.instant(), anchored.get(), found));
             } else if (anchored.isEmpty() && found.sequence() > 0 && Files.notExists(anchorFile)) {
                 log.warn("audit log {}: anchor {} is missing, so lines cut off the end before this start cannot be"
@@ -166,6 +166,8 @@ final class ChainWriter implements AutoCloseable {
                 AuditFiles.forceDirectory(file);
             }
         }
+
+        // The live file is new or empty: continue from the newest rotated file, if there is one.
         if (channel == null) {
             channel = createLiveFile();
         }
@@ -178,6 +180,7 @@ final class ChainWriter implements AutoCloseable {
             lastMac = AuditLog.GENESIS_MAC;
             return new Opened(List.of(), List.of());
         }
+
         Path previous = rotated.get(rotated.size() - 1);
         AuditLine previousEnd = parseOrFail(previous, AuditFiles.lastLineReadOnly(previous).orElse(""));
         if (!previousEnd.event().equals(ChainEvents.FILE_END)) {

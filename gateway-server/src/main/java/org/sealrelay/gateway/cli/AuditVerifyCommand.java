@@ -54,7 +54,7 @@ final class AuditVerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (anchor != null && noAnchor) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--anchor and --no-anchor exclude each other");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--anchor and --no-anchor cannot be used together");
         }
         List<ChainPosition> positions = new ArrayList<>();
         for (String checkpoint : checkpoints) {

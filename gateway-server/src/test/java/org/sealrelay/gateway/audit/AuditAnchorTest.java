@@ -138,7 +138,8 @@ class AuditAnchorTest {
         assertThat(result.brokenFile()).contains(live);
         assertThat(result.brokenLine()).contains(8L);
         assertThat(result.problem()).matches("the gateway found at its start \\(.+\\) that lines were cut off the end"
-                + " of the log: the anchor recorded seq 10, but the log ended at seq 7; the lines after that are lost");
+                + " of the log or rewritten: the anchor recorded seq 10, but the log ended at seq 7; the lines after"
+                + " that are lost");
     }
 
     @Test

@@ -183,6 +183,15 @@ class AuditVerifyCommandTest {
     }
 
     @Test
+    void anchorAndNoAnchorAreRejectedTogether() {
+        int exit = run("audit", "verify", log.toString(), "--key-file", keyFile.toString(), "--no-anchor",
+                "--anchor", directory.resolve("audit.log.anchor").toString());
+
+        assertThat(err.toString()).startsWith("--anchor and --no-anchor cannot be used together\n");
+        assertThat(exit).isEqualTo(2);
+    }
+
+    @Test
     void singleRotatedFileNeedsPartial() throws Exception {
         rotate(2);
         Path second = AuditVerifier.rotatedFiles(log).get(1);
