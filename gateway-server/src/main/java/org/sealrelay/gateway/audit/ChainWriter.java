@@ -372,12 +372,19 @@ final class ChainWriter implements AutoCloseable {
         try {
             Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            lastSequence = before.sequence();
-            lastMac = before.mac();
-            channel.truncate(sizeBefore);
-            channel.position(sizeBefore);
-            channel.force(false);
-            fileSize = sizeBefore;
+            try {
+                channel.truncate(sizeBefore);
+                channel.position(sizeBefore);
+                channel.force(false);
+                lastSequence = before.sequence();
+                lastMac = before.mac();
+                fileSize = sizeBefore;
+            } catch (IOException undo) {
+                // The file-end line stays, so no line may follow it in this file: closed, the
+                // live file is renamed by reopen() as after a crash at this point.
+                e.addSuppressed(undo);
+                closeLive();
+            }
             throw e;
         }
         log.info("audit log {} rotated to {} at seq {}", file, target.getFileName(), lastSequence);
