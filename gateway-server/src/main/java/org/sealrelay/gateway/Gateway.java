@@ -18,6 +18,7 @@ import java.util.concurrent.TimeoutException;
 import org.sealrelay.gateway.admin.AdminServer;
 import org.sealrelay.gateway.audit.AuditKey;
 import org.sealrelay.gateway.audit.AuditLog;
+import org.sealrelay.gateway.audit.AuditRotation;
 import org.sealrelay.gateway.audit.AuditTrail;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.sealrelay.gateway.config.GatewayConfig;
@@ -128,7 +129,8 @@ public final class Gateway implements AutoCloseable {
                 config.policy().maxTextTotal(), ExtractionLimits.DEFAULT_MAX_HEADER_FIELDS,
                 config.policy().maxDocumentSize()));
         AuditKey auditKey = AuditKey.loadOrCreate(config.audit().keyFile());
-        auditLog = AuditLog.open(config.audit().file(), auditKey);
+        auditLog = AuditLog.open(config.audit().file(), auditKey, new AuditRotation(config.audit().rotateSize(),
+                config.audit().rotateInterval(), config.audit().keepRotated()), Clock.systemUTC());
         // NOTE: no key directory is wired into the gateway yet, so recipient-has-pgp-key and
         // recipient-has-smime-certificate are false for every recipient until one is.
         SubmissionService submission = new SubmissionService(policy, extractor, queueManager, clock,

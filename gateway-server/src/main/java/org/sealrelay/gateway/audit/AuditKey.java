@@ -111,6 +111,14 @@ public final class AuditKey {
     }
 
     /**
+     * Returns the check value of an anchor slot. The prefix is not 64 hex digits, so no chain
+     * line can have the same MAC input.
+     */
+    String anchorMac(ChainPosition position) {
+        return HexFormat.of().formatHex(hmac(chainKey, "anchor\n" + position));
+    }
+
+    /**
      * Returns a keyed hash of an address (lower-cased), so that audit lines about the same
      * recipient can be matched without the log naming the recipient.
      */

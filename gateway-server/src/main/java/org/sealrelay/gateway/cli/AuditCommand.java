@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /** {@code sealrelay audit}: groups the commands that work on the audit log. */
 @Command(name = "audit", mixinStandardHelpOptions = true,
-        description = "Check the audit log.",
+        description = "Check the audit log and its rotated files.",
         subcommands = {AuditVerifyCommand.class})
 final class AuditCommand implements Runnable {
     @CommandLine.Spec

@@ -44,6 +44,10 @@ public final class ConfigLoader {
     static final int DEFAULT_MAX_ERRORS = 20;
     /** RFC 5321 section 6.3: servers that count Received fields should reject only at 100 or more. */
     static final int DEFAULT_MAX_HOPS = 100;
+    /** Shorter audit rotation periods would make thousands of files a day. */
+    static final Duration MIN_AUDIT_ROTATE_INTERVAL = Duration.ofMinutes(1);
+    /** Smaller audit files would rotate every few group commits, and each rotation costs three fsyncs. */
+    static final long MIN_AUDIT_ROTATE_SIZE = 1 << 20;
     static final Duration DEFAULT_INBOUND_COMMAND_TIMEOUT = Duration.ofMinutes(5);
     static final Duration DEFAULT_INBOUND_DATA_TIMEOUT = Duration.ofMinutes(3);
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
@@ -145,10 +149,46 @@ public final class ConfigLoader {
         if (node == null) {
             return defaults;
         }
-        AuditConfig audit = new AuditConfig(Path.of(node.string("file", defaults.file().toString())),
-                Path.of(node.string("key-file", defaults.keyFile().toString())));
+        Path file = Path.of(node.string("file", defaults.file().toString()));
+        Path keyFile = Path.of(node.string("key-file", defaults.keyFile().toString()));
+        long rotateSize = node.size("rotate-size", 0);
+        if (rotateSize != 0 && rotateSize < MIN_AUDIT_ROTATE_SIZE) {
+            throw node.invalid("rotate-size", "invalid value '" + node.string("rotate-size", "")
+                    + "': expected 0 (off) or at least 1MiB, such as 100MiB");
+        }
+        // A bare 0 is accepted here, unlike other durations, because it reads as "off" like rotate-size: 0.
+        Duration rotateInterval = "0".equals(node.string("rotate-interval", null)) ? Duration.ZERO
+                : node.duration("rotate-interval", Duration.ZERO);
+        if (!rotateInterval.isZero() && rotateInterval.compareTo(MIN_AUDIT_ROTATE_INTERVAL) < 0) {
+            throw node.invalid("rotate-interval", "invalid value '" + node.string("rotate-interval", "")
+                    + "': expected 0 (off) or at least 1m, such as 1d");
+        }
+        if (!rotateInterval.isZero() && Duration.ofDays(1).toMillis() % rotateInterval.toMillis() != 0
+                && rotateInterval.toMillis() % Duration.ofDays(1).toMillis() != 0) {
+            throw node.invalid("rotate-interval", "invalid value '" + node.string("rotate-interval", "")
+                    + "': expected a period that divides a day or is whole days, such as 1h, 6h, 1d or 7d,"
+                    + " so that files start at the same times each day");
+        }
+        int keepRotated = keepRotated(node);
+        if (keepRotated > 0 && rotateSize == 0 && rotateInterval.isZero()) {
+            throw node.invalid("keep-rotated", "is set, but rotation is off: set rotate-size or rotate-interval,"
+                    + " or remove keep-rotated");
+        }
         node.rejectUnknownKeys();
-        return audit;
+        return new AuditConfig(file, keyFile, rotateSize, rotateInterval, keepRotated);
+    }
+
+    /** Parses {@code audit.keep-rotated}: {@code all} (0) or a count of at least 1. */
+    private static int keepRotated(ConfigNode node) throws ConfigException {
+        String text = node.string("keep-rotated", "all");
+        if (text.equals("all")) {
+            return 0;
+        }
+        if (text.matches("\\d{1,6}") && Integer.parseInt(text) >= 1) {
+            return Integer.parseInt(text);
+        }
+        throw node.invalid("keep-rotated", "invalid value '" + text + "': expected all, or a number of rotated"
+                + " files from 1 to 999999 (removing files also removes the lines they hold)");
     }
 
     static ListenerConfig defaultListener() {
