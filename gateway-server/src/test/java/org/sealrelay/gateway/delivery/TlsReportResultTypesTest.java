@@ -34,6 +34,7 @@ import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
 import org.sealrelay.gateway.dns.LoopbackDnsServer;
 import org.sealrelay.gateway.dns.TestZone;
 import org.sealrelay.gateway.spool.QueueId;
+import org.sealrelay.gateway.testing.RecordingSmtpServer;
 import org.sealrelay.gateway.tlsrpt.AggregateReport;
 import org.sealrelay.gateway.tlsrpt.TlsReportStore;
 import org.sealrelay.policy.TlsLevel;
