@@ -8,12 +8,12 @@ import java.util.List;
 import org.sealrelay.gateway.testing.ExternalTool;
 
 /** DKIM private keys written by openssl, the tool an administrator would use. */
-final class TestKeys {
+public final class TestKeys {
     private TestKeys() {
     }
 
     /** Runs {@code openssl} with {@code arguments} in {@code directory} and checks that it succeeded. */
-    static String openssl(Path directory, String... arguments) throws IOException, InterruptedException {
+    public static String openssl(Path directory, String... arguments) throws IOException, InterruptedException {
         Path openssl = ExternalTool.require("openssl");
         List<String> command = new java.util.ArrayList<>();
         command.add(openssl.toString());
@@ -23,20 +23,20 @@ final class TestKeys {
         return result.output();
     }
 
-    static Path ed25519(Path directory, String name) throws IOException, InterruptedException {
+    public static Path ed25519(Path directory, String name) throws IOException, InterruptedException {
         Path file = directory.resolve(name);
         openssl(directory, "genpkey", "-algorithm", "ed25519", "-out", file.toString());
         return file;
     }
 
-    static Path rsa(Path directory, String name, int bits) throws IOException, InterruptedException {
+    public static Path rsa(Path directory, String name, int bits) throws IOException, InterruptedException {
         Path file = directory.resolve(name);
         openssl(directory, "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:" + bits, "-out",
                 file.toString());
         return file;
     }
 
-    static DkimKey key(Path file, String domain, String selector, DkimService service) throws Exception {
+    public static DkimKey key(Path file, String domain, String selector, DkimService service) throws Exception {
         return new DkimKey(domain, selector, service, DkimKeyFile.read(file));
     }
 }
