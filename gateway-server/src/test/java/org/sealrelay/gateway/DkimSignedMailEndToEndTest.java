@@ -1,0 +1,180 @@
+package org.sealrelay.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sealrelay.gateway.config.ConfigLoader;
+import org.sealrelay.gateway.config.GatewayConfig;
+import org.sealrelay.gateway.dkim.DkimKey;
+import org.sealrelay.gateway.dkim.TestKeys;
+import org.sealrelay.gateway.dns.LoopbackDnsServer;
+import org.sealrelay.gateway.dns.TestZone;
+import org.sealrelay.gateway.testing.DkimVerifier;
+import org.sealrelay.gateway.testing.DkimVerifier.Mode;
+import org.sealrelay.gateway.testing.NextHopServer;
+import org.sealrelay.gateway.testing.RejectingNextHop;
+import org.sealrelay.gateway.testing.SmtpTestClient;
+import org.sealrelay.gateway.testing.TestGateways;
+import org.sealrelay.gateway.tlsrpt.ReportPolicy;
+import org.sealrelay.gateway.tlsrpt.ReportRun;
+import org.sealrelay.gateway.tlsrpt.TlsReportStore;
+import org.subethamail.smtp.RejectException;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.TXTRecord;
+
+/**
+ * Mail the gateway writes itself leaves through a real next hop with a DKIM signature that
+ * dkimpy verifies against the key record the configuration's key publishes.
+ */
+class DkimSignedMailEndToEndTest {
+    @TempDir
+    Path directory;
+
+    private Gateway gateway;
+    private NextHopServer nextHop;
+    private RejectingNextHop rejectingHop;
+    private LoopbackDnsServer dns;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (nextHop != null) {
+            nextHop.close();
+        }
+        if (rejectingHop != null) {
+            rejectingHop.close();
+        }
+        if (dns != null) {
+            dns.close();
+        }
+    }
+
+    @Test
+    void mailedTlsReportVerifies() throws Exception {
+        nextHop = NextHopServer.withStartTls();
+        dns = new LoopbackDnsServer(new TestZone("test.")
+                .add(new TXTRecord(TestZone.name("_smtp._tls.lab.test."), DClass.IN, 300,
+                        "v=TLSRPTv1; rua=mailto:tls-reports@lab.test"))
+                .add(new ARecord(TestZone.name("mx.lab.test."), DClass.IN, 300, InetAddress.getLoopbackAddress())));
+        Path keyFile = TestKeys.ed25519(directory, "reports.pem");
+        Instant yesterday = Instant.now().minus(Duration.ofDays(1));
+        TlsReportStore earlier = TlsReportStore.open(directory.resolve("spool"), Clock.fixed(yesterday, ZoneOffset.UTC));
+        earlier.success(ReportPolicy.noPolicyFound("lab.test"));
+        earlier.flush();
+        String yaml = TestGateways.yaml(directory, 0, nextHop.port(), "may").replace("delivery:\n", """
+                delivery:
+                  dns-servers: [127.0.0.1:%d]
+                  tls-reporting:
+                    enabled: true
+                    organization-name: Clinic Example
+                    contact-info: mailto:tls-admin@gateway.test
+                """.formatted(dns.port())) + """
+                dkim:
+                  keys:
+                    - domain: gateway.test
+                      selector: reports
+                      private-key: %s
+                      service: tlsrpt
+                """.formatted(keyFile);
+
+        GatewayConfig config = ConfigLoader.parse("test.yaml", yaml);
+        gateway = Gateway.start(config);
+        ReportRun run = gateway.tlsReports().orElseThrow().sendDue();
+
+        assertThat(run).isEqualTo(new ReportRun(1, 0, 0, 0));
+        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.received().size() == 1);
+        byte[] received = nextHop.received().get(0).data();
+        DkimKey key = config.dkim().keys().get(0);
+        assertThat(key.recordText()).startsWith("v=DKIM1; k=ed25519; s=tlsrpt; p=");
+        assertThat(new String(received, StandardCharsets.US_ASCII))
+                .startsWith("DKIM-Signature: v=1; a=ed25519-sha256; c=relaxed/relaxed; d=gateway.test;");
+
+        DkimVerifier.Result result = DkimVerifier.verify(received, key.recordName(), key.recordText(),
+                Mode.TLSRPT_STRICT, directory);
+        assertThat(result.verified()).as(result.output()).isTrue();
+
+        byte[] tampered = tamperLastBase64Line(received);
+        DkimVerifier.Result tamperedResult = DkimVerifier.verify(tampered, key.recordName(), key.recordText(),
+                Mode.TLSRPT_STRICT, directory);
+        assertThat(tamperedResult.verified()).isFalse();
+        assertThat(tamperedResult.output()).contains("body hash mismatch");
+    }
+
+    @Test
+    void deliveryStatusNotificationVerifies() throws Exception {
+        rejectingHop = new RejectingNextHop(Map.of("gone@lab.example",
+                new RejectException(550, "5.1.1 <gone@lab.example>: Recipient address rejected")));
+        Path keyFile = TestKeys.rsa(directory, "host.pem", 2048);
+        String dkim = """
+                dkim:
+                  signature-lifetime: 7d
+                  keys:
+                    - domain: gateway.test
+                      selector: host
+                      private-key: %s
+                """.formatted(keyFile);
+        GatewayConfig config = TestGateways.relayingTo(directory, rejectingHop.port(), "may", dkim);
+        gateway = Gateway.start(config);
+
+        send("<front-desk@clinic.example>", "<gone@lab.example>");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> rejectingHop.received().size() == 1);
+        byte[] received = rejectingHop.received().get(0).data();
+        String text = new String(received, StandardCharsets.US_ASCII);
+        assertThat(text).startsWith("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=gateway.test; s=host;");
+        assertThat(text).contains("x=");
+        DkimKey key = config.dkim().keys().get(0);
+        DkimVerifier.Result result = DkimVerifier.verify(received, key.recordName(), key.recordText(), Mode.EMAIL,
+                directory);
+        assertThat(result.verified()).as(result.output()).isTrue();
+
+        byte[] tampered = text.replace("Action: failed", "Action: delayed").getBytes(StandardCharsets.US_ASCII);
+        assertThat(DkimVerifier.verify(tampered, key.recordName(), key.recordText(), Mode.EMAIL, directory).verified())
+                .isFalse();
+    }
+
+    /** Changes one character of the report's base64 part, which only a body hash notices. */
+    private static byte[] tamperLastBase64Line(byte[] message) {
+        String text = new String(message, StandardCharsets.US_ASCII);
+        List<String> lines = new java.util.ArrayList<>(List.of(text.split("\r\n", -1)));
+        int index = lines.size() - 1;
+        while (!lines.get(index).matches("[A-Za-z0-9+/=]{8,}")) {
+            index--;
+        }
+        String line = lines.get(index);
+        char replacement = line.charAt(0) == 'A' ? 'B' : 'A';
+        lines.set(index, replacement + line.substring(1));
+        return String.join("\r\n", lines).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private void send(String from, String... recipients) throws Exception {
+        try (SmtpTestClient client = new SmtpTestClient(gateway.listenAddresses().get(0))) {
+            client.readReply();
+            client.command("EHLO client.test");
+            assertThat(client.command("MAIL FROM:" + from)).startsWith("250 ");
+            for (String recipient : recipients) {
+                assertThat(client.command("RCPT TO:" + recipient)).startsWith("250 ");
+            }
+            assertThat(client.command("DATA")).startsWith("354 ");
+            client.sendRaw("From: <front-desk@clinic.example>\r\nSubject: Lab results\r\n\r\nResults\r\n.\r\n");
+            assertThat(client.readReply()).startsWith("250 ");
+            client.command("QUIT");
+        }
+    }
+}
