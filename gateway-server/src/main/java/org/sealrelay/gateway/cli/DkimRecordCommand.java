@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
 final class DkimRecordCommand implements Callable<Integer> {
     static final int EXIT_USAGE = 64;
     static final int EXIT_KEY = 65;
-    /** RFC 1035 section 3.3.14: one character-string of a TXT record holds at most 255 octets. */
+    /** RFC 1035 section 3.3.14: one character-string of a TXT record contains at most 255 octets. */
     private static final int TXT_STRING_LIMIT = 255;
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "config/sealrelay.yaml",

@@ -42,7 +42,7 @@ public final class DkimKeyFile {
      * Reads the key in {@code file}.
      *
      * @throws IOException if the file cannot be read
-     * @throws DkimKeyException if it holds no usable key: none at all, an encrypted one, a key
+     * @throws DkimKeyException if it contains no usable key: none at all, an encrypted one, a key
      *     type other than RSA or Ed25519, or an RSA key under {@link #MIN_RSA_BITS} bits
      */
     public static Material read(Path file) throws IOException, DkimKeyException {

@@ -39,6 +39,13 @@ class DkimConfigTest {
     }
 
     @Test
+    void shippedConfigurationHasNoKeys() throws Exception {
+        DkimConfig dkim = ConfigLoader.load(Path.of("..", "config", "sealrelay.yaml")).dkim();
+
+        assertThat(dkim).isEqualTo(DkimConfig.NONE);
+    }
+
+    @Test
     void readsKeysAndOptions() throws Exception {
         DkimConfig dkim = ConfigLoader.parse("d.yaml", """
                 dkim:
