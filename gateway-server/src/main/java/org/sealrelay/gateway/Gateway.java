@@ -38,6 +38,7 @@ import org.sealrelay.gateway.encryption.EncryptingDeliveryAgent;
 import org.sealrelay.gateway.dkim.DkimKey;
 import org.sealrelay.gateway.dkim.DkimService;
 import org.sealrelay.gateway.dkim.DkimSigning;
+import org.sealrelay.gateway.dkim.DkimSigningDeliveryAgent;
 import org.sealrelay.gateway.dsn.DsnWriter;
 import org.sealrelay.gateway.logging.Redact;
 import org.sealrelay.gateway.queue.QueueManager;
@@ -114,12 +115,17 @@ public final class Gateway implements AutoCloseable {
                 config.hostname());
         spool = FileSpool.open(config.spool());
         smtpAgent = new SmtpDeliveryAgent(config.delivery(), workerGroup);
+        DkimSigning dkim = dkimSigning(clock);
+        DeliveryAgent relay = smtpAgent;
+        if (!config.dkim().signRelayed().isEmpty()) {
+            relay = new DkimSigningDeliveryAgent(smtpAgent, dkim, config.dkim().signRelayed());
+            log.info("DKIM signing of relayed mail on for From domains {}", config.dkim().signRelayed());
+        }
         // Assigned first so that close() stops the SMTP agent if the key directory fails to open.
-        deliveryAgent = smtpAgent;
-        deliveryAgent = EncryptingDeliveryAgent.create(smtpAgent, openKeys(clock), config.encryption(), clock);
+        deliveryAgent = relay;
+        deliveryAgent = EncryptingDeliveryAgent.create(relay, openKeys(clock), config.encryption(), clock);
         DomainTlsPolicy notificationTls = new DomainTlsPolicy(config.delivery().defaultTlsLevel(),
                 config.delivery().tlsLevels());
-        DkimSigning dkim = dkimSigning(clock);
         DsnWriter dsnWriter = new DsnWriter(spool, notificationTls, config.hostname(), clock,
                 config.queue().dsnMaxReturnedSize(), dkim);
         queueManager = new QueueManager(spool, deliveryAgent, dsnWriter, config.queue(), clock,

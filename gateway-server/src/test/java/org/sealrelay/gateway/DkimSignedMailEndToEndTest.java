@@ -149,6 +149,46 @@ class DkimSignedMailEndToEndTest {
                 .isFalse();
     }
 
+    @Test
+    void relayedMailFromListedDomainVerifies() throws Exception {
+        nextHop = NextHopServer.withStartTls();
+        Path keyFile = TestKeys.ed25519(directory, "clinic.pem");
+        String dkim = """
+                dkim:
+                  sign-relayed: [clinic.example]
+                  keys:
+                    - domain: clinic.example
+                      selector: relay
+                      private-key: %s
+                """.formatted(keyFile);
+        GatewayConfig config = TestGateways.relayingTo(directory, nextHop.port(), "may", dkim);
+        gateway = Gateway.start(config);
+        String body = "Results attached.  \r\n\tindented\t line\r\n\r\n\r\n";
+
+        sendMessage("<front-desk@clinic.example>", "<results@lab.example>",
+                "From: Front Desk <front-desk@lab.clinic.example>\r\nTo: <results@lab.example>\r\n"
+                        + "Subject: Lab\r\n results\r\n\r\n" + body);
+        sendMessage("<front-desk@clinic.example>", "<results@lab.example>",
+                "From: <someone@otherclinic.example>\r\nSubject: Other\r\n\r\n" + body);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.received().size() == 2);
+        String first = new String(nextHop.received().get(0).data(), StandardCharsets.US_ASCII);
+        String second = new String(nextHop.received().get(1).data(), StandardCharsets.US_ASCII);
+        String signed = first.contains("lab.clinic.example") ? first : second;
+        String unsigned = first.contains("lab.clinic.example") ? second : first;
+        assertThat(signed).startsWith("DKIM-Signature: v=1; a=ed25519-sha256; c=relaxed/relaxed; d=clinic.example;");
+        assertThat(unsigned).doesNotContain("DKIM-Signature");
+        DkimKey key = config.dkim().keys().get(0);
+        byte[] received = signed.getBytes(StandardCharsets.US_ASCII);
+        DkimVerifier.Result result = DkimVerifier.verify(received, key.recordName(), key.recordText(), Mode.EMAIL,
+                directory);
+        assertThat(result.verified()).as(result.output()).isTrue();
+
+        byte[] tampered = signed.replace("indented", "Indented").getBytes(StandardCharsets.US_ASCII);
+        assertThat(DkimVerifier.verify(tampered, key.recordName(), key.recordText(), Mode.EMAIL, directory).verified())
+                .isFalse();
+    }
+
     /** Changes one character of the report's base64 part, which only a body hash notices. */
     private static byte[] tamperLastBase64Line(byte[] message) {
         String text = new String(message, StandardCharsets.US_ASCII);
@@ -161,6 +201,19 @@ class DkimSignedMailEndToEndTest {
         char replacement = line.charAt(0) == 'A' ? 'B' : 'A';
         lines.set(index, replacement + line.substring(1));
         return String.join("\r\n", lines).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private void sendMessage(String from, String recipient, String message) throws Exception {
+        try (SmtpTestClient client = new SmtpTestClient(gateway.listenAddresses().get(0))) {
+            client.readReply();
+            client.command("EHLO client.test");
+            assertThat(client.command("MAIL FROM:" + from)).startsWith("250 ");
+            assertThat(client.command("RCPT TO:" + recipient)).startsWith("250 ");
+            assertThat(client.command("DATA")).startsWith("354 ");
+            client.sendRaw(message + ".\r\n");
+            assertThat(client.readReply()).startsWith("250 ");
+            client.command("QUIT");
+        }
     }
 
     private void send(String from, String... recipients) throws Exception {

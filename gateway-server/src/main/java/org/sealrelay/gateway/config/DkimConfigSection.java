@@ -37,6 +37,7 @@ final class DkimConfigSection {
         String canonicalization = node.string("canonicalization", "relaxed/relaxed");
         Duration lifetime = node.duration("signature-lifetime", Duration.ZERO);
         List<ConfigNode> keyNodes = node.childList("keys");
+        List<String> signRelayed = node.strings("sign-relayed", List.of());
         node.rejectUnknownKeys();
 
         String[] halves = canonicalization.split("/", -1);
@@ -64,9 +65,32 @@ final class DkimConfigSection {
             }
             keys.add(key);
         }
+        List<String> relayedDomains = relayedDomains(node, signRelayed, keys);
         // A single name means the same algorithm for header and body, as in the c= tag (RFC 6376 section 3.5).
         Canonicalization bodyAlgorithm = halves.length == 2 ? body.get() : Canonicalization.SIMPLE;
-        return new DkimConfig(keys, header.get(), bodyAlgorithm, lifetime);
+        return new DkimConfig(keys, header.get(), bodyAlgorithm, lifetime, relayedDomains);
+    }
+
+    /** Checks each {@code sign-relayed} domain and that a key for ordinary mail covers it. */
+    private static List<String> relayedDomains(ConfigNode node, List<String> domains, List<DkimKey> keys)
+            throws ConfigException {
+        List<String> result = new ArrayList<>();
+        for (String text : domains) {
+            if (!DOMAIN.matcher(text).matches()) {
+                throw node.invalid("sign-relayed", "invalid domain '" + text + "': expected a name such as clinic.example");
+            }
+            String domain = text.toLowerCase(Locale.ROOT);
+            boolean covered = false;
+            for (DkimKey key : keys) {
+                covered |= key.covers(domain) && key.service().covers(DkimService.EMAIL);
+            }
+            if (!covered) {
+                throw node.invalid("sign-relayed", "no key for " + domain + ": add a dkim.keys entry with domain "
+                        + domain + " or a parent domain and service all or email");
+            }
+            result.add(domain);
+        }
+        return result;
     }
 
     private static DkimKey parseKey(ConfigNode node) throws ConfigException {

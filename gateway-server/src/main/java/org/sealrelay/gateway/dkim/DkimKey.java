@@ -53,6 +53,11 @@ public final class DkimKey {
         return privateKey;
     }
 
+    /** Whether this key may sign mail from {@code fromDomain}: its own domain or a subdomain (lower case). */
+    public boolean covers(String fromDomain) {
+        return fromDomain.equals(domain) || fromDomain.endsWith("." + domain);
+    }
+
     /** Returns the DNS name of the key record, {@code SELECTOR._domainkey.DOMAIN}. */
     public String recordName() {
         return selector + "._domainkey." + domain;

@@ -1,5 +1,6 @@
 package org.sealrelay.gateway.dkim;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -80,7 +81,7 @@ public final class DkimSigner {
 
     /** Starts signing one message; write the whole message into the session, then finish it. */
     public SigningSession start() {
-        return new SigningSession(this, bodyCanonicalization.body(sha256()));
+        return new SigningSession(this, new MessageHasher(bodyCanonicalization));
     }
 
     /**
@@ -111,8 +112,19 @@ public final class DkimSigner {
         return session.finish();
     }
 
-    /** Builds the signature field from the parsed header section and the finished body hash. */
-    byte[] signatureField(HeaderSection header, byte[] bodyHash) throws InvalidMessageException {
+    /**
+     * Returns the signature field, ending in CRLF, for a message hashed by a {@link MessageHasher}
+     * with this signer's body canonicalization.
+     *
+     * @throws IllegalArgumentException if the message was hashed with another body canonicalization
+     */
+    public byte[] signatureField(MessageHasher.HashedMessage message) {
+        if (message.bodyCanonicalization() != bodyCanonicalization) {
+            throw new IllegalArgumentException("message body hashed with " + message.bodyCanonicalization().tagValue()
+                    + " canonicalization; this signer uses " + bodyCanonicalization.tagValue());
+        }
+        HeaderSection header = message.header();
+        byte[] bodyHash = message.bodyHash();
         List<String> names = selectedNames(header);
         long signedAt = clock.instant().getEpochSecond();
         FoldedTagList field = new FoldedTagList("DKIM-Signature");
@@ -157,7 +169,7 @@ public final class DkimSigner {
      */
     private byte[] signedData(HeaderSection header, List<String> names, String unsignedField) {
         Map<String, Integer> nextFromBottom = new HashMap<>();
-        java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream(4096);
+        ByteArrayOutputStream data = new ByteArrayOutputStream(4096);
         List<HeaderField> fields = header.fields();
         for (String name : names) {
             int skip = nextFromBottom.getOrDefault(name, 0);
@@ -179,7 +191,7 @@ public final class DkimSigner {
         return data.toByteArray();
     }
 
-    private byte[] signature(byte[] data) throws InvalidMessageException {
+    private byte[] signature(byte[] data) {
         if (key.algorithm() == DkimAlgorithm.ED25519_SHA256) {
             Ed25519Signer signer = new Ed25519Signer();
             signer.init(true, key.privateKey());

@@ -46,7 +46,7 @@ public final class DkimSigning {
         String domain = fromDomain.toLowerCase(Locale.ROOT);
         DkimKey best = null;
         for (DkimKey key : keys) {
-            if (!key.service().covers(service) || !covers(key.domain(), domain)) {
+            if (!key.service().covers(service) || !key.covers(domain)) {
                 continue;
             }
             if (best == null || better(key, best, service)) {
@@ -57,6 +57,11 @@ public final class DkimSigning {
             return Optional.empty();
         }
         return Optional.of(new DkimSigner(best, headerCanonicalization, bodyCanonicalization, lifetime, clock));
+    }
+
+    /** Starts reading a message whose key is chosen afterwards, with the configured body canonicalization. */
+    public MessageHasher newHasher() {
+        return new MessageHasher(bodyCanonicalization);
     }
 
     /** Returns the domain part of an address, or the whole text when it has no {@code @}. */
@@ -70,9 +75,5 @@ public final class DkimSigning {
             return candidate.domain().length() > best.domain().length();
         }
         return candidate.service() == service && best.service() != service;
-    }
-
-    private static boolean covers(String keyDomain, String domain) {
-        return domain.equals(keyDomain) || domain.endsWith("." + keyDomain);
     }
 }

@@ -144,6 +144,22 @@ class DkimConfigTest {
     }
 
     @Test
+    void signRelayedNeedsCoveringKey() throws Exception {
+        String key = "  keys:\n    - domain: clinic.example\n      selector: s1\n      private-key: " + ed25519 + "\n";
+        DkimConfig dkim = ConfigLoader.parse("d.yaml", "dkim:\n  sign-relayed: [East.Clinic.Example]\n" + key).dkim();
+
+        assertThat(dkim.signRelayed()).containsExactly("east.clinic.example");
+        assertThatThrownBy(() -> ConfigLoader.parse("d.yaml", "dkim:\n  sign-relayed: [lab.example]\n" + key))
+                .hasMessage("d.yaml:2:17: dkim.sign-relayed: no key for lab.example: add a dkim.keys entry with"
+                        + " domain lab.example or a parent domain and service all or email");
+        assertThatThrownBy(() -> ConfigLoader.parse("d.yaml", "dkim:\n  sign-relayed: [clinic]\n" + key))
+                .hasMessageContaining("dkim.sign-relayed: invalid domain 'clinic'");
+        String reportsOnly = key + "      service: tlsrpt\n";
+        assertThatThrownBy(() -> ConfigLoader.parse("d.yaml", "dkim:\n  sign-relayed: [clinic.example]\n"
+                + reportsOnly)).hasMessageContaining("dkim.sign-relayed: no key for clinic.example");
+    }
+
+    @Test
     void invalidOptionsAreRejected() {
         assertThatThrownBy(() -> ConfigLoader.parse("d.yaml", "dkim:\n  canonicalization: relaxed/loose\n"))
                 .hasMessage("d.yaml:2:21: dkim.canonicalization: invalid value 'relaxed/loose': expected"
