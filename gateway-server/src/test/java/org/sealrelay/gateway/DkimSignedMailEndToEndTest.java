@@ -37,8 +37,9 @@ import org.xbill.DNS.DClass;
 import org.xbill.DNS.TXTRecord;
 
 /**
- * Mail the gateway writes itself leaves through a real next hop with a DKIM signature that
- * dkimpy verifies against the key record the configuration's key publishes.
+ * Mail the gateway writes itself, and relayed mail from a {@code dkim.sign-relayed} domain,
+ * leaves through a real next hop with a DKIM signature that dkimpy verifies against the key
+ * record of the configured key.
  */
 class DkimSignedMailEndToEndTest {
     @TempDir
@@ -187,6 +188,46 @@ class DkimSignedMailEndToEndTest {
         byte[] tampered = signed.replace("indented", "Indented").getBytes(StandardCharsets.US_ASCII);
         assertThat(DkimVerifier.verify(tampered, key.recordName(), key.recordText(), Mode.EMAIL, directory).verified())
                 .isFalse();
+    }
+
+    @Test
+    void relayedMailWithPolicyEditsVerifies() throws Exception {
+        nextHop = NextHopServer.withStartTls();
+        Path keyFile = TestKeys.rsa(directory, "clinic.pem", 2048);
+        Path rules = Files.writeString(directory.resolve("policy.yaml"), """
+                rules:
+                  - name: tag-lab
+                    when: {recipient-domain: lab.example}
+                    deliver: [tls-encrypt]
+                    subject-tag: '[secure]'
+                    add-header: {X-SealRelay-Policy: tag-lab}
+                default:
+                  deliver: [tls-encrypt]
+                """);
+        String extra = """
+                policy:
+                  file: %s
+                dkim:
+                  sign-relayed: [clinic.example]
+                  keys:
+                    - domain: clinic.example
+                      selector: relay
+                      private-key: %s
+                """.formatted(rules, keyFile);
+        GatewayConfig config = TestGateways.relayingTo(directory, nextHop.port(), "encrypt", extra);
+        gateway = Gateway.start(config);
+
+        sendMessage("<front-desk@clinic.example>", "<results@lab.example>",
+                "From: <front-desk@clinic.example>\r\nSubject: Lab results\r\n\r\nBody\r\n");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.received().size() == 1);
+        String received = new String(nextHop.received().get(0).data(), StandardCharsets.US_ASCII);
+        assertThat(received).contains("Subject: [secure] Lab results\r\n").contains("X-SealRelay-Policy: tag-lab\r\n");
+        assertThat(received).startsWith("DKIM-Signature: v=1; a=rsa-sha256;");
+        DkimKey key = config.dkim().keys().get(0);
+        DkimVerifier.Result result = DkimVerifier.verify(received.getBytes(StandardCharsets.US_ASCII),
+                key.recordName(), key.recordText(), Mode.EMAIL, directory);
+        assertThat(result.verified()).as(result.output()).isTrue();
     }
 
     /** Changes one character of the report's base64 part, which only a body hash notices. */

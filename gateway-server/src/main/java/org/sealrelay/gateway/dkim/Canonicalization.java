@@ -65,6 +65,7 @@ public enum Canonicalization {
         if (colon == raw.length) {
             throw new IllegalArgumentException("header field without a colon");
         }
+
         ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length);
         int nameEnd = colon;
         while (nameEnd > 0 && isWsp(raw[nameEnd - 1])) {
@@ -75,6 +76,7 @@ public enum Canonicalization {
             out.write(b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b);
         }
         out.write(':');
+
         boolean pendingSpace = false;
         boolean valueStarted = false;
         for (int i = colon + 1; i < raw.length; i++) {

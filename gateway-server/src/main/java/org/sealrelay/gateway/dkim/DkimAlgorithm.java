@@ -4,7 +4,7 @@ package org.sealrelay.gateway.dkim;
 public enum DkimAlgorithm {
     /** RSASSA-PKCS1-v1_5 over SHA-256 (RFC 6376 section 3.3.1). */
     RSA_SHA256("rsa-sha256", "rsa"),
-    /** PureEdDSA over the SHA-256 hash of the signed data (RFC 8463 section 3). */
+    /** PureEdDSA over the SHA-256 hash of the signed data (RFC 8463). */
     ED25519_SHA256("ed25519-sha256", "ed25519");
 
     private final String signatureName;

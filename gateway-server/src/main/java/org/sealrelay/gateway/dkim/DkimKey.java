@@ -53,7 +53,7 @@ public final class DkimKey {
         return privateKey;
     }
 
-    /** Whether this key may sign mail from {@code fromDomain}: its own domain or a subdomain (lower case). */
+    /** Returns whether this key may sign mail from {@code fromDomain} (lower case): its domain or a subdomain. */
     public boolean covers(String fromDomain) {
         return fromDomain.equals(domain) || fromDomain.endsWith("." + domain);
     }
@@ -66,7 +66,7 @@ public final class DkimKey {
     /**
      * Returns the text of the key record (RFC 6376 section 3.6.1), for example
      * {@code v=DKIM1; k=ed25519; p=...}. The {@code p=} value is the raw 32-octet public key for
-     * Ed25519 (RFC 8463 section 4.2) and the DER SubjectPublicKeyInfo for RSA, which is what
+     * Ed25519 (RFC 8463) and the DER SubjectPublicKeyInfo for RSA, which is what
      * {@code openssl rsa -pubout} prints and what verifiers accept.
      */
     public String recordText() {

@@ -24,7 +24,7 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
  * ({@code BEGIN RSA PRIVATE KEY}) for RSA. The algorithm follows from the key.
  */
 public final class DkimKeyFile {
-    /** RFC 8301 section 3.2 requires at least 1024 bits and recommends 2048; shorter keys are rejected. */
+    /** RFC 8301 requires at least 1024 bits and recommends 2048, so shorter keys are rejected. */
     public static final int MIN_RSA_BITS = 2048;
 
     private DkimKeyFile() {

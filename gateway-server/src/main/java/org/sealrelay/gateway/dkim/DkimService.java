@@ -4,9 +4,9 @@ import java.util.Optional;
 
 /**
  * The mail a key signs, published as the {@code s=} tag of its key record (RFC 6376 section
- * 3.6.1). RFC 8460 section 3 asks receivers of TLS reports to look for {@code s=tlsrpt}, and a
- * key record with {@code s=tlsrpt} does not verify ordinary mail, so a domain that wants both
- * publishes two selectors.
+ * 3.6.1). RFC 8460 lets receivers of TLS reports ignore signatures whose key record lacks
+ * {@code s=tlsrpt} (dkimpy's strict mode does), and a key record with {@code s=tlsrpt} does not
+ * verify ordinary mail, so a domain that wants both publishes two selectors.
  */
 public enum DkimService {
     /** Any mail; the record has no {@code s=} tag, which means {@code *}. */
@@ -34,7 +34,7 @@ public enum DkimService {
         return recordValue;
     }
 
-    /** Whether a key published for this service may sign mail of {@code purpose}. */
+    /** Returns whether a key published for this service may sign mail of {@code purpose}. */
     public boolean covers(DkimService purpose) {
         return this == ALL || this == purpose;
     }

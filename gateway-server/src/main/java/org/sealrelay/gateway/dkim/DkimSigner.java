@@ -183,7 +183,7 @@ public final class DkimSigner {
                     seen++;
                 }
             }
-            // A name without an instance left contributes nothing: that is the oversigned case.
+            // A name without an instance left contributes nothing, which is the oversigned case.
             nextFromBottom.put(name, skip + 1);
         }
         byte[] ownField = headerCanonicalization.header((unsignedField + "\r\n").getBytes(StandardCharsets.US_ASCII));

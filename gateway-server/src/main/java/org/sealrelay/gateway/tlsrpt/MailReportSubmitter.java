@@ -25,8 +25,8 @@ import org.sealrelay.policy.TlsLevel;
  * requires reports to be delivered despite TLS failures, and a report contains no message
  * content; a published MTA-STS policy still tightens {@code may} as for any message.
  *
- * <p>With a signer, each report is DKIM-signed before it is stored, as RFC 8460 section 5.3
- * requires of reports sent by mail. A report that cannot be signed is not stored, because
+ * <p>With a signer, each report is DKIM-signed before it is stored, as RFC 8460 requires of
+ * reports sent by mail. A report that cannot be signed is not stored, because
  * receivers may discard unsigned reports.
  */
 public final class MailReportSubmitter {

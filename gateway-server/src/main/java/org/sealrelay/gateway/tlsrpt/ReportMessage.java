@@ -16,8 +16,8 @@ import java.util.HexFormat;
  * {@code multipart/report; report-type="tlsrpt"} body whose second part is the
  * {@code application/tlsrpt+gzip} report named as section 5.1 describes. Lines end in CRLF.
  *
- * <p>The message is unsigned: {@link MailReportSubmitter} adds the DKIM signature that section
- * 5.3 requires when a key covers the From domain.
+ * <p>The message is unsigned: {@link MailReportSubmitter} adds the DKIM signature that RFC 8460
+ * requires when a key covers the From domain.
  */
 public final class ReportMessage {
     private static final DateTimeFormatter DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);

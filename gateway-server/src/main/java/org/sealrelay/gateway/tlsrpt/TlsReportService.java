@@ -95,7 +95,7 @@ public final class TlsReportService implements AutoCloseable {
         Optional<DkimSigner> signer = dkim.signerFor(fromDomain, DkimService.TLSRPT);
         if (signer.isEmpty()) {
             log.warn("no dkim.keys entry covers {}, the domain of delivery.tls-reporting.from-address, so TLS reports"
-                    + " sent by mail are unsigned and receivers may discard them (RFC 8460 section 5.3)", fromDomain);
+                    + " sent by mail are unsigned and receivers may discard them (RFC 8460)", fromDomain);
         } else {
             log.info("TLS reports sent by mail are signed with DKIM key {}", signer.get().key().recordName());
         }

@@ -112,7 +112,7 @@ class DkimSignerTest {
         byte[] signed = signer(ed25519, Canonicalization.RELAXED, Canonicalization.RELAXED)
                 .sign(message(HEADER, "no line end  "));
 
-        // SMTP DATA ends the content with CRLF before the final dot, so the receiver sees one.
+        // SMTP DATA ends the content with CRLF before the final dot, so the receiver gets one.
         byte[] received = (new String(signed, StandardCharsets.UTF_8) + "\r\n").getBytes(StandardCharsets.UTF_8);
         DkimVerifier.Result result = verify(received, ed25519);
         assertThat(result.verified()).as(result.output()).isTrue();

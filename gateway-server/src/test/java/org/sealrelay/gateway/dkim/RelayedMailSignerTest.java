@@ -56,7 +56,7 @@ class RelayedMailSignerTest {
     }
 
     @Test
-    void messageSignedWithSameKeyIsNotSignedAgain() throws Exception {
+    void sameKeySignsOnlyOnce() throws Exception {
         assertThat(selector("DKIM-Signature: v=1; a=ed25519-sha256; d=Clinic.Example;\r\n s=relay; b=x\r\n"
                 + "From: <desk@clinic.example>\r\n")).isEmpty();
         assertThat(selector("DKIM-Signature: v=1; a=rsa-sha256; d=clinic.example; s=old; b=x\r\n"
