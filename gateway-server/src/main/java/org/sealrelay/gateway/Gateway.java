@@ -21,6 +21,7 @@ import org.sealrelay.gateway.audit.AuditLog;
 import org.sealrelay.gateway.audit.AuditRotation;
 import org.sealrelay.gateway.audit.AuditTrail;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.sealrelay.gateway.config.DkimConfig;
 import org.sealrelay.gateway.config.GatewayConfig;
 import org.sealrelay.gateway.config.ListenerConfig;
 import org.sealrelay.gateway.content.ContentExtractor;
@@ -35,6 +36,10 @@ import org.sealrelay.gateway.config.KeysConfig;
 import org.sealrelay.gateway.delivery.DeliveryAgent;
 import org.sealrelay.gateway.delivery.SmtpDeliveryAgent;
 import org.sealrelay.gateway.encryption.EncryptingDeliveryAgent;
+import org.sealrelay.gateway.dkim.DkimKey;
+import org.sealrelay.gateway.dkim.DkimService;
+import org.sealrelay.gateway.dkim.DkimSigning;
+import org.sealrelay.gateway.dkim.DkimSigningDeliveryAgent;
 import org.sealrelay.gateway.dsn.DsnWriter;
 import org.sealrelay.gateway.logging.Redact;
 import org.sealrelay.gateway.queue.QueueManager;
@@ -111,17 +116,23 @@ public final class Gateway implements AutoCloseable {
                 config.hostname());
         spool = FileSpool.open(config.spool());
         smtpAgent = new SmtpDeliveryAgent(config.delivery(), workerGroup);
+        DkimSigning dkim = dkimSigning(clock);
+        DeliveryAgent relay = smtpAgent;
+        if (!config.dkim().signRelayed().isEmpty()) {
+            relay = new DkimSigningDeliveryAgent(smtpAgent, dkim, config.dkim().signRelayed());
+            log.info("DKIM signing of relayed mail on for From domains {}", config.dkim().signRelayed());
+        }
         // Assigned first so that close() stops the SMTP agent if the key directory fails to open.
-        deliveryAgent = smtpAgent;
-        deliveryAgent = EncryptingDeliveryAgent.create(smtpAgent, openKeys(clock), config.encryption(), clock);
+        deliveryAgent = relay;
+        deliveryAgent = EncryptingDeliveryAgent.create(relay, openKeys(clock), config.encryption(), clock);
         DomainTlsPolicy notificationTls = new DomainTlsPolicy(config.delivery().defaultTlsLevel(),
                 config.delivery().tlsLevels());
         DsnWriter dsnWriter = new DsnWriter(spool, notificationTls, config.hostname(), clock,
-                config.queue().dsnMaxReturnedSize());
+                config.queue().dsnMaxReturnedSize(), dkim);
         queueManager = new QueueManager(spool, deliveryAgent, dsnWriter, config.queue(), clock,
                 config.encryption().relayTlsLevel());
         queueManager.recover(spool.recover());
-        startTlsReporting();
+        startTlsReporting(dkim);
 
         Policy policy = createPolicy();
         inspectionExecutor = newInspectionExecutor();
@@ -163,15 +174,34 @@ public final class Gateway implements AutoCloseable {
 
     // Counts go to the durable store only with reporting on, so that a gateway that never sends
     // reports keeps no record of its destinations on disk.
-    private void startTlsReporting() throws IOException {
+    private void startTlsReporting(DkimSigning dkim) throws IOException {
         if (!config.tlsReporting().enabled()) {
             return;
         }
         Clock utc = Clock.systemUTC();
         TlsReportStore store = TlsReportStore.open(config.spool().directory(), utc);
         smtpAgent.recordTlsSessionsIn(store);
-        tlsReports = TlsReportService.create(config, store, spool, queueManager, utc);
+        tlsReports = TlsReportService.create(config, store, spool, queueManager, dkim, utc);
         tlsReports.start();
+    }
+
+    private DkimSigning dkimSigning(Clock clock) {
+        DkimConfig dkim = config.dkim();
+        if (dkim.keys().isEmpty()) {
+            log.info("DKIM signing off: no dkim.keys configured");
+            return DkimSigning.NONE;
+        }
+        for (DkimKey key : dkim.keys()) {
+            log.info("DKIM key {} ({}, service {}) loaded", key.recordName(), key.algorithm().signatureName(),
+                    key.service().configName());
+        }
+        DkimSigning signing = new DkimSigning(dkim.keys(), dkim.headerCanonicalization(),
+                dkim.bodyCanonicalization(), dkim.signatureLifetime(), clock);
+        if (signing.signerFor(config.hostname(), DkimService.EMAIL).isEmpty()) {
+            log.info("no dkim.keys entry covers the host name {}, so delivery status notifications are unsigned",
+                    config.hostname());
+        }
+        return signing;
     }
 
     /**

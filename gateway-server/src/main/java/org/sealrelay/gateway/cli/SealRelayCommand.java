@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionCommand.Provider.class,
         description = "Secure SMTP gateway for mail that carries protected health information.",
         subcommands = {RunCommand.class, QueueCommand.class, PolicyCommand.class, KeysCommand.class, SpoolCommand.class,
-            TlsReportCommand.class,
+            TlsReportCommand.class, DkimCommand.class,
             AuditCommand.class,
             PasswdCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class SealRelayCommand implements Runnable {

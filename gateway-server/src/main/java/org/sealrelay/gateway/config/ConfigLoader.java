@@ -137,11 +137,12 @@ public final class ConfigLoader {
             throw root.invalid("postmaster", "invalid address '" + postmaster + "': expected local-part@domain");
         }
         TlsReportingConfig tlsReporting = TlsReportingConfigParser.parse(tlsReportingNode, hostname, postmaster);
+        DkimConfig dkim = DkimConfigSection.parse(root == null ? null : root.child("dkim"));
         if (root != null) {
             root.rejectUnknownKeys();
         }
         return new GatewayConfig(hostname, postmaster, listeners, tls, spool, delivery, queue, admin, policy,
-                tlsReporting, encryption, audit, keys);
+                tlsReporting, encryption, audit, keys, dkim);
     }
 
     private static AuditConfig parseAudit(ConfigNode node, SpoolConfig spool) throws ConfigException {

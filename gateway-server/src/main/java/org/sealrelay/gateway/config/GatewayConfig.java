@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param encryption keys and options for the {@code pgp} and {@code smime} plan steps
  * @param audit audit log and its key
  * @param keys recipient key directory, discovery and harvesting
+ * @param dkim DKIM keys and options for mail the gateway writes itself
  */
 public record GatewayConfig(
         String hostname,
@@ -34,7 +35,8 @@ public record GatewayConfig(
         TlsReportingConfig tlsReporting,
         EncryptionConfig encryption,
         AuditConfig audit,
-        KeysConfig keys) {
+        KeysConfig keys,
+        DkimConfig dkim) {
     public GatewayConfig {
         Objects.requireNonNull(hostname, "hostname");
         Objects.requireNonNull(postmaster, "postmaster");
@@ -52,6 +54,15 @@ public record GatewayConfig(
         Objects.requireNonNull(encryption, "encryption");
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(keys, "keys");
+        Objects.requireNonNull(dkim, "dkim");
+    }
+
+    /** Creates a configuration without DKIM keys. */
+    public GatewayConfig(String hostname, String postmaster, List<ListenerConfig> listeners, TlsConfig tls,
+            SpoolConfig spool, DeliveryConfig delivery, QueueConfig queue, AdminConfig admin, PolicyConfig policy,
+            TlsReportingConfig tlsReporting, EncryptionConfig encryption, AuditConfig audit, KeysConfig keys) {
+        this(hostname, postmaster, listeners, tls, spool, delivery, queue, admin, policy, tlsReporting, encryption,
+                audit, keys, DkimConfig.NONE);
     }
 
     /**
@@ -68,6 +79,6 @@ public record GatewayConfig(
     /** Returns a copy with the given listeners, for tests and tools that bind other ports. */
     public GatewayConfig withListeners(List<ListenerConfig> replacement) {
         return new GatewayConfig(hostname, postmaster, replacement, tls, spool, delivery, queue, admin, policy,
-                tlsReporting, encryption, audit, keys);
+                tlsReporting, encryption, audit, keys, dkim);
     }
 }

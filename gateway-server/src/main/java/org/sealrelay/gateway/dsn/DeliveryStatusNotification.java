@@ -56,6 +56,20 @@ public final class DeliveryStatusNotification {
      */
     public void write(OutputStream out, ReportAction action, Envelope original, List<EnvelopeRecipient> recipients,
             ReturnedContent returned, Instant now, Instant retryUntil) throws IOException {
+        write(out, newBoundary(), action, original, recipients, returned, now, retryUntil);
+    }
+
+    /**
+     * Writes a report with a given MIME boundary, so that writing it twice with the same
+     * arguments gives the same octets (a DKIM signer hashes the first pass).
+     *
+     * @param boundary a boundary from {@link #newBoundary()}
+     * @throws IllegalArgumentException as for {@link #write(OutputStream, ReportAction, Envelope, List,
+     *     ReturnedContent, Instant, Instant)}
+     */
+    public void write(OutputStream out, String boundary, ReportAction action, Envelope original,
+            List<EnvelopeRecipient> recipients, ReturnedContent returned, Instant now, Instant retryUntil)
+            throws IOException {
         if (original.reversePath().isEmpty()) {
             throw new IllegalArgumentException("queueId " + original.id()
                     + " has the null reverse-path; no delivery status notification may be sent (RFC 5321 section 4.5.5)");
@@ -71,7 +85,6 @@ public final class DeliveryStatusNotification {
             Objects.requireNonNull(retryUntil, "retryUntil");
         }
         boolean global = isGlobal(original);
-        String boundary = "=_sealrelay_" + HexFormat.of().formatHex(randomOctets());
         ReportLines lines = new ReportLines(out);
         writeHeader(lines, global, action, original, boundary, now);
         lines.line("--" + boundary);
@@ -189,6 +202,11 @@ public final class DeliveryStatusNotification {
             case DELAYED -> "delayed";
             case RELAYED -> "relayed";
         };
+    }
+
+    /** Returns a random MIME boundary that no returned message can contain by chance. */
+    public static String newBoundary() {
+        return "=_sealrelay_" + HexFormat.of().formatHex(randomOctets());
     }
 
     private static byte[] randomOctets() {

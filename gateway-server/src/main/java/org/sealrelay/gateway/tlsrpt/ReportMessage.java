@@ -16,9 +16,8 @@ import java.util.HexFormat;
  * {@code multipart/report; report-type="tlsrpt"} body whose second part is the
  * {@code application/tlsrpt+gzip} report named as section 5.1 describes. Lines end in CRLF.
  *
- * <p>NOTE: RFC 8460 requires reports sent by mail to carry a DKIM signature of the submitter
- * domain, and receivers may discard unsigned ones. This gateway does not sign yet, so mailto
- * reports only count where the next hop signs them.
+ * <p>The message is unsigned: {@link MailReportSubmitter} adds the DKIM signature that RFC 8460
+ * requires when a key covers the From domain.
  */
 public final class ReportMessage {
     private static final DateTimeFormatter DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);

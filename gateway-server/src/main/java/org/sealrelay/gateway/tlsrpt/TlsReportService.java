@@ -21,6 +21,9 @@ import org.sealrelay.gateway.config.GatewayConfig;
 import org.sealrelay.gateway.config.HostAndPort;
 import org.sealrelay.gateway.config.TlsReportingConfig;
 import org.sealrelay.gateway.delivery.HttpsTrust;
+import org.sealrelay.gateway.dkim.DkimService;
+import org.sealrelay.gateway.dkim.DkimSigner;
+import org.sealrelay.gateway.dkim.DkimSigning;
 import org.sealrelay.gateway.dns.DnssecResolver;
 import org.sealrelay.gateway.queue.QueueManager;
 import org.sealrelay.gateway.spool.Spool;
@@ -81,18 +84,27 @@ public final class TlsReportService implements AutoCloseable {
     /**
      * Builds the service for a gateway: DNS through {@code delivery.dns-servers} (or the system
      * resolvers) with the configured DNSSEC trust anchor, HTTPS with the delivery trust file, and
-     * mail through {@code spool} and {@code queue}.
+     * mail through {@code spool} and {@code queue}, signed with the {@code dkim} key for the
+     * From domain.
      *
      * @throws IllegalArgumentException if a DNS server, the trust file or the trust anchor is invalid
      */
     public static TlsReportService create(GatewayConfig gateway, TlsReportStore store, Spool spool, QueueManager queue,
-            Clock clock) {
+            DkimSigning dkim, Clock clock) {
+        String fromDomain = DkimSigning.domainOf(gateway.tlsReporting().fromAddress());
+        Optional<DkimSigner> signer = dkim.signerFor(fromDomain, DkimService.TLSRPT);
+        if (signer.isEmpty()) {
+            log.warn("no dkim.keys entry covers {}, the domain of delivery.tls-reporting.from-address, so TLS reports"
+                    + " sent by mail are unsigned and receivers may discard them (RFC 8460)", fromDomain);
+        } else {
+            log.info("TLS reports sent by mail are signed with DKIM key {}", signer.get().key().recordName());
+        }
         DnssecResolver dns = DnssecResolver.create(resolverFor(gateway.delivery().dnsServers()),
                 gateway.delivery().dnssecTrustAnchor());
         HttpsReportSender https = new HttpsReportSender(HttpsTrust.pkixContext(gateway.delivery().trustFile()),
                 HttpsReportSender.DEFAULT_TIMEOUT, HttpsReportSender.DEFAULT_RETRY_DELAYS);
         return new TlsReportService(gateway.tlsReporting(), store, dns, https,
-                new MailReportSubmitter(spool, queue, gateway.hostname()), clock);
+                new MailReportSubmitter(spool, queue, gateway.hostname(), signer), clock);
     }
 
     private static Resolver resolverFor(List<HostAndPort> servers) {

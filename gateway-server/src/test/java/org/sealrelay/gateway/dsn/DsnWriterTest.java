@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.EnumSet;
@@ -17,6 +18,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sealrelay.gateway.config.SpoolConfig;
+import org.sealrelay.gateway.dkim.Canonicalization;
+import org.sealrelay.gateway.dkim.DkimKey;
+import org.sealrelay.gateway.dkim.DkimService;
+import org.sealrelay.gateway.dkim.DkimSigning;
+import org.sealrelay.gateway.dkim.TestKeys;
 import org.sealrelay.gateway.spool.DsnRequest;
 import org.sealrelay.gateway.spool.Envelope;
 import org.sealrelay.gateway.spool.EnvelopeRecipient;
@@ -24,6 +30,8 @@ import org.sealrelay.gateway.spool.FileSpool;
 import org.sealrelay.gateway.spool.MessageWriter;
 import org.sealrelay.gateway.spool.RecipientStatus;
 import org.sealrelay.gateway.spool.TransactionOptions;
+import org.sealrelay.gateway.testing.DkimVerifier;
+import org.sealrelay.gateway.testing.DkimVerifier.Mode;
 import org.sealrelay.policy.DeliveryPlan;
 import org.sealrelay.policy.DomainTlsPolicy;
 import org.sealrelay.policy.TlsLevel;
@@ -165,6 +173,45 @@ class DsnWriterTest {
         assertThat(notification.receivedAt()).isEqualTo(NOW);
         assertThat(notification.options()).isEqualTo(TransactionOptions.NONE);
         assertThat(read(notification).partTypes().get(2)).isEqualTo("message/rfc822");
+    }
+
+    @Test
+    void signedReportWithWholeMessageVerifies() throws Exception {
+        String large = body(3 * 1024 * 1024);
+        Envelope original = commitOriginal("FULL", "front-desk@clinic.example", large);
+        DkimKey key = TestKeys.key(TestKeys.ed25519(directory, "dkim.pem"), "gateway.test", "dsn", DkimService.EMAIL);
+        DkimSigning signing = new DkimSigning(List.of(key), Canonicalization.RELAXED, Canonicalization.SIMPLE,
+                Duration.ZERO, Clock.systemUTC());
+        DsnWriter writer = new DsnWriter(spool, new DomainTlsPolicy(TlsLevel.ENCRYPT, Map.of()), "gateway.test",
+                Clock.fixed(NOW, ZoneOffset.UTC), 8L << 20, signing);
+
+        Envelope notification = writer.notifyFailure(original, failedOf(original));
+
+        byte[] raw;
+        try (InputStream content = spool.openContent(notification.id())) {
+            raw = content.readAllBytes();
+        }
+        assertThat((long) raw.length).isEqualTo(notification.sizeOctets());
+        String field = new String(raw, 0, 200, StandardCharsets.US_ASCII);
+        assertThat(field).startsWith("DKIM-Signature: v=1; a=ed25519-sha256; c=relaxed/simple; d=gateway.test;");
+        assertThat(field).contains("s=dsn;");
+        ParsedReport report = ParsedReport.parse(raw);
+        assertThat(ParsedReport.bodyText(report.returnedMessage())).isEqualTo(large);
+        DkimVerifier.Result result = DkimVerifier.verify(raw, key.recordName(), key.recordText(), Mode.EMAIL, directory);
+        assertThat(result.verified()).as(result.output()).isTrue();
+    }
+
+    @Test
+    void reportIsUnsignedWithoutKeyForHost() throws Exception {
+        Envelope original = commitOriginal("HDRS", "front-desk@clinic.example", body(100));
+        DkimKey other = TestKeys.key(TestKeys.ed25519(directory, "dkim.pem"), "clinic.example", "s1", DkimService.ALL);
+        DsnWriter writer = new DsnWriter(spool, new DomainTlsPolicy(TlsLevel.ENCRYPT, Map.of()), "gateway.test",
+                Clock.fixed(NOW, ZoneOffset.UTC), 1024, new DkimSigning(List.of(other), Canonicalization.RELAXED,
+                        Canonicalization.RELAXED, Duration.ZERO, Clock.systemUTC()));
+
+        ParsedReport report = read(writer.notifyFailure(original, failedOf(original)));
+
+        assertThat(report.rawText()).startsWith("From: Mail Delivery System <MAILER-DAEMON@gateway.test>\r\n");
     }
 
     private DsnWriter writer(TlsLevel senderLevel, long maxReturnedSize) {
