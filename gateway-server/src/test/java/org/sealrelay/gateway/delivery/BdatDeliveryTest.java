@@ -17,6 +17,7 @@ import org.sealrelay.gateway.config.HostAndPort;
 import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
 import org.sealrelay.gateway.spool.QueueId;
 import org.sealrelay.gateway.testing.NextHopServer;
+import org.sealrelay.gateway.testing.TestDeliveryConfigs;
 import org.sealrelay.policy.TlsLevel;
 
 /** BDAT (RFC 3030) against SubEthaSMTP, which offers CHUNKING without PIPELINING, and a scripted server. */
@@ -130,7 +131,9 @@ class BdatDeliveryTest {
     }
 
     private static DeliveryConfig config(String host, int port) {
-        return new DeliveryConfig("relay.test", new HostAndPort(host, port), TlsLevel.MAY, Map.of(), null,
-                Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10), List.of());
+        return TestDeliveryConfigs.builder()
+                .smartHost(new HostAndPort(host, port))
+                .defaultTlsLevel(TlsLevel.MAY)
+                .build();
     }
 }

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +20,7 @@ import org.sealrelay.gateway.spool.QueueId;
 import org.sealrelay.gateway.spool.TransactionOptions;
 import org.sealrelay.gateway.testing.LogCapture;
 import org.sealrelay.gateway.testing.NextHopServer;
+import org.sealrelay.gateway.testing.TestDeliveryConfigs;
 import org.sealrelay.policy.TlsLevel;
 
 /** Connection reuse against real loopback next hops: SubEthaSMTP, or a scripted socket for faults. */
@@ -198,8 +198,10 @@ class ConnectionReuseTest {
     }
 
     private static DeliveryConfig config(String host, int port, ConnectionReuseConfig reuse) {
-        return new DeliveryConfig("relay.test", new HostAndPort(host, port), TlsLevel.MAY, Map.of(), null,
-                Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10), List.of(), Map.of(), null,
-                Set.of(), true, TlsLevel.ENCRYPT, reuse);
+        return TestDeliveryConfigs.builder()
+                .smartHost(new HostAndPort(host, port))
+                .defaultTlsLevel(TlsLevel.MAY)
+                .connectionReuse(reuse)
+                .build();
     }
 }

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +22,7 @@ import org.sealrelay.gateway.dns.InMemoryResolver;
 import org.sealrelay.gateway.dns.TestZone;
 import org.sealrelay.gateway.spool.QueueId;
 import org.sealrelay.gateway.testing.LogCapture;
+import org.sealrelay.gateway.testing.TestDeliveryConfigs;
 import org.sealrelay.policy.TlsLevel;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
@@ -232,9 +232,11 @@ class DaneDeliveryTest {
                 .add(new MXRecord(TestZone.name("plain.example."), DClass.IN, 300, 10,
                         TestZone.name("mx.plain.example.")))
                 .add(new ARecord(TestZone.name("mx.plain.example."), DClass.IN, 300, InetAddress.getLoopbackAddress()));
-        DeliveryConfig config = new DeliveryConfig("relay.test", null, TlsLevel.DANE, Map.of(), null,
-                Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10), List.of(), Map.of(), null,
-                exempt, false, TlsLevel.ENCRYPT);
+        DeliveryConfig config = TestDeliveryConfigs.builder()
+                .defaultTlsLevel(TlsLevel.DANE)
+                .daneExempt(exempt)
+                .mtaSts(false)
+                .build();
         return new SmtpDeliveryAgent(config, new DeliveryEnvironment(new InMemoryResolver(signed, unsigned), port,
                 temp.resolve("anchor.key")));
     }

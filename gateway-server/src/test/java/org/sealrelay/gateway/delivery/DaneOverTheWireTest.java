@@ -9,10 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,6 +23,7 @@ import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
 import org.sealrelay.gateway.dns.LoopbackDnsServer;
 import org.sealrelay.gateway.dns.TestZone;
 import org.sealrelay.gateway.spool.QueueId;
+import org.sealrelay.gateway.testing.TestDeliveryConfigs;
 import org.sealrelay.policy.TlsLevel;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
@@ -225,10 +224,12 @@ class DaneOverTheWireTest {
 
     /** Builds the agent's DNS from the configuration, as production does, and dials MX hosts on {@code smtpPort}. */
     private SmtpDeliveryAgent agent(int smtpPort, Path trustAnchor) {
-        DeliveryConfig config = new DeliveryConfig("relay.test", null, TlsLevel.DANE, Map.of(), null,
-                Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10),
-                List.of(new HostAndPort("127.0.0.1", dns.port())), Map.of(), trustAnchor, Set.of(), false,
-                TlsLevel.ENCRYPT);
+        DeliveryConfig config = TestDeliveryConfigs.builder()
+                .defaultTlsLevel(TlsLevel.DANE)
+                .dnsServers(List.of(new HostAndPort("127.0.0.1", dns.port())))
+                .dnssecTrustAnchor(trustAnchor)
+                .mtaSts(false)
+                .build();
         DeliveryEnvironment production = DeliveryEnvironment.fromConfig(config);
         return new SmtpDeliveryAgent(config, new DeliveryEnvironment(production.dnsResolver(), smtpPort,
                 production.dnssecTrustAnchor()));

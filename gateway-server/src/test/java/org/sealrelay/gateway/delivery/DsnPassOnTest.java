@@ -12,12 +12,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.sealrelay.gateway.config.DeliveryConfig;
 import org.sealrelay.gateway.config.HostAndPort;
 import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
 import org.sealrelay.gateway.spool.DsnRequest;
 import org.sealrelay.gateway.spool.QueueId;
 import org.sealrelay.gateway.spool.TransactionOptions;
+import org.sealrelay.gateway.testing.TestDeliveryConfigs;
 import org.sealrelay.policy.TlsLevel;
 
 /**
@@ -87,9 +87,10 @@ class DsnPassOnTest {
     }
 
     private RecipientOutcome deliver(ScriptedSmtpServer server) throws Exception {
-        agent = new SmtpDeliveryAgent(new DeliveryConfig("relay.test", new HostAndPort("127.0.0.1", server.port()),
-                TlsLevel.MAY, Map.of(), null, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10),
-                List.of()));
+        agent = new SmtpDeliveryAgent(TestDeliveryConfigs.builder()
+                .smartHost(new HostAndPort("127.0.0.1", server.port()))
+                .defaultTlsLevel(TlsLevel.MAY)
+                .build());
         byte[] content = "Subject: x\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII);
         DeliveryRequest request = new DeliveryRequest(QueueId.generate(), "sender@example.com",
                 List.of("a@example.org"), "example.org", TlsLevel.MAY, false, content.length,

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,6 +30,7 @@ import org.sealrelay.gateway.dns.LoopbackDnsServer;
 import org.sealrelay.gateway.dns.TestZone;
 import org.sealrelay.gateway.spool.QueueId;
 import org.sealrelay.gateway.testing.LogCapture;
+import org.sealrelay.gateway.testing.TestDeliveryConfigs;
 import org.sealrelay.policy.TlsLevel;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
@@ -344,10 +344,12 @@ class MtaStsDeliveryTest {
     /** Starts the DNS server on the zone as the test left it, and an agent that resolves through it. */
     private SmtpDeliveryAgent agent(int port, TlsLevel level, Path trustAnchor) throws Exception {
         dns = new LoopbackDnsServer(zone);
-        DeliveryConfig config = new DeliveryConfig("relay.test", null, level, Map.of(), trustFile(),
-                Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10),
-                List.of(new HostAndPort("127.0.0.1", dns.port())), Map.of(), trustAnchor, Set.of(), true,
-                TlsLevel.ENCRYPT);
+        DeliveryConfig config = TestDeliveryConfigs.builder()
+                .defaultTlsLevel(level)
+                .trustFile(trustFile())
+                .dnsServers(List.of(new HostAndPort("127.0.0.1", dns.port())))
+                .dnssecTrustAnchor(trustAnchor)
+                .build();
         return new SmtpDeliveryAgent(config, new DeliveryEnvironment(
                 DeliveryEnvironment.fromConfig(config).dnsResolver(), port, trustAnchor, this::policyUri,
                 Duration.ofSeconds(5)));

@@ -16,6 +16,7 @@ import org.sealrelay.gateway.config.DeliveryConfig;
 import org.sealrelay.gateway.config.HostAndPort;
 import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
 import org.sealrelay.gateway.spool.QueueId;
+import org.sealrelay.gateway.testing.TestDeliveryConfigs;
 import org.sealrelay.policy.TlsLevel;
 
 /** The MAIL FROM, RCPT TO and DATA group of RFC 2920 against a scripted loopback server. */
@@ -116,7 +117,10 @@ class PipeliningTest {
 
     private static DeliveryConfig config(int port) {
         // A short command timeout makes a client that waits for the RCPT reply fail fast.
-        return new DeliveryConfig("relay.test", new HostAndPort("127.0.0.1", port), TlsLevel.MAY, Map.of(), null,
-                Duration.ofSeconds(5), Duration.ofSeconds(3), Duration.ofSeconds(10), List.of());
+        return TestDeliveryConfigs.builder()
+                .smartHost(new HostAndPort("127.0.0.1", port))
+                .defaultTlsLevel(TlsLevel.MAY)
+                .commandTimeout(Duration.ofSeconds(3))
+                .build();
     }
 }

@@ -20,6 +20,7 @@ import org.sealrelay.gateway.config.DeliveryConfig;
 import org.sealrelay.gateway.config.HostAndPort;
 import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
 import org.sealrelay.gateway.spool.QueueId;
+import org.sealrelay.gateway.testing.TestDeliveryConfigs;
 import org.sealrelay.policy.TlsLevel;
 import org.subethamail.smtp.RejectException;
 
@@ -427,8 +428,12 @@ class SmtpDeliveryAgentTest {
     }
 
     private static DeliveryConfig config(String host, int port, Path trustFile, Duration commandTimeout) {
-        return new DeliveryConfig("relay.test", new HostAndPort(host, port), TlsLevel.MAY, Map.of(), trustFile,
-                Duration.ofSeconds(5), commandTimeout, Duration.ofSeconds(10), List.of());
+        return TestDeliveryConfigs.builder()
+                .smartHost(new HostAndPort(host, port))
+                .defaultTlsLevel(TlsLevel.MAY)
+                .trustFile(trustFile)
+                .commandTimeout(commandTimeout)
+                .build();
     }
 
     @Test

@@ -6,10 +6,8 @@ import java.io.ByteArrayInputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -19,6 +17,7 @@ import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
 import org.sealrelay.gateway.dns.InMemoryResolver;
 import org.sealrelay.gateway.dns.TestZone;
 import org.sealrelay.gateway.spool.QueueId;
+import org.sealrelay.gateway.testing.TestDeliveryConfigs;
 import org.sealrelay.gateway.tlsrpt.DomainTally;
 import org.sealrelay.gateway.tlsrpt.FailureDetail;
 import org.sealrelay.gateway.tlsrpt.PolicyTally;
@@ -78,9 +77,10 @@ class TlsReportRecordingTest {
         TestZone zone = new TestZone("test.")
                 .add(new MXRecord(TestZone.name("report.test."), DClass.IN, 300, 10, TestZone.name("mx.report.test.")))
                 .add(new ARecord(TestZone.name("mx.report.test."), DClass.IN, 300, InetAddress.getLoopbackAddress()));
-        DeliveryConfig config = new DeliveryConfig("relay.test", smartHost, TlsLevel.ENCRYPT, Map.of(), null,
-                Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10), List.of(), Map.of(), null,
-                Set.of(), false, TlsLevel.ENCRYPT);
+        DeliveryConfig config = TestDeliveryConfigs.builder()
+                .smartHost(smartHost)
+                .mtaSts(false)
+                .build();
         return new SmtpDeliveryAgent(config, new DeliveryEnvironment(new InMemoryResolver(zone), mxPort, null));
     }
 

@@ -6,10 +6,8 @@ import java.io.ByteArrayInputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +19,7 @@ import org.sealrelay.gateway.dns.InMemoryResolver;
 import org.sealrelay.gateway.dns.LoopbackDnsServer;
 import org.sealrelay.gateway.dns.TestZone;
 import org.sealrelay.gateway.spool.QueueId;
+import org.sealrelay.gateway.testing.TestDeliveryConfigs;
 import org.sealrelay.policy.TlsLevel;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
@@ -121,8 +120,12 @@ class TransportRoutingTest {
     }
 
     private static DeliveryConfig config(HostAndPort smartHost, Map<String, Transport> transports) {
-        return new DeliveryConfig("relay.test", smartHost, TlsLevel.MAY, Map.of(), null, Duration.ofSeconds(5),
-                Duration.ofSeconds(10), Duration.ofSeconds(10), List.of(), transports, null, Set.of(), false, TlsLevel.ENCRYPT);
+        return TestDeliveryConfigs.builder()
+                .smartHost(smartHost)
+                .defaultTlsLevel(TlsLevel.MAY)
+                .transports(transports)
+                .mtaSts(false)
+                .build();
     }
 
     /** Returns a loopback port with no listener, so that a connection to it fails at once. */
