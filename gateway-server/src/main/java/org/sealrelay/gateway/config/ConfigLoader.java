@@ -50,9 +50,6 @@ public final class ConfigLoader {
     static final long MIN_AUDIT_ROTATE_SIZE = 1 << 20;
     static final Duration DEFAULT_INBOUND_COMMAND_TIMEOUT = Duration.ofMinutes(5);
     static final Duration DEFAULT_INBOUND_DATA_TIMEOUT = Duration.ofMinutes(3);
-    static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
-    static final Duration DEFAULT_OUTBOUND_COMMAND_TIMEOUT = Duration.ofMinutes(5);
-    static final Duration DEFAULT_OUTBOUND_DATA_TIMEOUT = Duration.ofMinutes(10);
     static final Duration DEFAULT_INITIAL_RETRY = Duration.ofMinutes(5);
     static final Duration DEFAULT_MAX_RETRY = Duration.ofHours(1);
     static final Duration DEFAULT_MAX_LIFETIME = Duration.ofDays(5);
@@ -311,9 +308,7 @@ public final class ConfigLoader {
 
     private static DeliveryConfig parseDelivery(ConfigNode node, String hostname) throws ConfigException {
         if (node == null) {
-            return new DeliveryConfig(hostname, null, TlsLevel.ENCRYPT, Map.of(), null, DEFAULT_CONNECT_TIMEOUT,
-                    DEFAULT_OUTBOUND_COMMAND_TIMEOUT, DEFAULT_OUTBOUND_DATA_TIMEOUT, List.of(), Map.of(), null, Set.of(),
-                    true, TlsLevel.ENCRYPT, ConnectionReuseConfig.DEFAULT);
+            return DeliveryConfig.builder(hostname).build();
         }
         String heloName = node.string("helo-name", hostname);
         HostAndPort smartHost = hostAndPort(node, "smart-host", null);
@@ -374,13 +369,23 @@ public final class ConfigLoader {
         ConnectionReuseConfig reuse = new ConnectionReuseConfig(idleTime,
                 node.integer("connection-max-messages", ConnectionReuseConfig.DEFAULT_MAX_MESSAGES, 1, 100_000));
 
-        DeliveryConfig delivery = new DeliveryConfig(heloName, smartHost, defaultLevel, levels,
-                trustFile == null ? null : Path.of(trustFile),
-                node.duration("connect-timeout", DEFAULT_CONNECT_TIMEOUT),
-                node.duration("command-timeout", DEFAULT_OUTBOUND_COMMAND_TIMEOUT),
-                node.duration("data-timeout", DEFAULT_OUTBOUND_DATA_TIMEOUT),
-                dnsServers, transports, trustAnchor == null ? null : Path.of(trustAnchor), daneExempt,
-                node.bool("mta-sts", true), fallbackLevel, reuse, daneRequired);
+        DeliveryConfig delivery = DeliveryConfig.builder(heloName)
+                .smartHost(smartHost)
+                .defaultTlsLevel(defaultLevel)
+                .tlsLevels(levels)
+                .trustFile(trustFile == null ? null : Path.of(trustFile))
+                .connectTimeout(node.duration("connect-timeout", DeliveryConfig.DEFAULT_CONNECT_TIMEOUT))
+                .commandTimeout(node.duration("command-timeout", DeliveryConfig.DEFAULT_COMMAND_TIMEOUT))
+                .dataTimeout(node.duration("data-timeout", DeliveryConfig.DEFAULT_DATA_TIMEOUT))
+                .dnsServers(dnsServers)
+                .transports(transports)
+                .dnssecTrustAnchor(trustAnchor == null ? null : Path.of(trustAnchor))
+                .daneExempt(daneExempt)
+                .mtaSts(node.bool("mta-sts", true))
+                .fallbackTlsLevel(fallbackLevel)
+                .connectionReuse(reuse)
+                .daneRequired(daneRequired)
+                .build();
         node.rejectUnknownKeys();
         return delivery;
     }

@@ -98,8 +98,20 @@ final class DeliveryConfigBuilder {
     }
 
     DeliveryConfig build() {
-        return new DeliveryConfig("relay.test", smartHost, defaultTlsLevel, Map.of(), trustFile,
-                Duration.ofSeconds(5), commandTimeout, Duration.ofSeconds(10), dnsServers, transports,
-                dnssecTrustAnchor, daneExempt, mtaSts, TlsLevel.ENCRYPT, connectionReuse);
+        return DeliveryConfig.builder("relay.test")
+                .smartHost(smartHost)
+                .defaultTlsLevel(defaultTlsLevel)
+                .trustFile(trustFile)
+                .connectTimeout(Duration.ofSeconds(5))
+                .commandTimeout(commandTimeout)
+                .dataTimeout(Duration.ofSeconds(10))
+                .dnsServers(dnsServers)
+                .transports(transports)
+                .dnssecTrustAnchor(dnssecTrustAnchor)
+                .daneExempt(daneExempt)
+                .mtaSts(mtaSts)
+                .fallbackTlsLevel(TlsLevel.ENCRYPT)
+                .connectionReuse(connectionReuse)
+                .build();
     }
 }

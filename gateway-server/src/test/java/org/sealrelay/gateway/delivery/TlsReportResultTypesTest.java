@@ -35,6 +35,7 @@ import org.sealrelay.gateway.dns.LoopbackDnsServer;
 import org.sealrelay.gateway.dns.TestZone;
 import org.sealrelay.gateway.spool.QueueId;
 import org.sealrelay.gateway.testing.RecordingSmtpServer;
+import org.sealrelay.gateway.testing.TestDeliveryConfigs;
 import org.sealrelay.gateway.tlsrpt.AggregateReport;
 import org.sealrelay.gateway.tlsrpt.TlsReportStore;
 import org.sealrelay.policy.TlsLevel;
@@ -398,10 +399,15 @@ class TlsReportResultTypesTest {
         Files.writeString(trust, Files.readString(stsAuthority.writePem(temp.resolve("ca.pem")))
                 + Files.readString(trustedWeb.writePem(temp.resolve("web.pem"))));
         Path anchor = temp.resolve("anchor.key");
-        DeliveryConfig config = new DeliveryConfig("relay.test", null, TlsLevel.MAY, Map.of(), trust,
-                Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10),
-                List.of(new HostAndPort("127.0.0.1", dns.port())), Map.of(), anchor, Set.of(), true,
-                TlsLevel.ENCRYPT, ConnectionReuseConfig.DISABLED, daneRequired);
+        DeliveryConfig config = TestDeliveryConfigs.builder()
+                .defaultTlsLevel(TlsLevel.MAY)
+                .trustFile(trust)
+                .dnsServers(List.of(new HostAndPort("127.0.0.1", dns.port())))
+                .dnssecTrustAnchor(anchor)
+                .mtaSts(true)
+                .fallbackTlsLevel(TlsLevel.ENCRYPT)
+                .daneRequired(daneRequired)
+                .build();
         SmtpDeliveryAgent created = new SmtpDeliveryAgent(config, new DeliveryEnvironment(
                 DeliveryEnvironment.fromConfig(config).dnsResolver(), smtpPort, anchor, this::policyUri,
                 Duration.ofSeconds(5)));

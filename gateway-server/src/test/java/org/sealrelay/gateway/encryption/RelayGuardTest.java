@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.sealrelay.gateway.config.DeliveryConfig;
 import org.sealrelay.gateway.config.HostAndPort;
 import org.sealrelay.gateway.delivery.DeliveryOutcome;
 import org.sealrelay.gateway.delivery.DeliveryRequest;
@@ -19,6 +16,7 @@ import org.sealrelay.gateway.spool.DsnRequest;
 import org.sealrelay.gateway.spool.QueueId;
 import org.sealrelay.gateway.spool.TransactionOptions;
 import org.sealrelay.gateway.testing.NextHopServer;
+import org.sealrelay.gateway.testing.TestDeliveryConfigs;
 import org.sealrelay.policy.DeliveryMethod;
 import org.sealrelay.policy.TlsLevel;
 
@@ -28,9 +26,10 @@ class RelayGuardTest {
     void clearContentForPgpStepIsNotSent() throws Exception {
         byte[] message = "Subject: x\r\n\r\nclear text\r\n".getBytes(StandardCharsets.US_ASCII);
         try (NextHopServer nextHop = NextHopServer.withoutStartTls();
-                SmtpDeliveryAgent agent = new SmtpDeliveryAgent(new DeliveryConfig("relay.test",
-                        new HostAndPort("127.0.0.1", nextHop.port()), TlsLevel.MAY, Map.of(), null, Duration.ofSeconds(5),
-                        Duration.ofSeconds(10), Duration.ofSeconds(10), List.of()))) {
+                SmtpDeliveryAgent agent = new SmtpDeliveryAgent(TestDeliveryConfigs.builder()
+                        .smartHost(new HostAndPort("127.0.0.1", nextHop.port()))
+                        .defaultTlsLevel(TlsLevel.MAY)
+                        .build())) {
             DeliveryRequest request = new DeliveryRequest(QueueId.generate(), "a@clinic.example", List.of("jane@lab.example"),
                     "lab.example", TlsLevel.MAY, false, message.length, () -> new ByteArrayInputStream(message),
                     TransactionOptions.NONE, List.of(DsnRequest.DEFAULT), DeliveryMethod.PGP);
