@@ -147,12 +147,9 @@ def start_java_generator(args):
     """Starts SmtpLoadGenerator and waits for its "ready" line, so JVM start-up is not timed."""
     if not args.classpath:
         sys.exit("measure: --generator java needs --classpath")
-    # A short-lived JVM: the serial collector and, without TLS, C1 alone start faster and burn
-    # less CPU on compilation, which would otherwise compete with the server for the same cores.
-    # With STARTTLS it keeps C2, because only C2 uses the AES and GHASH intrinsics: under C1 the
-    # generator's AES-GCM took 15 to 19 CPU s per 1000 messages of 100 KiB, more than either server.
-    jit_options = [] if args.starttls else ["-XX:TieredStopAtLevel=1"]
-    command = ["java", "-XX:+UseSerialGC", *jit_options, "-cp", args.classpath, GENERATOR_CLASS, "--port", str(args.port),
+    # A short-lived JVM: the serial collector and C1 alone start faster and burn less CPU on
+    # compilation, which would otherwise compete with the server for the same cores.
+    command = ["java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", args.classpath, GENERATOR_CLASS, "--port", str(args.port),
                "--count", str(args.count), "--sessions", str(args.sessions), "--size", str(args.size),
                "--messages-per-session", str(args.messages_per_session), "--content", args.content,
                "--to", args.to]
