@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sealrelay.gateway.testing.MutableClock;
 
 /** Rotation, retention and the chain across files, on real files. */
 class AuditRotationTest {
@@ -149,7 +150,7 @@ class AuditRotationTest {
 
     @Test
     void intervalRotationStartsFileAfterMidnight() throws Exception {
-        TestClock clock = new TestClock(Instant.parse("2026-12-04T23:59:30Z"));
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-04T23:59:30Z"));
         try (AuditLog log = AuditLog.open(live, key, new AuditRotation(0, Duration.ofDays(1), 0), clock)) {
             append(log, "A", 2);
             clock.set(Instant.parse("2026-12-04T23:59:59Z"));
@@ -170,7 +171,7 @@ class AuditRotationTest {
 
     @Test
     void rotatedNamesStayUniqueWithinOneSecond() throws Exception {
-        TestClock clock = new TestClock(Instant.parse("2026-12-05T01:00:00.100Z"));
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-05T01:00:00.100Z"));
         try (AuditLog log = AuditLog.open(live, key, new AuditRotation(1, Duration.ZERO, 0), clock)) {
             for (int i = 0; i < 3; i++) {
                 log.append(List.of(event("A" + i))).join();

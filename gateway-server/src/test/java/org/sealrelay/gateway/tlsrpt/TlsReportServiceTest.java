@@ -34,6 +34,7 @@ import org.sealrelay.gateway.dns.DnssecResolver;
 import org.sealrelay.gateway.dns.InMemoryResolver;
 import org.sealrelay.gateway.dns.TestZone;
 import org.sealrelay.gateway.testing.LogCapture;
+import org.sealrelay.gateway.testing.MutableClock;
 import org.sealrelay.gateway.tls.SelfSignedCertificate;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.TXTRecord;
