@@ -66,13 +66,13 @@ public final class DetectorSet {
     public Scan scanAll(CharSequence text) {
         Map<String, Integer> counts = new LinkedHashMap<>();
         List<String> overBudget = new ArrayList<>();
-        ScanText scanned = new ScanText(text);
-        for (Detector detector : detectors.values()) {
+        LazyScan scan = lazyScan(() -> text);
+        for (String name : detectors.keySet()) {
             try {
-                counts.put(detector.name(), detector.count(scanned));
+                counts.put(name, scan.count(name));
             } catch (RegexBudgetExceededException e) {
-                counts.put(detector.name(), 1);
-                overBudget.add(detector.name());
+                counts.put(name, 1);
+                overBudget.add(name);
             }
         }
         return new Scan(Collections.unmodifiableMap(counts), List.copyOf(overBudget));

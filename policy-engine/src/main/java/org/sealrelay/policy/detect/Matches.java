@@ -37,7 +37,7 @@ final class Matches {
      * count as possible starts only in sets for case-insensitive patterns.
      */
     static final class StartSet {
-        /** Which run starts of a {@link ScanText} hold every position where a match can start. */
+        /** The kind of {@link ScanText} run start that every possible start of a match is, if any. */
         private enum Runs { NONE, DIGITS, LETTERS }
 
         private final boolean[] ascii = new boolean[128];
