@@ -299,7 +299,7 @@ public final class QueueManager implements AutoCloseable {
 
     private void removeFromSpool(QueueId id) {
         try {
-            spool.remove(id);
+            spool.removeFinished(id);
             log.info("queueId={} removed: all recipients final", id);
         } catch (IOException e) {
             log.error("queueId={} remove failed; it will be found and removed again at the next start: {}", id,

@@ -41,12 +41,14 @@ final class FileMessageWriter implements MessageWriter {
     private final Path queuedContent;
     private final FileChannel contentChannel;
     private final ChunkedCipherOutputStream content;
+    /** Whether the file is a spare one, whose old octets beyond this message must be cut off. */
+    private final boolean reused;
     private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
     private long size;
     private IOException writeFailure;
 
     private FileMessageWriter(QueueId id, SpoolDirectories directories, SpoolKeys keys, Executor commitExecutor,
-            GroupCommitter groupCommitter, FileChannel contentChannel, ChunkedCipherOutputStream content) {
+            GroupCommitter groupCommitter, FileChannel contentChannel, ChunkedCipherOutputStream content, boolean reused) {
         this.id = id;
         this.directories = directories;
         this.keys = keys;
@@ -56,20 +58,26 @@ final class FileMessageWriter implements MessageWriter {
         this.queuedContent = directories.queue().resolve(SpoolDirectories.contentName(id));
         this.contentChannel = contentChannel;
         this.content = content;
+        this.reused = reused;
     }
 
-    /** Creates the content file in {@code incoming/} under a fresh queue id and writes its header. */
-    static FileMessageWriter create(SpoolDirectories directories, SpoolKeys keys, Executor commitExecutor,
-            GroupCommitter groupCommitter) throws IOException {
+    /**
+     * Creates the content file in {@code incoming/} under a fresh queue id, from a spare file when
+     * {@code spares} has one, and writes its header.
+     */
+    static FileMessageWriter create(SpoolDirectories directories, SpoolKeys keys, SpareFiles spares,
+            Executor commitExecutor, GroupCommitter groupCommitter) throws IOException {
         QueueId id = QueueId.generate();
         Path file = directories.incoming().resolve(SpoolDirectories.contentName(id));
-        FileChannel channel = SpoolDirectories.createPrivateFile(file);
+        FileChannel spare = spares.take(file);
+        FileChannel channel = spare != null ? spare : SpoolDirectories.createPrivateFile(file);
         try {
             ChunkedCipherOutputStream content = new ChunkedCipherOutputStream(
                     Channels.newOutputStream(channel), keys.current(), FileRole.CONTENT, id,
                     SealedFileFormat.WITH_ENVELOPE_TRAILER);
             log.debug("{}: receiving content", id);
-            return new FileMessageWriter(id, directories, keys, commitExecutor, groupCommitter, channel, content);
+            return new FileMessageWriter(id, directories, keys, commitExecutor, groupCommitter, channel, content,
+                    spare != null);
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel, e);
             EnvelopeFiles.deleteQuietly(file, e);
@@ -181,8 +189,11 @@ final class FileMessageWriter implements MessageWriter {
         }
         content.finish();
         MessageFile.appendEnvelope(contentChannel, envelope, keys);
-        // fdatasync suffices: the file is new, so its size, which fdatasync covers, is the only
-        // metadata needed to read it back (POSIX fdatasync, Linux fdatasync(2)).
+        if (reused) {
+            contentChannel.truncate(contentChannel.position());
+        }
+        // fdatasync suffices: the file's size, which fdatasync covers, is the only metadata needed
+        // to read it back (POSIX fdatasync, Linux fdatasync(2)).
         contentChannel.force(false);
         contentChannel.close();
         // join() and not get(): an interrupt must not let fail() delete files while the batch

@@ -44,6 +44,7 @@ public final class FileSpool implements Spool {
     private final SpoolKeys keys;
     private final ExecutorService commitExecutor;
     private final GroupCommitter groupCommitter;
+    private final SpareFiles spares;
     private final Object[] locks = new Object[LOCK_STRIPES];
     private volatile boolean closed;
 
@@ -52,6 +53,7 @@ public final class FileSpool implements Spool {
         this.keys = keys;
         this.commitExecutor = Executors.newFixedThreadPool(COMMIT_THREADS, new CommitThreadFactory());
         this.groupCommitter = new GroupCommitter(directories.queue());
+        this.spares = new SpareFiles(directories.spare());
         for (int i = 0; i < locks.length; i++) {
             locks[i] = new Object();
         }
@@ -74,7 +76,7 @@ public final class FileSpool implements Spool {
     @Override
     public MessageWriter newMessage() throws IOException {
         ensureOpen();
-        return FileMessageWriter.create(directories, keys, commitExecutor, groupCommitter);
+        return FileMessageWriter.create(directories, keys, spares, commitExecutor, groupCommitter);
     }
 
     @Override
@@ -128,12 +130,37 @@ public final class FileSpool implements Spool {
      */
     @Override
     public void remove(QueueId id) throws IOException {
+        remove(id, false);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The message file is kept in {@code spare/} for the next message when {@link SpareFiles}
+     * takes it, and deleted otherwise.
+     */
+    @Override
+    public void removeFinished(QueueId id) throws IOException {
+        remove(id, true);
+    }
+
+    private void remove(QueueId id, boolean reusable) throws IOException {
         ensureOpen();
         Path queue = directories.queue();
         synchronized (lockFor(id)) {
-            boolean removedMessage = Files.deleteIfExists(queue.resolve(SpoolDirectories.contentName(id)));
+            Path message = queue.resolve(SpoolDirectories.contentName(id));
+            boolean retired = false;
+            if (reusable) {
+                try {
+                    retired = spares.retire(message);
+                } catch (IOException e) {
+                    log.warn("{}: could not keep the message file for reuse; deleting it: {}", id, e.toString());
+                }
+            }
+            boolean removedMessage = retired || Files.deleteIfExists(message);
             boolean removedEnvelope = Files.deleteIfExists(queue.resolve(SpoolDirectories.envelopeName(id)));
-            log.debug("{}: removed (message file {}, envelope file {})", id, removedMessage ? "deleted" : "absent",
+            log.debug("{}: removed (message file {}, envelope file {})", id,
+                    retired ? "kept for reuse" : removedMessage ? "deleted" : "absent",
                     removedEnvelope ? "deleted" : "absent");
         }
     }
@@ -149,6 +176,7 @@ public final class FileSpool implements Spool {
     @Override
     public List<Envelope> recover() throws IOException {
         ensureOpen();
+        spares.clear();
         return new SpoolRecovery(directories, keys).run();
     }
 

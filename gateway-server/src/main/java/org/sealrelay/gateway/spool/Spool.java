@@ -31,6 +31,15 @@ public interface Spool extends Closeable {
     void remove(QueueId id) throws IOException;
 
     /**
+     * Removes a message whose delivery is finished, as {@link #remove} does. The caller promises
+     * that no stream from {@link #openContent} for it is still open, so the spool may reuse the
+     * file for a new message.
+     */
+    default void removeFinished(QueueId id) throws IOException {
+        remove(id);
+    }
+
+    /**
      * Returns every committed message, in queue id order. Partial files left by a crash are
      * removed; a record that fails its integrity check is moved aside to the corrupt folder
      * and logged, never deleted.

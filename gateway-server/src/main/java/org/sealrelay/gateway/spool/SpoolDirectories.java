@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The spool's directories and file names. Each directory is a queue state. {@code incoming/}
  * contains messages still being received, {@code queue/} contains committed messages, and
- * {@code corrupt/} contains records that failed their integrity check. A message is the file
+ * {@code corrupt/} contains records that failed their integrity check, and {@code spare/} holds
+ * files of finished messages kept for reuse ({@link SpareFiles}). A message is the file
  * {@code ID.msg}, named by its queue id, which holds the content and the envelope of the commit
  * ({@link MessageFile}), and from its first state change on also {@code ID.env}, the current
  * envelope. {@code ID.env.tmp} is an envelope being replaced. Names carry nothing from the
@@ -36,18 +37,21 @@ final class SpoolDirectories {
     private final Path incoming;
     private final Path queue;
     private final Path corrupt;
+    private final Path spare;
 
     private SpoolDirectories(Path root) {
         this.root = root;
         this.incoming = root.resolve("incoming");
         this.queue = root.resolve("queue");
         this.corrupt = root.resolve("corrupt");
+        this.spare = root.resolve("spare");
     }
 
     /** Creates the root and its state directories with mode 0700 where missing. */
     static SpoolDirectories create(Path root) throws IOException {
         SpoolDirectories directories = new SpoolDirectories(root);
-        for (Path directory : new Path[] {root, directories.incoming, directories.queue, directories.corrupt}) {
+        for (Path directory : new Path[] {root, directories.incoming, directories.queue, directories.corrupt,
+                directories.spare}) {
             createPrivateDirectory(directory);
         }
         return directories;
@@ -67,6 +71,10 @@ final class SpoolDirectories {
 
     Path corrupt() {
         return corrupt;
+    }
+
+    Path spare() {
+        return spare;
     }
 
     static String contentName(QueueId id) {

@@ -80,6 +80,13 @@ final class SpoolRecovery {
             Optional<Envelope> envelope;
             try {
                 envelope = await(read.getValue());
+            } catch (RetiredFileException e) {
+                // remove() zeroes the header before the rename to spare/; the crash kept only the first step.
+                Files.deleteIfExists(queue.resolve(SpoolDirectories.contentName(id)));
+                Files.deleteIfExists(queue.resolve(SpoolDirectories.envelopeName(id)));
+                log.info("{}: removed message file retired for reuse (delivery finished just before a crash)", id);
+                removedAny = true;
+                continue;
             } catch (IOException e) {
                 // The exception messages name queue ids, files and positions, never envelope fields.
                 log.error("{}: envelope failed its integrity check; moving the message to {}: {}", id,
@@ -121,14 +128,44 @@ final class SpoolRecovery {
             Map<QueueId, Future<Optional<Envelope>>> reads = new LinkedHashMap<>();
             for (QueueId id : messageIds) {
                 boolean hasEnvelopeFile = envelopeFileIds.contains(id);
-                reads.put(id, readers.submit(() -> hasEnvelopeFile
-                        ? Optional.of(EnvelopeFiles.read(queue.resolve(SpoolDirectories.envelopeName(id)), id, keys))
-                        : MessageFile.readEmbeddedEnvelope(queue.resolve(SpoolDirectories.contentName(id)), id, keys)));
+                reads.put(id, readers.submit(() -> readEnvelope(queue, id, hasEnvelopeFile)));
             }
             return reads;
         } finally {
             // Runs the submitted reads to the end, then lets the threads exit.
             readers.shutdown();
+        }
+    }
+
+    /**
+     * Reads the newest envelope of one message.
+     *
+     * @throws RetiredFileException if the message file has the zeroed header of a file that was
+     *     being kept for reuse when the gateway stopped ({@link SpareFiles})
+     */
+    private Optional<Envelope> readEnvelope(Path queue, QueueId id, boolean hasEnvelopeFile) throws IOException {
+        Path message = queue.resolve(SpoolDirectories.contentName(id));
+        if (hasEnvelopeFile) {
+            // The envelope file would hide the zeroed header until delivery opened the content.
+            if (SpareFiles.isRetired(message)) {
+                throw new RetiredFileException();
+            }
+            return Optional.of(EnvelopeFiles.read(queue.resolve(SpoolDirectories.envelopeName(id)), id, keys));
+        }
+        try {
+            return MessageFile.readEmbeddedEnvelope(message, id, keys);
+        } catch (IOException e) {
+            if (SpareFiles.isRetired(message)) {
+                throw new RetiredFileException();
+            }
+            throw e;
+        }
+    }
+
+    /** A message file that was finished and being kept for reuse: removed, not corrupt. */
+    private static final class RetiredFileException extends IOException {
+        RetiredFileException() {
+            super("message file was retired for reuse");
         }
     }
 

@@ -33,7 +33,7 @@ class FileSpoolTest {
     void openCreatesPrivateDirectoriesAndKeyFile() throws IOException {
         FileSpool.open(config()).close();
 
-        for (String name : List.of("", "incoming", "queue", "corrupt")) {
+        for (String name : List.of("", "incoming", "queue", "corrupt", "spare")) {
             Path path = spoolRoot().resolve(name);
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(path)))
                     .as("mode of %s", path)

@@ -1,0 +1,159 @@
+package org.sealrelay.gateway.spool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sealrelay.gateway.config.SpoolConfig;
+
+class SpareFilesTest {
+    private static final String RECIPIENT = "jane.patient@clinic.example";
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void finishedMessageFileIsReusedAndCutToTheNewLength() throws Exception {
+        byte[] longContent = SpoolTestData.content(70_000, 1);
+        byte[] shortContent = SpoolTestData.content(9_000, 2);
+        try (FileSpool spool = FileSpool.open(config())) {
+            QueueId first = SpoolTestData.commit(spool, longContent, RECIPIENT);
+            Object inode = inodeOf(queued(first));
+
+            spool.removeFinished(first);
+
+            assertThat(queued(first)).doesNotExist();
+            List<Path> spares = files(spoolRoot().resolve("spare"));
+            assertThat(spares).hasSize(1);
+            assertThat(inodeOf(spares.get(0))).isEqualTo(inode);
+            assertThat(SpareFiles.isRetired(spares.get(0))).as("header zeroed").isTrue();
+            assertThatThrownBy(() -> spool.openContent(first)).isInstanceOf(NoSuchFileException.class);
+
+            QueueId second = SpoolTestData.commit(spool, shortContent, RECIPIENT);
+
+            assertThat(files(spoolRoot().resolve("spare"))).isEmpty();
+            assertThat(inodeOf(queued(second))).isEqualTo(inode);
+            assertThat(Files.size(queued(second))).isLessThan(20_000);
+            assertThat(SpoolTestData.readContent(spool, second)).isEqualTo(shortContent);
+        }
+        try (FileSpool spool = FileSpool.open(config())) {
+            List<Envelope> recovered = spool.recover();
+
+            assertThat(recovered).extracting(Envelope::recipients).hasSize(1);
+            assertThat(SpoolTestData.readContent(spool, recovered.get(0).id())).isEqualTo(shortContent);
+        }
+    }
+
+    @Test
+    void removeOfAQueuedMessageDeletesItsFile() throws Exception {
+        try (FileSpool spool = FileSpool.open(config())) {
+            QueueId id = SpoolTestData.commit(spool, SpoolTestData.content(5_000, 3), RECIPIENT);
+
+            spool.remove(id);
+
+            assertThat(queued(id)).doesNotExist();
+            assertThat(files(spoolRoot().resolve("spare"))).isEmpty();
+        }
+    }
+
+    @Test
+    void largeMessageFileIsDeletedNotKept() throws Exception {
+        try (FileSpool spool = FileSpool.open(config())) {
+            QueueId id = SpoolTestData.commit(spool, SpoolTestData.content((int) SpareFiles.MAX_FILE_OCTETS + 1, 4),
+                    RECIPIENT);
+
+            spool.removeFinished(id);
+
+            assertThat(queued(id)).doesNotExist();
+            assertThat(files(spoolRoot().resolve("spare"))).isEmpty();
+        }
+    }
+
+    @Test
+    void recoveryDeletesSpareAndRetiredFilesAndKeepsTheRest() throws Exception {
+        QueueId retired;
+        QueueId retiredWithEnvelopeFile;
+        QueueId kept;
+        try (FileSpool spool = FileSpool.open(config())) {
+            retired = SpoolTestData.commit(spool, SpoolTestData.content(3_000, 5), RECIPIENT);
+            retiredWithEnvelopeFile = SpoolTestData.commit(spool, SpoolTestData.content(3_000, 6), RECIPIENT);
+            kept = SpoolTestData.commit(spool, SpoolTestData.content(3_000, 7), RECIPIENT);
+            Envelope envelope = SpoolTestData.envelope(retiredWithEnvelopeFile, RECIPIENT);
+            spool.update(envelope.withRecipient(
+                    envelope.recipients().get(0).afterAttempt(RecipientStatus.PENDING, "451 4.4.1 no answer")));
+            QueueId finished = SpoolTestData.commit(spool, SpoolTestData.content(3_000, 8), RECIPIENT);
+            spool.removeFinished(finished);
+        }
+        // A crash after the header was zeroed but before the rename reached the disk.
+        zeroHeader(queued(retired));
+        zeroHeader(queued(retiredWithEnvelopeFile));
+
+        try (FileSpool spool = FileSpool.open(config())) {
+            assertThat(spool.recover()).extracting(Envelope::id).containsExactly(kept);
+        }
+        assertThat(files(spoolRoot().resolve("spare"))).isEmpty();
+        assertThat(files(spoolRoot().resolve("corrupt"))).isEmpty();
+        assertThat(files(spoolRoot().resolve("queue"))).containsExactly(queued(kept));
+    }
+
+    @Test
+    void atMostMaxFilesAreKept() throws Exception {
+        Path queue = Files.createDirectories(directory.resolve("queue"));
+        SpareFiles spares = new SpareFiles(Files.createDirectories(directory.resolve("spare")));
+        int keptCount = 0;
+        for (int i = 0; i <= SpareFiles.MAX_FILES; i++) {
+            Path file = Files.write(queue.resolve(i + ".msg"), new byte[100]);
+            if (spares.retire(file)) {
+                keptCount++;
+            }
+        }
+
+        assertThat(keptCount).isEqualTo(SpareFiles.MAX_FILES);
+        assertThat(files(queue)).hasSize(1);
+        assertThat(spares.retire(queue.resolve("missing.msg"))).isFalse();
+
+        try (FileChannel reused = spares.take(queue.resolve("reused.msg"))) {
+            assertThat(reused).isNotNull();
+        }
+        assertThat(spares.size()).isEqualTo(SpareFiles.MAX_FILES - 1);
+        assertThat(spares.retire(files(queue).get(0))).isTrue();
+    }
+
+    private static void zeroHeader(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.allocate(SealedFileFormat.HEADER_OCTETS), 0);
+        }
+    }
+
+    private static Object inodeOf(Path file) throws IOException {
+        return Files.getAttribute(file, "unix:ino");
+    }
+
+    private static List<Path> files(Path folder) throws IOException {
+        try (Stream<Path> listing = Files.list(folder)) {
+            return listing.sorted().toList();
+        }
+    }
+
+    private Path queued(QueueId id) {
+        return spoolRoot().resolve("queue").resolve(SpoolDirectories.contentName(id));
+    }
+
+    private SpoolConfig config() {
+        return new SpoolConfig(spoolRoot(), directory.resolve("etc/spool.keys"));
+    }
+
+    private Path spoolRoot() {
+        return directory.resolve("spool");
+    }
+}
