@@ -35,7 +35,7 @@ final class LoadSession extends ByteToMessageDecoder implements ChannelFutureLis
         }
     }
 
-    /** Receives the session's events; called on the session's event loop. */
+    /** Receiver of the session's events, called on the session's event loop. */
     interface Listener {
         /** The server accepted the first EHLO. */
         void opened();
@@ -50,16 +50,16 @@ final class LoadSession extends ByteToMessageDecoder implements ChannelFutureLis
         int claimMessage();
 
         /**
-         * The session ended with an error; {@code messageInFlight} is true when a claimed message
+         * The session ended with an error. {@code messageInFlight} is true when a claimed message
          * had not been accepted yet. Called at most once per session.
          */
         void failed(Throwable error, boolean messageInFlight);
     }
 
-    /** Longest reply line accepted, CRLF excluded; RFC 5321 section 4.5.3.1.5 sets 512 octets including CRLF. */
+    /** Longest reply line accepted, CRLF excluded. RFC 5321 section 4.5.3.1.5 sets 512 octets including CRLF. */
     static final int MAX_LINE = 4096;
 
-    /** Where the dialogue stands: the reply awaited, its code and the step named in error messages. */
+    /** Position in the dialogue, with the reply code it expects and the step name used in error messages. */
     private enum Step {
         GREETING(220, "greeting"),
         EHLO(250, "EHLO"),
@@ -101,7 +101,7 @@ final class LoadSession extends ByteToMessageDecoder implements ChannelFutureLis
     private boolean finished;
     private long dataFlushNanos;
     private long dataWrittenNanos;
-    /** System.nanoTime() by which the awaited reply must have arrived, or 0 while nothing is awaited. */
+    /** System.nanoTime() by which the awaited reply must arrive. */
     private long replyDeadlineNanos;
     private ScheduledFuture<?> timer;
 
@@ -268,8 +268,8 @@ final class LoadSession extends ByteToMessageDecoder implements ChannelFutureLis
 
     /**
      * Puts the SslHandler in front of this handler before the next read, so every later octet
-     * passes through TLS, and drops whatever arrived after the 220 reply in clear text: RFC 3207
-     * section 4.2 has the client discard what it learned before TLS.
+     * passes through TLS. Octets that arrived in clear text after the 220 reply are dropped,
+     * because RFC 3207 section 4.2 has the client discard what it learned before TLS.
      */
     private void startHandshake(ByteBuf in) {
         in.skipBytes(in.readableBytes());
@@ -293,8 +293,8 @@ final class LoadSession extends ByteToMessageDecoder implements ChannelFutureLis
 
     private void onAccepted() {
         long now = System.nanoTime();
-        // The write listener runs before the reply can be read, because the reply needs the
-        // final ".CRLF"; the flush time is only a guard against a transport that reorders them.
+        // The write listener runs before the reply can be read, because the server replies only
+        // after the final ".CRLF". The flush time guards against a transport that reorders them.
         long written = dataWrittenNanos != 0 ? dataWrittenNanos : dataFlushNanos;
         messageInFlight = false;
         messagesAccepted++;

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A plain-text SMTP server on 127.0.0.1 and a free port whose replies come from a script, for
  * testing how {@link SmtpLoadGenerator} handles replies that real servers rarely send. It reads
- * the message after a 354 reply up to the "." line and asks the script for the reply to ".".
+ * the message after a 354 reply up to the "." line and takes the reply to "." from the script.
  * One thread serves each connection.
  */
 final class ScriptedSmtpServer implements AutoCloseable {
@@ -53,7 +53,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
         acceptor.start();
     }
 
-    /** Starts a server that greets with 220 and answers every command of a normal session positively. */
+    /** Starts a server that greets with 220 and replies positively to every command of a normal session. */
     static ScriptedSmtpServer accepting(Script overrides) throws IOException {
         return new ScriptedSmtpServer("220 scripted.test ESMTP\r\n", 0, command -> {
             String reply = overrides.reply(command);
