@@ -1,46 +1,73 @@
 package org.sealrelay.gateway.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.util.ResourceLeakDetector;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.SSLException;
+import org.sealrelay.gateway.transport.Transports;
 
 /**
  * SMTP load generator for {@code scripts/bench}: sends N messages over S concurrent sessions,
- * with STARTTLS when asked, and measures per message the accept latency, from the last octet
- * of the ".CRLF" that ends DATA to the 250 reply. The durable-accept rate is the number of 250
- * replies to end of data divided by the time from the start signal to the last of them, so it
- * shows how fast the server acknowledges mail, whatever happens to delivery afterwards.
+ * with STARTTLS when asked, and measures per message the accept latency, from the completion
+ * of the write of the ".CRLF" that ends DATA to the 250 reply. The durable-accept rate is the
+ * number of 250 replies to end of data divided by the time from the start signal to the last of
+ * them, so it shows how fast the server acknowledges mail, whatever happens to delivery afterwards.
+ *
+ * <p>Every session runs as a {@link LoadSession} handler on one shared Netty event loop thread,
+ * with the epoll transport where it loads and OpenSSL (netty-tcnative BoringSSL) for STARTTLS
+ * where it loads, so that the generator takes as little as it can of the CPU that the server
+ * under test shares with it.
  *
  * <p>Run with the gateway-server test classpath; {@link LoadOptions#USAGE} lists the options.
- * Standard output carries "ready", then one JSON line; errors go to standard error.
+ * Standard output carries "ready", then one JSON line; the transport and TLS provider in use
+ * and any errors go to standard error.
  *
  * <p>STARTTLS accepts any server certificate: this is a measuring tool for loopback runs,
  * never a mail client.
  */
-public final class SmtpLoadGenerator {
+public final class SmtpLoadGenerator implements LoadSession.Listener {
     /** Failure texts kept for the JSON line; the rest are counted only. */
     private static final int MAX_ERRORS_KEPT = 5;
     private static final String HELO_NAME = "source.bench.example";
+    /**
+     * One thread drives every session: the benchmark machine has 2 cores shared with the server
+     * under test and the sink, and one thread avoids wake-ups and hand-offs between threads.
+     */
+    private static final int EVENT_LOOP_THREADS = 1;
 
     private final LoadOptions options;
-    private final List<byte[]> messages;
-    private final SSLSocketFactory tlsFactory;
+    private final LoadBuffers buffers;
+    /** Null when the run sends no STARTTLS. */
+    private final SslContext tls;
+    private final EventLoopGroup group;
+    private final Bootstrap bootstrap;
+    private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicInteger nextMessage = new AtomicInteger();
+    /** Sessions open or about to be opened; the run is over when it drops to zero. */
+    private final AtomicInteger activeSessions = new AtomicInteger();
+    private final CountDownLatch done = new CountDownLatch(1);
     private final long[] latencies;
     private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
@@ -49,18 +76,21 @@ public final class SmtpLoadGenerator {
     private final AtomicLong lastAcceptNanos = new AtomicLong();
     private final ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
 
-    SmtpLoadGenerator(LoadOptions options) throws Exception {
+    /** Builds the messages, the TLS context and the event loop, so that {@link #run()} times sending alone. */
+    SmtpLoadGenerator(LoadOptions options) throws SSLException {
         this.options = options;
-        this.messages = BenchMessages.withDataTerminator(
-                BenchMessages.build(options.content(), options.size(), options.from(), options.to(), 1));
+        this.buffers = new LoadBuffers(HELO_NAME, options.from(), options.to(), BenchMessages.withDataTerminator(
+                BenchMessages.build(options.content(), options.size(), options.from(), options.to(), 1)));
         this.latencies = new long[options.count()];
-        if (options.startTls()) {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), new SecureRandom());
-            tlsFactory = context.getSocketFactory();
-        } else {
-            tlsFactory = null;
-        }
+        this.tls = options.startTls() ? clientContext() : null;
+        this.group = Transports.newEventLoopGroup(EVENT_LOOP_THREADS, "load");
+        this.bootstrap = new Bootstrap()
+                .group(group)
+                .channel(Transports.channelClass(group))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, options.timeout().toMillis()));
+        System.err.println("SmtpLoadGenerator: transport " + (Epoll.isAvailable() ? "epoll" : "NIO")
+                + ", TLS provider " + describeProvider());
     }
 
     public static void main(String[] args) throws Exception {
@@ -73,6 +103,9 @@ public final class SmtpLoadGenerator {
             System.exit(2);
             return;
         }
+        // Every buffer the generator allocates is released by Netty's own handlers; sampling
+        // allocations for leaks would only add CPU time to the figure being measured.
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         SmtpLoadGenerator generator = new SmtpLoadGenerator(options);
         System.out.println("ready");
         System.out.flush();
@@ -86,25 +119,31 @@ public final class SmtpLoadGenerator {
         System.exit(generator.failed.get() == 0 ? 0 : 1);
     }
 
-    /** Sends every message and returns the figures for the JSON line. */
+    /**
+     * Sends every message, returns the figures for the JSON line and shuts the event loop down.
+     * A generator runs once.
+     */
     Map<String, Object> run() throws InterruptedException {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("a SmtpLoadGenerator runs once; create another for a second run");
+        }
         long cpuBefore = processCpuNanos();
         long start = System.nanoTime();
-        int threads = Math.min(options.sessions(), options.count());
-        CountDownLatch done = new CountDownLatch(threads);
-        for (int i = 0; i < threads; i++) {
-            Thread thread = new Thread(() -> {
-                try {
-                    runSessions();
-                } finally {
-                    done.countDown();
-                }
-            }, "load-" + i);
-            thread.start();
+        long end;
+        long cpuAfter;
+        try {
+            int sessions = Math.min(options.sessions(), options.count());
+            activeSessions.set(sessions);
+            for (int i = 0; i < sessions; i++) {
+                startSessionOrEnd();
+            }
+            done.await();
+            end = System.nanoTime();
+            cpuAfter = processCpuNanos();
+        } finally {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+            buffers.release();
         }
-        done.await();
-        long end = System.nanoTime();
-        long cpuAfter = processCpuNanos();
 
         LatencySummary summary = new LatencySummary(latencies, accepted.get());
         double acceptSeconds = (Math.max(lastAcceptNanos.get(), start) - start) / 1e9;
@@ -124,62 +163,95 @@ public final class SmtpLoadGenerator {
         return result;
     }
 
-    /** Claims messages until none are left, opening a new session for each batch of messages-per-session. */
-    private void runSessions() {
-        while (true) {
-            int first = nextMessage.getAndIncrement();
-            if (first >= options.count()) {
-                return;
-            }
-            runSession(first);
+    @Override
+    public void opened() {
+        sessionsOpened.incrementAndGet();
+    }
+
+    @Override
+    public void tlsEstablished() {
+        tlsSessions.incrementAndGet();
+    }
+
+    @Override
+    public void accepted(long latencyNanos) {
+        latencies[accepted.getAndIncrement()] = latencyNanos;
+        lastAcceptNanos.accumulateAndGet(System.nanoTime(), Math::max);
+    }
+
+    @Override
+    public int claimMessage() {
+        int index = nextMessage.getAndIncrement();
+        return index < options.count() ? index : -1;
+    }
+
+    @Override
+    public void failed(Throwable error, boolean messageInFlight) {
+        if (messageInFlight) {
+            failed.incrementAndGet();
+        }
+        if (errors.size() < MAX_ERRORS_KEPT) {
+            errors.add(describe(error));
         }
     }
 
-    private void runSession(int first) {
-        int index = first;
-        // True from the moment a message is claimed until the server has accepted it.
-        boolean inFlight = true;
-        int sent = 0;
-        LoadSession session = null;
-        try {
-            session = LoadSession.open(options.host(), options.port(), options.timeout(), HELO_NAME);
-            sessionsOpened.incrementAndGet();
-            if (tlsFactory != null) {
-                session.startTls(tlsFactory, options.host(), options.port());
-                tlsSessions.incrementAndGet();
+    /**
+     * Opens a session for the next unclaimed message, or, when every message is claimed, ends
+     * this session slot and the run with the last slot.
+     */
+    private void startSessionOrEnd() {
+        int first = claimMessage();
+        if (first < 0) {
+            if (activeSessions.decrementAndGet() == 0) {
+                done.countDown();
             }
-            while (true) {
-                long latency = session.send(options.from(), options.to(), messages.get(index % messages.size()));
-                inFlight = false;
-                latencies[accepted.getAndIncrement()] = latency;
-                lastAcceptNanos.accumulateAndGet(System.nanoTime(), Math::max);
-                sent++;
-                if (sent >= options.messagesPerSession()) {
-                    break;
-                }
-                index = nextMessage.getAndIncrement();
-                if (index >= options.count()) {
-                    break;
-                }
-                inFlight = true;
-            }
-            session.quit();
-        } catch (IOException | RuntimeException e) {
-            if (inFlight) {
-                failed.incrementAndGet();
-            }
-            if (errors.size() < MAX_ERRORS_KEPT) {
-                errors.add(e.getClass().getSimpleName() + ": " + e.getMessage());
-            }
-        } finally {
-            if (session != null) {
-                try {
-                    session.close();
-                } catch (IOException e) {
-                    // The session is over either way; a failed close changes no figure.
-                }
-            }
+            return;
         }
+        LoadSession session = new LoadSession(buffers, this, tls, options.host(), options.port(),
+                options.messagesPerSession(), options.timeout().toNanos(), first);
+        ChannelFuture connect = bootstrap.clone().handler(session).connect(options.host(), options.port());
+        connect.addListener(future -> {
+            if (!future.isSuccess()) {
+                session.connectFailed(future.cause());
+            }
+        });
+        // The next session starts only once this one's socket is closed, so at most
+        // options.sessions() are open at once. It starts from a new task, because a connect
+        // that fails at once closes the channel inside connect(), and recursion would follow.
+        connect.channel().closeFuture().addListener(closed -> connect.channel().eventLoop().execute(this::startSessionOrEnd));
+    }
+
+    /** Builds the STARTTLS context: OpenSSL where netty-tcnative loads, the JDK provider otherwise. */
+    private static SslContext clientContext() throws SSLException {
+        return SslContextBuilder.forClient()
+                .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
+                .trustManager(InsecureTrustManagerFactory.INSTANCE)
+                .endpointIdentificationAlgorithm(null)
+                .build();
+    }
+
+    private static String describeProvider() {
+        if (OpenSsl.isAvailable()) {
+            return "OpenSSL (" + OpenSsl.versionString() + ")";
+        }
+        return "JDK (OpenSSL unavailable: " + OpenSsl.unavailabilityCause() + ")";
+    }
+
+    /**
+     * Formats an error as "Type: message", with the type named by its nearest class in java,
+     * javax or this project, so that Netty's internal subclasses read as the standard exception
+     * (ConnectException, not AbstractChannel$AnnotatedConnectException).
+     */
+    static String describe(Throwable error) {
+        Class<?> type = error.getClass();
+        while (!isNamedType(type.getName())) {
+            type = type.getSuperclass();
+        }
+        return type.getSimpleName() + ": " + error.getMessage();
+    }
+
+    private static boolean isNamedType(String className) {
+        return className.startsWith("java.") || className.startsWith("javax.") || className.startsWith("org.sealrelay.");
     }
 
     /** Returns the CPU time of this JVM in nanoseconds, or -1 when the platform does not report it. */

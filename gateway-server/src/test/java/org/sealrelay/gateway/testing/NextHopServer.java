@@ -33,6 +33,9 @@ public final class NextHopServer implements AutoCloseable {
                 .bindAddress(InetAddress.getLoopbackAddress())
                 .hostName("nexthop.test")
                 .insertReceivedHeaders(false)
+                // SubEthaSMTP's default backlog of 50 drops the handshakes of a burst of
+                // connections, such as the load generator's 200 sessions opening at once.
+                .backlog(1024)
                 .sessionHandler(new SessionHandler() {
                     @Override
                     public SessionAcceptance accept(Session session) {
