@@ -86,7 +86,7 @@ class SmtpLoadGeneratorTest {
             assertThat(result.get("accepted")).isEqualTo(0);
             assertThat(result.get("failed")).isEqualTo(2);
             assertThat((List<?>) result.get("errors")).first().asString()
-                    .isEqualTo("UnexpectedReplyException: after MAIL FROM: expected 250; got '530 Must issue a STARTTLS command first'");
+                    .isEqualTo("UnexpectedReplyException: after MAIL FROM: expected 250; got '530 5.7.0 Must issue a STARTTLS command first'");
             assertThat(sink.messages()).isZero();
         } finally {
             sink.stop();
