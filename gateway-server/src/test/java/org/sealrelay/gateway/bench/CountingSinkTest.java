@@ -203,7 +203,8 @@ class CountingSinkTest {
         try (SmtpTestClient client = new SmtpTestClient(address(sink))) {
             client.greet();
 
-            // RFC 3207 section 4.2: a command sent in plaintext behind STARTTLS must not run.
+            // Commands pipelined in plaintext behind STARTTLS must not run: a reply to them would
+            // break the handshake, and the transaction they would open must not survive TLS.
             client.sendRaw("STARTTLS\r\nMAIL FROM:<" + FROM + ">\r\nRCPT TO:<" + TO + ">\r\n");
             assertThat(client.readReply()).isEqualTo("220 2.0.0 Ready to start TLS\r\n");
             client.startTls();
@@ -233,7 +234,7 @@ class CountingSinkTest {
     }
 
     @Test
-    void processWritesStatusLinesAndStopsOnSigterm() throws Exception {
+    void statusFileAndSigtermShutdown() throws Exception {
         Path statusFile = directory.resolve("status.txt");
         Path certificate = directory.resolve("sink.crt");
         Path key = directory.resolve("sink.key");
