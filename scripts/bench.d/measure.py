@@ -2,13 +2,14 @@
 """Load driver and summary table for scripts/bench.
 
   measure.py run --label L --server NAME --pid PID [--descendants] --port PORT
-                 --sink-output FILE --count N --size OCTETS --sessions S --timeout SECONDS
+                 --sink-output FILE [--sink-pid PID] --count N --size OCTETS --sessions S --timeout SECONDS
                  [--generator java|smtp-source] [--classpath CP] [--starttls] [--content filler|phi]
                  [--to ADDRESS] [--messages-per-session K]
       Sends N messages over S parallel sessions to 127.0.0.1:PORT and waits until the sink
       whose counter file is FILE has counted N more messages. Prints one JSON line with the
-      elapsed time, the server's CPU time and its peak memory and, with the java generator,
-      the accept latencies, the durable-accept rate and the TLS counts of both legs.
+      elapsed time, the server's CPU time and its peak memory, the sink's CPU time with
+      --sink-pid and, with the java generator, the accept latencies, the durable-accept rate
+      and the TLS counts of both legs.
 
   measure.py summarize RESULTS_FILE
       Prints median, minimum and maximum per scenario and server, the SealRelay/Postfix ratio
@@ -19,8 +20,9 @@ Generators: "java" is org.sealrelay.gateway.bench.SmtpLoadGenerator on the test 
 measure.py sends a start line, so JVM start-up is not timed. "smtp-source" is
 Postfix's tool, which reports no latencies. Both send one message per session by default.
 
-Sinks: smtp-sink -c and scripts/bench's CountingSink both write "mesg=N" counters; the
-CountingSink adds "tls=M", the messages it received over TLS.
+Sinks: smtp-sink -c and scripts/bench's CountingSink (a Netty SMTP server in the test sources
+with OpenSSL and epoll) both write "mesg=N" counters; the CountingSink adds "tls=M", the
+messages it received over TLS.
 
 The clock stops when the sink's message counter reaches the target, so a message counts only
 once the next hop has received it. When the generator reports failed messages, the target
@@ -28,7 +30,8 @@ drops to the messages the server accepted.
 
 CPU time is utime + stime from /proc/PID/stat. With --descendants (Postfix) it is summed over
 the master and its live child processes, plus the master's cutime + cstime, which contains the CPU
-time of children that exited and were reaped during the run. Memory is sampled every 0.5 s:
+time of children that exited and were reaped during the run. The sink's CPU time (--sink-pid) is
+utime + stime of that one process, without its children. Memory is sampled every 0.5 s:
 the peak sum of VmRSS, which counts shared pages once per process, and the peak sum of PSS from
 smaps_rollup, which splits shared pages between the processes that map them.
 """
@@ -181,6 +184,8 @@ def read_generator_result(source, timeout=None):
 def run(args):
     if read_stat(args.pid) is None:
         sys.exit(f"measure: server process {args.pid} is not running")
+    if args.sink_pid and read_stat(args.sink_pid) is None:
+        sys.exit(f"measure: sink process {args.sink_pid} is not running")
     with open("/proc/loadavg") as f:
         load_before = f.read().split()[0]
     baseline, tls_baseline = sink_counts(args.sink_output)
@@ -192,6 +197,7 @@ def run(args):
     else:
         source = start_smtp_source(args)
     cpu_before = cpu_ticks(args.pid, args.descendants)
+    sink_cpu_before = read_stat(args.sink_pid) if args.sink_pid else None
     start = time.monotonic()
     if args.generator == "java":
         source.stdin.write(b"go\n")
@@ -217,6 +223,7 @@ def run(args):
         time.sleep(POLL_SECONDS)
     elapsed = time.monotonic() - start
     cpu_after = cpu_ticks(args.pid, args.descendants)
+    sink_cpu_after = read_stat(args.sink_pid) if args.sink_pid else None
     rss, pss = memory_kib(args.pid, args.descendants)
     peak_rss = max(peak_rss, rss)
     peak_pss = max(peak_pss, pss)
@@ -257,6 +264,10 @@ def run(args):
         "source_exit": source.returncode,
         "source_errors": source_errors,
     }
+    if sink_cpu_before is not None:
+        # None when the sink exited during the run, so that no partial figure is recorded.
+        result["sink_cpu_seconds_per_1000"] = None if sink_cpu_after is None else round(
+            (sink_cpu_after[1] - sink_cpu_before[1]) / CLOCK_TICKS / max(delivered, 1) * 1000, 3)
     if generator_result:
         for key in ("accepted", "failed", "sessions_opened", "tls_sessions", "durable_accept_per_second",
                     "accept_p50_ms", "accept_p99_ms", "accept_max_ms", "generator_cpu_seconds", "errors"):
@@ -306,7 +317,8 @@ def summarize(args):
               ("cpu_seconds_per_1000", "CPU s per 1000 msg"),
               ("peak_rss_mib", "peak RSS MiB (sum)"),
               ("peak_pss_mib", "peak PSS MiB (sum)"),
-              ("generator_cpu_seconds_per_1000", "generator CPU s/1000")]
+              ("generator_cpu_seconds_per_1000", "generator CPU s/1000"),
+              ("sink_cpu_seconds_per_1000", "sink CPU s/1000")]
     header = f"{'scenario':<26} {'figure':<20} {'SealRelay':>24} {'Postfix':>24} {'ratio':>6}"
     print(header)
     print("-" * len(header))
@@ -367,6 +379,8 @@ def main():
     r.add_argument("--descendants", action="store_true", help="also count the PID's child processes")
     r.add_argument("--port", type=int, required=True)
     r.add_argument("--sink-output", required=True, help="file that receives smtp-sink -c output")
+    r.add_argument("--sink-pid", type=int,
+                   help="PID of the sink; records its CPU seconds per 1000 messages (the process alone)")
     r.add_argument("--count", type=int, required=True, help="messages to send")
     r.add_argument("--size", type=int, required=True, help="payload octets per message")
     r.add_argument("--sessions", type=int, required=True, help="parallel SMTP sessions")
