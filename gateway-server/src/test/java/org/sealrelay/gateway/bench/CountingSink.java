@@ -20,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLException;
+import org.sealrelay.gateway.tls.ServerTls;
 import org.sealrelay.gateway.transport.Transports;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +73,16 @@ public final class CountingSink {
      * about 8% more CPU per STARTTLS message, because each accepted connection then moves to
      * another thread, and one thread keeps up with both servers under test.
      */
+    /** Starts a sink on a free port with a self-signed certificate kept in {@code directory}, for tests. */
+    static CountingSink startWithTestCertificate(Path directory, boolean requireTls) throws Exception {
+        Path certificate = directory.resolve("sink.crt");
+        Path key = directory.resolve("sink.key");
+        ServerTls.loadOrCreate(certificate, key, "sink.bench.example");
+        CountingSink sink = new CountingSink(0, serverContext(certificate, key), requireTls);
+        sink.start();
+        return sink;
+    }
+
     void start() throws InterruptedException {
         group = Transports.newEventLoopGroup(1, "sink-io");
         ServerBootstrap bootstrap = new ServerBootstrap()

@@ -267,11 +267,7 @@ class CountingSinkTest {
     }
 
     private CountingSink startSink(boolean requireTls) throws Exception {
-        Path certificate = directory.resolve("sink.crt");
-        Path key = directory.resolve("sink.key");
-        ServerTls.loadOrCreate(certificate, key, "sink.bench.example");
-        CountingSink sink = new CountingSink(0, CountingSink.serverContext(certificate, key), requireTls);
-        sink.start();
+        CountingSink sink = CountingSink.startWithTestCertificate(directory, requireTls);
         sinks.add(sink);
         return sink;
     }

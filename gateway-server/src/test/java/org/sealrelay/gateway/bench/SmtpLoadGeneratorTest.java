@@ -9,7 +9,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sealrelay.gateway.testing.NextHopServer;
-import org.sealrelay.gateway.tls.ServerTls;
 
 class SmtpLoadGeneratorTest {
     @TempDir
@@ -268,12 +267,7 @@ class SmtpLoadGeneratorTest {
     }
 
     private CountingSink startSink(boolean requireTls) throws Exception {
-        Path certificate = directory.resolve("sink.crt");
-        Path key = directory.resolve("sink.key");
-        ServerTls.loadOrCreate(certificate, key, "sink.bench.example");
-        CountingSink sink = new CountingSink(0, CountingSink.serverContext(certificate, key), requireTls);
-        sink.start();
-        return sink;
+        return CountingSink.startWithTestCertificate(directory, requireTls);
     }
 
     private static Map<String, Object> run(int port, String... arguments) throws Exception {
