@@ -32,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * which recovery recognises ({@link #isRetired}) and deletes, or intact, in which case the message
  * is delivered again, as after a removal that a crash undid.
  *
+ * <p>The queue manager retires a file only when delivery is finished. A reader that still has it
+ * open at reuse, such as a slow {@code queue show}, reads the next message's chunks with the old
+ * file key, and they fail their authentication check: it gets an error, never the other
+ * message's content.
+ *
  * <p>At most {@value #MAX_FILES} files of at most {@value #MAX_FILE_OCTETS} octets are kept, so
  * the spare files take at most 256 MiB of disk; other files are deleted as before. Thread-safe.
  */
