@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -51,6 +52,25 @@ class SpareFilesTest {
 
             assertThat(recovered).extracting(Envelope::recipients).hasSize(1);
             assertThat(SpoolTestData.readContent(spool, recovered.get(0).id())).isEqualTo(shortContent);
+        }
+    }
+
+    @Test
+    void staleReaderOfReusedFileGetsAnError() throws Exception {
+        byte[] first = SpoolTestData.content(300_000, 9);
+        byte[] second = SpoolTestData.content(300_000, 10);
+        try (FileSpool spool = FileSpool.open(config())) {
+            QueueId firstId = SpoolTestData.commit(spool, first, RECIPIENT);
+            try (InputStream stale = spool.openContent(firstId)) {
+                assertThat(stale.readNBytes(1000)).isEqualTo(java.util.Arrays.copyOf(first, 1000));
+
+                spool.removeFinished(firstId);
+                QueueId secondId = SpoolTestData.commit(spool, second, RECIPIENT);
+
+                assertThat(files(spoolRoot().resolve("spare"))).as("the file was reused").isEmpty();
+                assertThat(SpoolTestData.readContent(spool, secondId)).isEqualTo(second);
+                assertThatThrownBy(stale::readAllBytes).isInstanceOf(IOException.class);
+            }
         }
     }
 
