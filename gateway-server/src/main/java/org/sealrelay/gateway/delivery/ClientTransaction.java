@@ -9,8 +9,8 @@ import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
 
 /**
  * The transaction scope of an SMTP client session: one message with its recipients, from MAIL
- * FROM to the reply after the final dot. {@link SmtpClientSession} owns it and touches it only on
- * the channel's event loop.
+ * FROM to the reply after the final dot. {@link SmtpClientSession} owns it, and the session and
+ * the classes it delegates steps to touch it only on the channel's event loop.
  */
 final class ClientTransaction {
     final DeliveryRequest request;
