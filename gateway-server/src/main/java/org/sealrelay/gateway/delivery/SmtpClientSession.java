@@ -404,9 +404,12 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
         if (stage == Stage.CLOSED) {
             return;
         }
-        if (stage == Stage.IDLE) {
+        // No transaction: idle, or QUIT sent after idling, so no message waits for this session.
+        if (stage == Stage.IDLE || tx == null) {
             idle.set(false);
-            cache.remove(this);
+            if (cache != null) {
+                cache.remove(this);
+            }
             log.debug("nextHop={} idle connection failed: {}", nextHop, describe(cause));
             stage = Stage.CLOSED;
             ctx.close();

@@ -154,6 +154,28 @@ class ConnectionReuseTest {
     }
 
     @Test
+    void resetAfterIdleQuitClosesQuietly() throws Exception {
+        Map<String, String> replies = new java.util.HashMap<>(SCRIPT);
+        replies.put("QUIT", ScriptedSmtpServer.RESET);
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted ESMTP\r\n", replies);
+                LogCapture logs = new LogCapture()) {
+            agent = agents.start(config("127.0.0.1", server.port(), new ConnectionReuseConfig(
+                    Duration.ofMillis(200), 100)));
+
+            DeliveryOutcome outcome = deliver(request(TlsLevel.MAY, content(1)));
+
+            assertThat(outcome.byRecipient().get("a@example.org").result()).isEqualTo(Result.DELIVERED);
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.commands().contains("QUIT"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> agent.connectionCache().size() == 0);
+            // The reset reaches the client a moment after QUIT; give its exception time to be handled.
+            Thread.sleep(300);
+            assertThat(logs.lines()).noneMatch(line -> line.contains("NullPointerException"));
+            assertThat(logs.lines()).noneMatch(line -> line.contains("exceptionCaught"));
+            assertThat(logs.lines()).noneMatch(line -> line.contains(" ERROR "));
+        }
+    }
+
+    @Test
     void smtpUtf8MessageSkipsConnectionWithoutIt() throws Exception {
         try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted ESMTP\r\n", SCRIPT)) {
             agent = agents.start(config("127.0.0.1", server.port(), new ConnectionReuseConfig(

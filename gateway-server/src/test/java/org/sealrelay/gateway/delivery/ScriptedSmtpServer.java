@@ -19,12 +19,14 @@ import javax.net.ssl.SSLSocket;
  * A bare-socket server on 127.0.0.1 and an ephemeral port that sends a fixed greeting, replies to
  * commands from a table by their first word and records every command line. A command without
  * an entry gets no reply, which lets tests provoke timeouts. The reply {@link #CLOSE} closes the
- * connection instead of replying. Serves one connection at a time.
+ * connection instead of replying, and {@link #RESET} aborts it with a TCP reset. Serves one connection at a time.
  * With a TLS context, the reply to STARTTLS is followed by a server-side TLS handshake.
  */
 final class ScriptedSmtpServer implements AutoCloseable {
     /** A reply that makes the server close the connection without a reply. */
     static final String CLOSE = "<close>";
+    /** A reply that makes the server abort the connection with a TCP RST (SO_LINGER 0), so the client's next read fails. */
+    static final String RESET = "<reset>";
 
     private final ServerSocket socket;
     private final Thread thread;
@@ -84,6 +86,10 @@ final class ScriptedSmtpServer implements AutoCloseable {
             String verb = line.split(" ", 2)[0].toUpperCase(Locale.ROOT);
             String reply = repliesByVerb.get(verb);
             if (CLOSE.equals(reply)) {
+                return;
+            }
+            if (RESET.equals(reply)) {
+                connection.setSoLinger(true, 0);
                 return;
             }
             if (reply != null) {
