@@ -7,7 +7,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.haproxy.HAProxyCommand;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ByteProcessor;
@@ -17,31 +16,16 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.time.ZonedDateTime;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
-import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.net.ssl.SSLSession;
-import org.sealrelay.gateway.config.Cidr;
-import org.sealrelay.gateway.config.ListenerConfig;
-import org.sealrelay.gateway.tls.CertificateNames;
-import org.sealrelay.gateway.logging.Redact;
-import org.sealrelay.gateway.spool.DsnRequest;
-import org.sealrelay.gateway.spool.MessageWriter;
-import org.sealrelay.gateway.spool.TransactionOptions;
-import org.sealrelay.gateway.submission.DraftMessage;
-import org.sealrelay.policy.ClientIdentity;
-import org.sealrelay.gateway.submission.SubmissionResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server side of one SMTP connection: line framing, the command state machine, STARTTLS,
- * AUTH, and the DATA and BDAT phases.
+ * The server side of one SMTP connection: line framing, the session life cycle and command
+ * dispatch. {@link SmtpVerb} maps each verb to its command group: {@link ConnectionCommands}
+ * (EHLO, HELO, STARTTLS, AUTH), {@link EnvelopeCommands} (MAIL, RCPT, RSET) and
+ * {@link MessageCommands} (DATA, BDAT and the message content).
  *
  * <p>Framing is strict: a command line ends only at CRLF, and a line with a bare CR or LF is
  * rejected whole. Pipelined commands (RFC 2920) are handled in order from the accumulated
@@ -59,19 +43,17 @@ import org.slf4j.LoggerFactory;
  * greeting is sent.
  */
 final class SmtpServerHandler extends ByteToMessageDecoder {
-    private static final Logger log = LoggerFactory.getLogger(SmtpServerHandler.class);
+    /** The logger of every line of a session, including those of its command groups. */
+    static final Logger log = LoggerFactory.getLogger(SmtpServerHandler.class);
     private static final AtomicLong SESSION_COUNTER = new AtomicLong();
-    private static final java.util.regex.Pattern BARE_POSTMASTER =
-            java.util.regex.Pattern.compile("(?i)TO: ?<(postmaster)>(?= |$)");
 
     /** RFC 5321 section 4.5.3.1.4: a command line is at most 512 octets including CRLF. */
     static final int MAX_COMMAND_LINE = 512;
     /** RFC 4954 section 4: an AUTH command or response line may be up to 12288 octets. */
     static final int MAX_AUTH_LINE = 12_288;
-    /** RFC 3030 does not bound a chunk; this bounds what one BDAT may announce. */
-    static final long MAX_CHUNK = Integer.MAX_VALUE;
 
-    private enum Mode {
+    /** Input state of the session, switched by the handler and by the command groups as they run. */
+    enum Mode {
         /** Waiting for the PROXY header; nothing has been sent yet. */
         AWAIT_PROXY,
         COMMAND,
@@ -89,15 +71,11 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
 
     private final InboundContext context;
     private final SessionState state = new SessionState();
-    private final String sessionId = Long.toString(SESSION_COUNTER.incrementAndGet(), 36);
+    final String sessionId = Long.toString(SESSION_COUNTER.incrementAndGet(), 36);
+    final ConnectionCommands connection;
+    final MessageCommands messages;
+    final EnvelopeCommands envelope;
     private Mode mode = Mode.COMMAND;
-    private DataReader dataReader;
-    private AuthExchange authExchange;
-    private long chunkRemaining;
-    private boolean chunkLast;
-    private boolean chunkDiscard;
-    private long chunkSize;
-    private SmtpReply pendingChunkReply;
     private String peer = "unknown";
     private String clientAddress = "";
     private InetAddress clientInet;
@@ -106,6 +84,30 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
 
     SmtpServerHandler(InboundContext context) {
         this.context = context;
+        this.connection = new ConnectionCommands(this, context, state);
+        this.messages = new MessageCommands(this, context, state);
+        this.envelope = new EnvelopeCommands(this, context, state, messages);
+    }
+
+    Mode mode() {
+        return mode;
+    }
+
+    void mode(Mode next) {
+        mode = next;
+    }
+
+    /** Returns the client's address and port, taken from the PROXY header when the listener uses one. */
+    String peer() {
+        return peer;
+    }
+
+    InetAddress clientInet() {
+        return clientInet;
+    }
+
+    String clientAddress() {
+        return clientAddress;
     }
 
     @Override
@@ -207,13 +209,12 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
         while (in.isReadable()) {
             switch (mode) {
                 case DATA -> {
-                    if (dataReader.read(in) == DataReader.Progress.NEED_MORE) {
+                    if (!messages.readData(ctx, in)) {
                         return;
                     }
-                    endOfMessage(ctx);
                 }
                 case CHUNK -> {
-                    if (!readChunk(ctx, in)) {
+                    if (!messages.readChunk(ctx, in)) {
                         return;
                     }
                 }
@@ -277,7 +278,7 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
             return true;
         }
         if (mode == Mode.AUTH_RESPONSE) {
-            authStep(ctx, authExchange.respond(line));
+            connection.authResponse(ctx, line);
         } else {
             runCommand(ctx, in, line);
         }
@@ -306,410 +307,33 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
 
     private void abandonAuth() {
         if (mode == Mode.AUTH_RESPONSE) {
-            authExchange = null;
+            connection.abandonAuth();
             mode = Mode.COMMAND;
         }
     }
 
+
     private void runCommand(ChannelHandlerContext ctx, ByteBuf in, String line) {
         int space = line.indexOf(' ');
-        String verb = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
+        SmtpVerb verb = SmtpVerb.find(line, space < 0 ? line.length() : space);
         String argument = space < 0 ? "" : line.substring(space + 1);
-        switch (verb) {
-            case "EHLO" -> helo(ctx, argument, true);
-            case "HELO" -> helo(ctx, argument, false);
-            case "MAIL" -> mail(ctx, argument);
-            case "RCPT" -> rcpt(ctx, argument);
-            case "DATA" -> data(ctx, argument);
-            case "BDAT" -> bdat(ctx, argument);
-            case "RSET" -> rset(ctx, argument);
-            case "NOOP" -> reply(ctx, Replies.NOOP_OK);
-            case "QUIT" -> quit(ctx);
-            case "STARTTLS" -> startTls(ctx, in, argument);
-            case "AUTH" -> auth(ctx, argument);
-            case "VRFY" -> reply(ctx, Replies.VRFY);
-            case "HELP" -> reply(ctx, Replies.HELP);
-            case "EXPN", "TURN", "ETRN" -> replyError(ctx, Replies.NOT_IMPLEMENTED);
-            default -> replyError(ctx, Replies.UNKNOWN_COMMAND);
+        if (verb == null) {
+            replyError(ctx, Replies.UNKNOWN_COMMAND);
+            return;
         }
+        verb.run(this, ctx, in, argument);
     }
 
-    private void helo(ChannelHandlerContext ctx, String argument, boolean extended) {
-        String name = argument.trim();
-        if (name.isEmpty() || name.indexOf(' ') >= 0) {
-            replyError(ctx, Replies.SYNTAX_HELO);
-            return;
-        }
-        state.resetTransaction();
-        state.heloName = name;
-        state.extended = extended;
-        if (!extended) {
-            reply(ctx, SmtpReply.plain(250, context.hostname()));
-            return;
-        }
-        List<String> lines = new ArrayList<>();
-        lines.add(context.hostname());
-        lines.add("PIPELINING");
-        lines.add("SIZE " + context.listener().maxMessageSize());
-        lines.add("8BITMIME");
-        lines.add("SMTPUTF8");
-        lines.add("CHUNKING");
-        lines.add("DSN");
-        lines.add("ENHANCEDSTATUSCODES");
-        if (context.offersStartTls() && state.tlsProtocol == null) {
-            lines.add("STARTTLS");
-        }
-        if (authAdvertised()) {
-            lines.add("AUTH PLAIN LOGIN");
-        }
-        if (state.tlsProtocol != null) {
-            // RFC 8689 section 4: REQUIRETLS is offered only inside TLS.
-            lines.add("REQUIRETLS");
-        }
-        reply(ctx, new SmtpReply(250, null, lines));
+
+    void quit(ChannelHandlerContext ctx) {
+        mode = Mode.CLOSED;
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(SmtpReply.of(221, "2.0.0", "Bye").encode()))
+                .addListener(ChannelFutureListener.CLOSE);
     }
 
-    /** AUTH is offered only inside TLS, so passwords never cross the network in clear. */
-    private boolean authAdvertised() {
-        return context.offersAuth() && state.tlsProtocol != null && state.authenticatedUser == null;
-    }
-
-    private void mail(ChannelHandlerContext ctx, String argument) {
-        if (!state.hasGreeting()) {
-            replyError(ctx, Replies.BAD_SEQUENCE_HELO_FIRST);
-            return;
-        }
-        if (state.inTransaction()) {
-            replyError(ctx, Replies.BAD_SEQUENCE_NESTED_MAIL);
-            return;
-        }
-        if (context.listener().requireTls() && state.tlsProtocol == null) {
-            replyError(ctx, Replies.ENCRYPTION_REQUIRED);
-            return;
-        }
-        PathArgument path;
-        try {
-            path = PathArgument.parse(argument, "FROM", true, true);
-        } catch (PathArgument.SyntaxException e) {
-            replyError(ctx, SmtpReply.of(501, "5.1.7", "Bad sender address syntax: " + e.getMessage()));
-            return;
-        }
-        MailParameters parameters;
-        try {
-            parameters = MailParameters.parse(path.parameters(), state.extended,
-                    context.offersAuth() && state.tlsProtocol != null, state.tlsProtocol != null,
-                    context.listener().maxMessageSize());
-        } catch (MailParameters.Rejected e) {
-            replyError(ctx, e.reply);
-            return;
-        }
-        if (!parameters.smtpUtf8() && !isAscii(path.address())) {
-            replyError(ctx, Replies.UTF8_REQUIRED);
-            return;
-        }
-        state.reversePath = path.address();
-        state.eightBitMime = parameters.eightBitMime();
-        state.options = new TransactionOptions(parameters.smtpUtf8(), parameters.requireTls(), parameters.dsnReturn(),
-                parameters.envelopeId());
-        reply(ctx, Replies.SENDER_OK);
-    }
-
-    private void rcpt(ChannelHandlerContext ctx, String argument) {
-        if (!state.inTransaction()) {
-            replyError(ctx, Replies.BAD_SEQUENCE_MAIL_FIRST);
-            return;
-        }
-        // RFC 5321 section 4.5.1: <postmaster> without a domain must be accepted from anyone.
-        java.util.regex.Matcher postmaster = BARE_POSTMASTER.matcher(argument);
-        boolean toPostmaster = postmaster.lookingAt();
-        if (toPostmaster) {
-            argument = argument.substring(0, postmaster.start(1)) + context.postmaster() + argument.substring(postmaster.end(1));
-        }
-        PathArgument path;
-        try {
-            path = PathArgument.parse(argument, "TO", false, state.options.smtpUtf8());
-        } catch (PathArgument.Utf8RequiredException e) {
-            replyError(ctx, Replies.UTF8_REQUIRED);
-            return;
-        } catch (PathArgument.SyntaxException e) {
-            replyError(ctx, SmtpReply.of(501, "5.1.3", "Bad recipient address syntax: " + e.getMessage()));
-            return;
-        }
-        if (domainOf(path.address()).startsWith("[")) {
-            // An address literal would let a client aim mail at any host, internal ones included.
-            replyError(ctx, Replies.ADDRESS_LITERAL_RECIPIENT);
-            return;
-        }
-        DsnRequest dsn;
-        try {
-            dsn = RcptParameters.parse(path.parameters());
-        } catch (MailParameters.Rejected e) {
-            replyError(ctx, e.reply);
-            return;
-        }
-        if (state.recipients.size() >= context.listener().maxRecipients()) {
-            replyError(ctx, Replies.TOO_MANY_RECIPIENTS);
-            return;
-        }
-        // Mail to an accepted domain is inbound mail, not relay, from any client.
-        SessionState.RelayGrant grant = toPostmaster || context.listener().acceptsDomain(domainOf(path.address()))
-                ? SessionState.RelayGrant.ACCEPTED_DOMAIN : relayGrant();
-        if (grant == null) {
-            log.info("session={} peer={} relay denied for {}", sessionId, peer, Redact.address(path.address()));
-            replyError(ctx, Replies.RELAY_DENIED);
-            return;
-        }
-        state.relayGrants.add(grant);
-        state.recipients.add(path.address());
-        state.dsnRequests.add(dsn);
-        reply(ctx, Replies.RECIPIENT_OK);
-    }
-
-    /** Returns the strongest reason this client may relay, or null when it may not. */
-    private SessionState.RelayGrant relayGrant() {
-        if (state.authenticatedUser != null) {
-            return SessionState.RelayGrant.AUTHENTICATED;
-        }
-        if (state.certificateIdentity != null) {
-            return SessionState.RelayGrant.CERTIFICATE;
-        }
-        for (Cidr network : context.listener().relayNetworks()) {
-            if (network.contains(clientInet)) {
-                return SessionState.RelayGrant.NETWORK;
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Checks the tenant header when relay rests on a network or certificate shared by every
-     * tenant of a cloud mail service; returns the rejection, or null when the message may pass.
-     */
-    private SmtpReply checkTenant(DataReader reader) {
-        ListenerConfig.TenantBinding tenant = context.listener().tenant();
-        // Only relay that rests on a shared network or certificate needs the tenant to match.
-        if (tenant == null || !(state.relayGrants.contains(SessionState.RelayGrant.NETWORK)
-                || state.relayGrants.contains(SessionState.RelayGrant.CERTIFICATE))) {
-            return null;
-        }
-        List<String> values = reader.capturedValues();
-        boolean allAllowed = !values.isEmpty();
-        for (String value : values) {
-            allAllowed &= tenant.allowedValues().stream().anyMatch(allowed -> allowed.equalsIgnoreCase(value));
-        }
-        if (allAllowed) {
-            return null;
-        }
-        log.warn("session={} peer={} message rejected: {} {} is not an allowed tenant", sessionId, peer,
-                tenant.header(), values.isEmpty() ? "missing" : Redact.text(String.join(",", values)));
-        return Replies.TENANT_NOT_ALLOWED;
-    }
-
-    private void data(ChannelHandlerContext ctx, String argument) {
-        if (!argument.isEmpty()) {
-            replyError(ctx, Replies.SYNTAX_NO_ARGUMENT);
-            return;
-        }
-        if (!checkTransactionReady(ctx)) {
-            return;
-        }
-        if (state.writer != null) {
-            // RFC 3030 section 2: DATA may not follow BDAT in the same transaction.
-            replyError(ctx, Replies.DATA_AFTER_BDAT);
-            return;
-        }
-        if (!openMessage(ctx, true)) {
-            return;
-        }
-        mode = Mode.DATA;
-        reply(ctx, Replies.START_DATA);
-    }
-
-    private boolean checkTransactionReady(ChannelHandlerContext ctx) {
-        if (!state.inTransaction()) {
-            replyError(ctx, Replies.BAD_SEQUENCE_MAIL_FIRST);
-            return false;
-        }
-        if (state.recipients.isEmpty()) {
-            replyError(ctx, Replies.BAD_SEQUENCE_RCPT_FIRST);
-            return false;
-        }
-        return true;
-    }
-
-    /** Starts the spool file with the Received header; replies 451 and returns false on failure. */
-    private boolean openMessage(ChannelHandlerContext ctx, boolean dotStuffed) {
-        MessageWriter writer;
-        try {
-            writer = context.spool().newMessage();
-            state.writer = writer;
-            byte[] header = ReceivedHeader.build(state.heloName, clientAddress, context.hostname(), state.extended,
-                    state.tlsProtocol, state.tlsCipher, state.authenticatedUser != null, state.options.smtpUtf8(),
-                    writer.id().value(),
-                    state.recipients, ZonedDateTime.now(context.clock()));
-            writer.write(header, 0, header.length);
-            if (context.listener().processedHeader() != null) {
-                byte[] processed = (context.listener().processedHeader() + "\r\n").getBytes(StandardCharsets.US_ASCII);
-                writer.write(processed, 0, processed.length);
-            }
-        } catch (IOException e) {
-            log.error("session={} peer={} cannot start a spool file, replying 451: {}", sessionId, peer, e.toString());
-            state.resetTransaction();
-            replyError(ctx, Replies.storageFailure(e));
-            return false;
-        }
-        ListenerConfig.TenantBinding tenant = context.listener().tenant();
-        dataReader = new DataReader(writer, writer.size(), context.listener().maxMessageSize(), dotStuffed,
-                context.listener().maxHops(), tenant == null ? null : tenant.header());
-        return true;
-    }
-
-    /**
-     * BDAT (RFC 3030). The announced octets are always read, even when the command is rejected,
-     * so that chunk content is never taken for commands.
-     */
-    private void bdat(ChannelHandlerContext ctx, String argument) {
-        String[] parts = argument.trim().split(" +");
-        boolean last = parts.length == 2 && parts[1].equalsIgnoreCase("LAST");
-        long size = -1;
-        if (parts.length >= 1 && parts.length <= 2 && (parts.length == 1 || last)
-                && parts[0].length() <= 18 && !parts[0].isEmpty() && parts[0].chars().allMatch(c -> c >= '0' && c <= '9')) {
-            size = Long.parseLong(parts[0]);
-        }
-        if (size < 0 || size > MAX_CHUNK) {
-            // The chunk's length is unknown, so the rest of the input cannot be framed safely.
-            log.info("session={} peer={} invalid BDAT size; closing", sessionId, peer);
-            state.resetTransaction();
-            closeWith(ctx, SmtpReply.of(501, "5.5.4", "Syntax: BDAT size [LAST]; closing connection"));
-            return;
-        }
-        chunkRemaining = size;
-        chunkSize = size;
-        chunkLast = last;
-        chunkDiscard = false;
-        SmtpReply refusal = null;
-        if (!state.hasGreeting()) {
-            refusal = Replies.BAD_SEQUENCE_HELO_FIRST;
-        } else if (!state.inTransaction()) {
-            refusal = Replies.BAD_SEQUENCE_MAIL_FIRST;
-        } else if (state.recipients.isEmpty()) {
-            refusal = Replies.BAD_SEQUENCE_RCPT_FIRST;
-        }
-        if (refusal != null) {
-            chunkDiscard = true;
-            pendingChunkReply = refusal;
-        } else if (state.writer == null && !openMessage(ctx, false)) {
-            // openMessage has replied 451; the chunk is still read and dropped.
-            chunkDiscard = true;
-            pendingChunkReply = null;
-        }
-        mode = Mode.CHUNK;
-        if (chunkRemaining == 0) {
-            // An empty chunk (often BDAT 0 LAST) is complete now; no further input will arrive for it.
-            readChunk(ctx, Unpooled.EMPTY_BUFFER);
-        }
-    }
-
-    /** Reads chunk octets; returns false when more input is needed. */
-    private boolean readChunk(ChannelHandlerContext ctx, ByteBuf in) {
-        if (chunkDiscard) {
-            int skip = (int) Math.min(chunkRemaining, in.readableBytes());
-            in.skipBytes(skip);
-            chunkRemaining -= skip;
-        } else {
-            chunkRemaining -= dataReader.readChunk(in, (int) Math.min(chunkRemaining, Integer.MAX_VALUE));
-        }
-        if (chunkRemaining > 0) {
-            return false;
-        }
-        mode = Mode.COMMAND;
-        if (chunkDiscard) {
-            if (pendingChunkReply != null) {
-                replyError(ctx, pendingChunkReply);
-            }
-            return true;
-        }
-        if (chunkLast) {
-            dataReader.finishChunks();
-            endOfMessage(ctx);
-            return true;
-        }
-        if (dataReader.fault() != DataReader.Fault.NONE) {
-            // Reject now, so the client does not send the remaining chunks for nothing.
-            rejectMessage(ctx, dataReader);
-            return true;
-        }
-        reply(ctx, SmtpReply.of(250, "2.0.0", chunkSize + " octets received"));
-        return true;
-    }
-
-    private void endOfMessage(ChannelHandlerContext ctx) {
-        DataReader reader = dataReader;
-        mode = Mode.COMMAND;
-        if (reader.fault() != DataReader.Fault.NONE) {
-            rejectMessage(ctx, reader);
-            return;
-        }
-        dataReader = null;
-        SmtpReply tenantRejection = checkTenant(reader);
-        if (tenantRejection != null) {
-            state.resetTransaction();
-            replyError(ctx, tenantRejection);
-            return;
-        }
-        MessageWriter writer = state.writer;
-        state.writer = null;
-        DraftMessage draft = new DraftMessage(state.reversePath, state.recipients, state.eightBitMime,
-                clientAddress, state.heloName, context.listener().name(), state.tlsProtocol, state.options,
-                state.dsnRequests, new ClientIdentity(state.authenticatedUser == null ? "" : state.authenticatedUser,
-                        state.clientCertificate.certificateSubject(), state.clientCertificate.certificateNames()));
-        state.resetTransaction();
-        mode = Mode.WAITING;
-        ctx.channel().config().setAutoRead(false);
-        context.submission().submit(draft, writer).whenComplete((result, failure) ->
-                ctx.executor().execute(() -> afterSubmission(ctx, result, failure)));
-    }
-
-    private void rejectMessage(ChannelHandlerContext ctx, DataReader reader) {
-        dataReader = null;
-        SmtpReply rejection = switch (reader.fault()) {
-            case BARE_LINE_ENDING -> Replies.MESSAGE_BARE_LINE_ENDING;
-            case LINE_TOO_LONG -> Replies.MESSAGE_LINE_TOO_LONG;
-            case TOO_BIG -> SmtpReply.of(552, "5.3.4", "Message size exceeds fixed maximum of "
-                    + context.listener().maxMessageSize() + " octets");
-            case TOO_MANY_HOPS -> SmtpReply.of(554, "5.4.6", "Too many hops (" + reader.hops()
-                    + " Received headers): mail loop detected");
-            case WRITE_FAILED -> Replies.storageFailure(reader.writeFailure());
-            case NONE -> throw new IllegalStateException("no fault to reject");
-        };
-        if (reader.fault() == DataReader.Fault.WRITE_FAILED) {
-            log.error("session={} peer={} queueId={} spool write failed: {}", sessionId, peer,
-                    state.writer.id(), reader.writeFailure().toString());
-        } else {
-            log.info("session={} peer={} queueId={} message rejected: {}", sessionId, peer, state.writer.id(), rejection);
-        }
-        state.resetTransaction();
-        replyError(ctx, rejection);
-    }
-
-    private void afterSubmission(ChannelHandlerContext ctx, SubmissionResult result, Throwable failure) {
-        if (mode == Mode.CLOSED) {
-            return;
-        }
-        mode = Mode.COMMAND;
-        if (failure != null) {
-            log.error("session={} peer={} submission failed unexpectedly", sessionId, peer, failure);
-            replyError(ctx, Replies.SPOOL_FAILED);
-        } else if (result instanceof SubmissionResult.Queued queued) {
-            reply(ctx, SmtpReply.of(250, "2.0.0", "Ok: queued as " + queued.id()));
-        } else if (result instanceof SubmissionResult.Rejected rejected) {
-            replyError(ctx, parseReply(rejected.reply()));
-        }
-        resume(ctx);
-    }
 
     /** Flushes, re-enables reading and processes input that waited in the accumulation buffer. */
-    private void resume(ChannelHandlerContext ctx) {
+    void resume(ChannelHandlerContext ctx) {
         ctx.flush();
         if (mode == Mode.CLOSED) {
             return;
@@ -723,120 +347,11 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
         }
     }
 
-    private void auth(ChannelHandlerContext ctx, String argument) {
-        if (!context.offersAuth()) {
-            replyError(ctx, Replies.NOT_IMPLEMENTED);
-            return;
-        }
-        if (state.tlsProtocol == null) {
-            replyError(ctx, Replies.AUTH_NEEDS_TLS);
-            return;
-        }
-        if (!state.hasGreeting()) {
-            replyError(ctx, Replies.BAD_SEQUENCE_HELO_FIRST);
-            return;
-        }
-        if (state.authenticatedUser != null) {
-            replyError(ctx, Replies.ALREADY_AUTHENTICATED);
-            return;
-        }
-        if (state.inTransaction()) {
-            replyError(ctx, Replies.BAD_SEQUENCE_IN_TRANSACTION);
-            return;
-        }
-        if (argument.isBlank()) {
-            replyError(ctx, SmtpReply.of(501, "5.5.4", "Syntax: AUTH mechanism [initial-response]"));
-            return;
-        }
-        authExchange = new AuthExchange();
-        authStep(ctx, authExchange.start(argument));
-    }
-
-    private void authStep(ChannelHandlerContext ctx, AuthExchange.Step step) {
-        if (step instanceof AuthExchange.Challenge challenge) {
-            mode = Mode.AUTH_RESPONSE;
-            ctx.write(Unpooled.wrappedBuffer(("334 " + challenge.base64Text() + "\r\n").getBytes(StandardCharsets.US_ASCII)));
-            return;
-        }
-        mode = Mode.COMMAND;
-        authExchange = null;
-        if (step instanceof AuthExchange.Failed failed) {
-            replyError(ctx, failed.reply());
-            return;
-        }
-        AuthExchange.Complete complete = (AuthExchange.Complete) step;
-        String user = complete.user();
-        mode = Mode.WAITING;
-        ctx.channel().config().setAutoRead(false);
-        context.authenticator().authenticate(clientInet, user, complete.password()).whenComplete((valid, failure) ->
-                ctx.executor().execute(() -> afterAuthentication(ctx, user, Boolean.TRUE.equals(valid) && failure == null)));
-    }
-
-    private void afterAuthentication(ChannelHandlerContext ctx, String user, boolean valid) {
-        if (mode == Mode.CLOSED) {
-            return;
-        }
-        mode = Mode.COMMAND;
-        if (valid) {
-            state.authenticatedUser = user;
-            log.info("session={} peer={} authenticated as {}", sessionId, peer, user);
-            reply(ctx, Replies.AUTH_OK);
-        } else {
-            replyError(ctx, Replies.AUTH_FAILED);
-        }
-        resume(ctx);
-    }
-
-    private void rset(ChannelHandlerContext ctx, String argument) {
-        if (!argument.isEmpty()) {
-            replyError(ctx, Replies.SYNTAX_NO_ARGUMENT);
-            return;
-        }
-        state.resetTransaction();
-        dataReader = null;
-        reply(ctx, Replies.RESET_OK);
-    }
-
-    private void quit(ChannelHandlerContext ctx) {
-        mode = Mode.CLOSED;
-        ctx.writeAndFlush(Unpooled.wrappedBuffer(SmtpReply.of(221, "2.0.0", "Bye").encode()))
-                .addListener(ChannelFutureListener.CLOSE);
-    }
-
-    private void startTls(ChannelHandlerContext ctx, ByteBuf in, String argument) {
-        if (!context.offersStartTls()) {
-            replyError(ctx, Replies.NOT_IMPLEMENTED);
-            return;
-        }
-        if (state.tlsProtocol != null) {
-            replyError(ctx, Replies.BAD_SEQUENCE_TLS_ACTIVE);
-            return;
-        }
-        if (!argument.isEmpty()) {
-            replyError(ctx, Replies.SYNTAX_NO_ARGUMENT);
-            return;
-        }
-        if (state.inTransaction()) {
-            replyError(ctx, Replies.BAD_SEQUENCE_IN_TRANSACTION);
-            return;
-        }
-        int injected = in.readableBytes();
-        if (injected > 0) {
-            log.info("session={} peer={} discarded {} octets pipelined after STARTTLS", sessionId, peer, injected);
-            in.skipBytes(injected);
-        }
-        // startTls=true lets the 220 below leave in clear text; everything after it is TLS.
-        SslHandler tls = new SslHandler(context.sslContext().newEngine(ctx.alloc()), true);
-        ctx.pipeline().addBefore(ctx.name(), "tls", tls);
-        mode = Mode.WAITING;
-        reply(ctx, Replies.START_TLS);
-        ctx.flush();
-    }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event instanceof SslHandshakeCompletionEvent handshake) {
-            onHandshake(ctx, handshake);
+            connection.onHandshake(ctx, handshake);
             return;
         }
         if (event instanceof IdleStateEvent) {
@@ -846,49 +361,6 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
         super.userEventTriggered(ctx, event);
     }
 
-    private void onHandshake(ChannelHandlerContext ctx, SslHandshakeCompletionEvent handshake) {
-        if (!handshake.isSuccess()) {
-            log.info("session={} peer={} TLS handshake failed: {}", sessionId, peer, handshake.cause().toString());
-            mode = Mode.CLOSED;
-            ctx.close();
-            return;
-        }
-        SSLSession session = ctx.pipeline().get(SslHandler.class).engine().getSession();
-        boolean afterStartTls = mode == Mode.WAITING;
-        if (afterStartTls) {
-            state.resetAfterTls();
-        }
-        state.tlsProtocol = session.getProtocol();
-        state.tlsCipher = session.getCipherSuite();
-        state.certificateIdentity = matchClientCertificate(session);
-        log.info("session={} peer={} TLS established: {} {}", sessionId, peer, state.tlsProtocol, state.tlsCipher);
-        if (afterStartTls) {
-            mode = Mode.COMMAND;
-            resume(ctx);
-        }
-    }
-
-    /** Returns the name of a validated client certificate that grants relay, or null. */
-    private String matchClientCertificate(SSLSession session) {
-        ListenerConfig.ClientCertificates accepted = context.listener().clientCertificates();
-        if (accepted == null) {
-            return null;
-        }
-        try {
-            Certificate[] chain = session.getPeerCertificates();
-            if (chain.length == 0 || !(chain[0] instanceof X509Certificate certificate)) {
-                return null;
-            }
-            state.clientCertificate = new ClientIdentity("", certificate.getSubjectX500Principal().getName(),
-                    CertificateNames.namesOf(certificate));
-            String name = CertificateNames.firstMatch(certificate, accepted.allowedNames());
-            log.info("session={} peer={} client certificate {} {}", sessionId, peer,
-                    certificate.getSubjectX500Principal().getName(), name == null ? "matches no allowed name" : "accepted as " + name);
-            return name;
-        } catch (SSLPeerUnverifiedException e) {
-            return null;
-        }
-    }
 
     private void onIdle(ChannelHandlerContext ctx) {
         if (mode == Mode.CLOSED || mode == Mode.WAITING) {
@@ -929,40 +401,16 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
         ctx.close();
     }
 
-    private void reply(ChannelHandlerContext ctx, SmtpReply reply) {
+    void reply(ChannelHandlerContext ctx, SmtpReply reply) {
         ctx.write(Unpooled.wrappedBuffer(reply.encode()));
     }
 
-    private void replyError(ChannelHandlerContext ctx, SmtpReply reply) {
+    void replyError(ChannelHandlerContext ctx, SmtpReply reply) {
         reply(ctx, reply);
         state.errors++;
         if (state.errors >= context.listener().maxErrors()) {
             log.info("session={} peer={} closed after {} errors", sessionId, peer, state.errors);
             closeWith(ctx, Replies.TOO_MANY_ERRORS);
-        }
-    }
-
-    private static String domainOf(String address) {
-        int at = address.lastIndexOf('@');
-        return at < 0 ? "" : address.substring(at + 1);
-    }
-
-    private static boolean isAscii(String text) {
-        return text.chars().allMatch(c -> c < 0x80);
-    }
-
-    /** Turns a policy reply line such as {@code 554 5.7.1 text} into a reply, defaulting safely. */
-    static SmtpReply parseReply(String line) {
-        String[] parts = line.split(" ", 3);
-        try {
-            int code = Integer.parseInt(parts[0]);
-            if (parts.length == 3 && parts[1].matches("[245]\\.\\d{1,3}\\.\\d{1,3}")) {
-                return SmtpReply.of(code, parts[1], parts[2]);
-            }
-            String text = line.substring(parts[0].length()).trim();
-            return SmtpReply.of(code, code >= 500 ? "5.7.1" : "4.7.1", text.isEmpty() ? "Rejected" : text);
-        } catch (IllegalArgumentException e) {
-            return SmtpReply.of(554, "5.7.1", "Message rejected by policy");
         }
     }
 }
