@@ -2,7 +2,6 @@ package org.sealrelay.gateway.smtp.inbound;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import java.util.Locale;
 
 /**
  * The command verbs the listener recognizes, each bound to the code that runs it. The enum is
@@ -116,33 +115,20 @@ enum SmtpVerb {
     abstract void run(SmtpServerHandler session, ChannelHandlerContext ctx, ByteBuf in, String argument);
 
     /**
-     * Finds the verb in {@code line} before index {@code end}, ignoring case. Returns null for an
-     * unknown verb.
+     * Finds the verb in {@code line} before index {@code end}, ignoring ASCII case. Returns null for
+     * an unknown verb. A verb with a non-ASCII character is unknown: RFC 5321 section 2.4 makes
+     * verbs case-insensitive ASCII words, and Unicode case mapping would turn "QU\u0131T" (dotless
+     * i) or "\ufb06ARTTLS" (a ligature) into a command.
      */
     static SmtpVerb find(String line, int end) {
         for (int i = 0; i < end; i++) {
             if (line.charAt(i) >= 0x80) {
-                return findUpperCase(line.substring(0, end).toUpperCase(Locale.ROOT));
+                return null;
             }
         }
         for (SmtpVerb verb : VERBS) {
             String name = verb.name();
-            // For ASCII text this is the same comparison as toUpperCase(Locale.ROOT).equals(name).
             if (name.length() == end && line.regionMatches(true, 0, name, 0, end)) {
-                return verb;
-            }
-        }
-        return null;
-    }
-
-    /*
-     * NOTE: RFC 5321 section 2.4 makes verbs case-insensitive ASCII words, but String.toUpperCase
-     * also maps some non-ASCII letters onto ASCII ones (U+0131 dotless i to I, U+FB06 to ST),
-     * so a line such as "QU\u0131T" still runs QUIT.
-     */
-    private static SmtpVerb findUpperCase(String verbText) {
-        for (SmtpVerb verb : VERBS) {
-            if (verb.name().equals(verbText)) {
                 return verb;
             }
         }

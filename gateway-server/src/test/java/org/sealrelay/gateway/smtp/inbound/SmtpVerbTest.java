@@ -52,15 +52,11 @@ class SmtpVerbTest {
         }
     }
 
-    /** Pins String.toUpperCase(Locale.ROOT) folding, which maps these non-ASCII letters to ASCII. */
+    /** Non-ASCII letters that Unicode case mapping would turn into ASCII ones run no command. */
     @ParameterizedTest
-    @CsvSource({
-        "QU\u0131T, QUIT",
-        "\ufb06ARTTLS, STARTTLS",
-        "R\u017fET, RSET",
-    })
-    void foldsNonAsciiLikeUpperCase(String line, SmtpVerb expected) {
-        assertThat(find(line)).isEqualTo(expected);
+    @ValueSource(strings = {"QU\u0131T", "qu\u0131t", "\ufb06ARTTLS", "R\u017fET"})
+    void rejectsNonAsciiLookAlikes(String line) {
+        assertThat(find(line)).isNull();
     }
 
     @Test
