@@ -2,6 +2,9 @@ package org.sealrelay.gateway.delivery;
 
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelProgressiveFuture;
+import io.netty.channel.ChannelProgressiveFutureListener;
+import io.netty.channel.ChannelProgressivePromise;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,16 +56,34 @@ final class ContentSender {
         // Always a new task: the content may signal while readChunk runs, and resuming there
         // would re-enter the transfer.
         Runnable resume = () -> ctx.executor().execute(chunked::resumeTransfer);
-        ChannelFuture written = ctx.writeAndFlush(new DotStuffedContent(content, resume));
-        written.addListener((ChannelFuture done) -> {
-            if (done.isSuccess() && session.stage() == SmtpClientSession.Stage.END_OF_DATA) {
-                // RFC 5321 section 4.5.3.2.6: the data timeout starts after the final dot.
-                session.armTimer(dataTimeout);
-            } else if (!done.isSuccess() && session.stage() == SmtpClientSession.Stage.END_OF_DATA) {
-                session.closeWith(Result.DEFERRED, "4.4.2 failed to send the message to " + nextHop + ": "
-                        + SmtpClientSession.describe(done.cause()));
+        ClientTransaction tx = session.transaction();
+        tx.writingContent = true;
+        // RFC 5321 section 4.5.3.2.5: each block of data must be sent within a time limit, so a
+        // next hop that stops reading, or a content source that stops producing, cannot hold the
+        // session forever. The timer restarts whenever a chunk has been written.
+        session.armTimer(dataTimeout);
+        ChannelProgressivePromise written = ctx.newProgressivePromise();
+        written.addListener(new ChannelProgressiveFutureListener() {
+            @Override
+            public void operationProgressed(ChannelProgressiveFuture future, long progress, long total) {
+                if (session.stage() == SmtpClientSession.Stage.END_OF_DATA) {
+                    session.armTimer(dataTimeout);
+                }
+            }
+
+            @Override
+            public void operationComplete(ChannelProgressiveFuture done) {
+                tx.writingContent = false;
+                if (done.isSuccess() && session.stage() == SmtpClientSession.Stage.END_OF_DATA) {
+                    // RFC 5321 section 4.5.3.2.6: the data timeout starts after the final dot.
+                    session.armTimer(dataTimeout);
+                } else if (!done.isSuccess() && session.stage() == SmtpClientSession.Stage.END_OF_DATA) {
+                    session.closeWith(Result.DEFERRED, "4.4.2 failed to send the message to " + nextHop + ": "
+                            + SmtpClientSession.describe(done.cause()));
+                }
             }
         });
+        ctx.writeAndFlush(new DotStuffedContent(content, resume), written);
     }
 
     /** Opens the message content, or closes the session and returns null when it cannot be read. */

@@ -515,8 +515,10 @@ final class SmtpClientSession extends SimpleChannelInboundHandler<SmtpReply> {
             return;
         }
         tx.connectionFailed = true;
-        String reason = "4.4.2 timed out after " + timeout.toMillis() + " ms waiting for the reply to "
-                + stage.awaited + " from " + nextHop;
+        String reason = tx.writingContent
+                ? "4.4.2 timed out after " + timeout.toMillis() + " ms sending the message content to " + nextHop
+                : "4.4.2 timed out after " + timeout.toMillis() + " ms waiting for the reply to " + stage.awaited
+                        + " from " + nextHop;
         log.warn("queueId={} nextHop={} {}", tx.request.queueId(), nextHop, Redact.text(reason));
         closeWith(Result.DEFERRED, reason);
     }

@@ -23,6 +23,7 @@ final class DeliveryConfigBuilder {
     private TlsLevel defaultTlsLevel = TlsLevel.MAY;
     private Path trustFile;
     private Duration commandTimeout = Duration.ofSeconds(10);
+    private Duration dataTimeout = Duration.ofSeconds(10);
     private final List<HostAndPort> dnsServers = new ArrayList<>();
     private Map<String, Transport> transports = Map.of();
     private Path dnssecTrustAnchor;
@@ -65,6 +66,11 @@ final class DeliveryConfigBuilder {
         return this;
     }
 
+    DeliveryConfigBuilder dataTimeout(Duration dataTimeout) {
+        this.dataTimeout = dataTimeout;
+        return this;
+    }
+
     /** Adds a resolver on 127.0.0.1 at {@code port}, such as a {@code LoopbackDnsServer}. */
     DeliveryConfigBuilder loopbackDnsServer(int port) {
         dnsServers.add(new HostAndPort("127.0.0.1", port));
@@ -104,7 +110,7 @@ final class DeliveryConfigBuilder {
                 .trustFile(trustFile)
                 .connectTimeout(Duration.ofSeconds(5))
                 .commandTimeout(commandTimeout)
-                .dataTimeout(Duration.ofSeconds(10))
+                .dataTimeout(dataTimeout)
                 .dnsServers(dnsServers)
                 .transports(transports)
                 .dnssecTrustAnchor(dnssecTrustAnchor)

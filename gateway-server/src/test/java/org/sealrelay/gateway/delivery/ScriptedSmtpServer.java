@@ -27,6 +27,11 @@ final class ScriptedSmtpServer implements AutoCloseable {
     static final String CLOSE = "<close>";
     /** A reply that makes the server abort the connection with a TCP RST (SO_LINGER 0), so the client's next read fails. */
     static final String RESET = "<reset>";
+    /**
+     * Ends a reply after which the server sends and reads nothing more, until it is closed, so the
+     * client's writes fill the socket buffers and stall.
+     */
+    static final String STALL = "<stall>";
 
     private final ServerSocket socket;
     private final Thread thread;
@@ -92,6 +97,12 @@ final class ScriptedSmtpServer implements AutoCloseable {
                 connection.setSoLinger(true, 0);
                 return;
             }
+            if (reply != null && reply.endsWith(STALL)) {
+                out.write(reply.substring(0, reply.length() - STALL.length()).getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                stallUntilClosed();
+                return;
+            }
             if (reply != null) {
                 out.write(reply.getBytes(StandardCharsets.US_ASCII));
                 out.flush();
@@ -103,6 +114,17 @@ final class ScriptedSmtpServer implements AutoCloseable {
                 secured.startHandshake();
                 out = secured.getOutputStream();
                 in = reader(secured);
+            }
+        }
+    }
+
+    private void stallUntilClosed() {
+        while (!socket.isClosed()) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }

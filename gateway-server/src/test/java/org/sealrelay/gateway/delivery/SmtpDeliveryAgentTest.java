@@ -279,6 +279,29 @@ class SmtpDeliveryAgentTest {
     }
 
     @Test
+    void stalledContentWriteTimesOut() throws Exception {
+        Map<String, String> replies = Map.of(
+                "EHLO", "250 scripted\r\n",
+                "MAIL", "250 2.1.0 ok\r\n",
+                "RCPT", "250 2.1.5 ok\r\n",
+                "DATA", "354 go ahead\r\n" + ScriptedSmtpServer.STALL);
+        // Far more than loopback's socket buffers hold, so the write stalls once the server stops reading.
+        String content = "Subject: large\r\n\r\n" + ("x".repeat(998) + "\r\n").repeat(32 * 1024);
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted ESMTP\r\n", replies)) {
+            agents.start(deliveryConfig().smartHost("127.0.0.1", server.port()).dataTimeout(Duration.ofMillis(500))
+                    .build());
+
+            long start = System.nanoTime();
+            DeliveryOutcome outcome = deliver(request(TlsLevel.NONE, List.of("a@example.org"), content));
+
+            RecipientOutcome result = outcome.byRecipient().get("a@example.org");
+            assertThat(result.result()).isEqualTo(Result.DEFERRED);
+            assertThat(result.reply()).startsWith("4.4.2 timed out after 500 ms sending the message content to ");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+        }
+    }
+
+    @Test
     void transientGreetingDefers() throws Exception {
         try (ScriptedSmtpServer server = new ScriptedSmtpServer("421 4.3.2 busy\r\n", Map.of("QUIT", "221 bye\r\n"))) {
             agents.start(config("127.0.0.1", server.port(), null));

@@ -286,6 +286,10 @@ final class MessageCommands {
             session.reply(ctx, SmtpReply.of(250, "2.0.0", "Ok: queued as " + queued.id()));
         } else if (result instanceof SubmissionResult.Rejected rejected) {
             session.replyError(ctx, parseReply(rejected.reply()));
+        } else {
+            // Every result must be answered, or the client would wait for a reply until its timeout.
+            log.error("session={} peer={} submission returned no result", session.sessionId, session.peer());
+            session.replyError(ctx, Replies.SPOOL_FAILED);
         }
         session.resume(ctx);
     }
