@@ -150,12 +150,15 @@ final class MessageCommands {
      * so that chunk content is never taken for commands.
      */
     void bdat(ChannelHandlerContext ctx, String argument) {
-        String[] parts = argument.trim().split(" +");
-        boolean last = parts.length == 2 && parts[1].equalsIgnoreCase("LAST");
+        // RFC 3030 section 2: "BDAT" SP chunk-size [ SP end-marker ]; spaces between may repeat.
+        String trimmed = argument.trim();
+        int space = trimmed.indexOf(' ');
+        String sizeText = space < 0 ? trimmed : trimmed.substring(0, space);
+        String marker = space < 0 ? "" : trimmed.substring(space).trim();
+        boolean last = marker.equalsIgnoreCase("LAST");
         long size = -1;
-        if (parts.length >= 1 && parts.length <= 2 && (parts.length == 1 || last)
-                && parts[0].length() <= 18 && !parts[0].isEmpty() && parts[0].chars().allMatch(c -> c >= '0' && c <= '9')) {
-            size = Long.parseLong(parts[0]);
+        if ((marker.isEmpty() || last) && isChunkSize(sizeText)) {
+            size = Long.parseLong(sizeText);
         }
         if (size < 0 || size > MAX_CHUNK) {
             // The chunk's length is unknown, so the rest of the input cannot be framed safely.
@@ -189,6 +192,20 @@ final class MessageCommands {
             // An empty chunk (often BDAT 0 LAST) is complete now; no further input will arrive for it.
             readChunk(ctx, Unpooled.EMPTY_BUFFER);
         }
+    }
+
+    /** Returns whether {@code text} is 1 to 18 ASCII digits, so that it fits a long. */
+    private static boolean isChunkSize(String text) {
+        if (text.isEmpty() || text.length() > 18) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Reads chunk octets; returns false when more input is needed. */

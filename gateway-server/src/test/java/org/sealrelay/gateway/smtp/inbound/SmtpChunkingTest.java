@@ -9,6 +9,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.sealrelay.gateway.testing.GatewayFixture;
 import org.sealrelay.gateway.testing.Messages;
 import org.sealrelay.gateway.testing.SmtpTestClient;
@@ -67,6 +69,25 @@ class SmtpChunkingTest {
         client.sendRaw("BDAT 14 LAST\r\nQUIT\r\nRSET\r\nab");
         assertThat(client.readReply()).isEqualTo("503 5.5.1 Send MAIL first\r\n");
         assertThat(client.command("NOOP")).isEqualTo("250 2.0.0 Ok\r\n");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"BDAT", "BDAT 3 FIRST", "BDAT 3 LAST X", "BDAT 1234567890123456789", "BDAT -3",
+            "BDAT 3\tLAST", "BDAT +3"})
+    void malformedBdatArgumentClosesConnection(String command) throws Exception {
+        client.sendRaw(command + "\r\n");
+        assertThat(client.readReply()).isEqualTo("501 5.5.4 Syntax: BDAT size [LAST]; closing connection\r\n");
+    }
+
+    @Test
+    void repeatedSpacesBeforeLastAreAccepted() throws Exception {
+        client.command("MAIL FROM:<a@clinic.example>");
+        client.command("RCPT TO:<b@lab.example>");
+
+        String body = "Subject: spaces\r\n\r\nbody\r\n";
+        client.sendRaw("BDAT " + body.length() + "   last  \r\n" + body);
+
+        assertThat(client.readReply()).startsWith("250 2.0.0 Ok: queued as ");
     }
 
     @Test
