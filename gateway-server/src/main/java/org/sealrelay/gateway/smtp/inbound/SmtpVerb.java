@@ -6,105 +6,38 @@ import io.netty.channel.ChannelHandlerContext;
 /**
  * The command verbs the listener recognizes, each bound to the code that runs it. The enum is
  * the dispatch table: finding the verb of an ASCII command line allocates nothing, and each
- * constant calls its command group directly, so a command costs no lambda or map lookup.
+ * constant holds one stateless handler, created once with the enum, so a command costs no
+ * allocation or map lookup.
  */
 enum SmtpVerb {
-    EHLO {
-        @Override
-        void run(SmtpServerHandler session, ChannelHandlerContext ctx, ByteBuf in, String argument) {
-            session.connection.helo(ctx, argument, true);
-        }
-    },
-    HELO {
-        @Override
-        void run(SmtpServerHandler session, ChannelHandlerContext ctx, ByteBuf in, String argument) {
-            session.connection.helo(ctx, argument, false);
-        }
-    },
-    MAIL {
-        @Override
-        void run(SmtpServerHandler session, ChannelHandlerContext ctx, ByteBuf in, String argument) {
-            session.envelope.mail(ctx, argument);
-        }
-    },
-    RCPT {
-        @Override
-        void run(SmtpServerHandler session, ChannelHandlerContext ctx, ByteBuf in, String argument) {
-            session.envelope.rcpt(ctx, argument);
-        }
-    },
-    DATA {
-        @Override
-        void run(SmtpServerHandler session, ChannelHandlerContext ctx, ByteBuf in, String argument) {
-            session.messages.data(ctx, argument);
-        }
-    },
-    BDAT {
-        @Override
-        void run(SmtpServerHandler session, ChannelHandlerContext ctx, ByteBuf in, String argument) {
-            session.messages.bdat(ctx, argument);
-        }
-    },
-    RSET {
-        @Override
-        void run(SmtpServerHandler session, ChannelHandlerContext ctx, ByteBuf in, String argument) {
-            session.envelope.rset(ctx, argument);
-        }
-    },
-    NOOP {
-        @Override
-        void run(SmtpServerHandler session, ChannelHandlerContext ctx, ByteBuf in, String argument) {
-            session.reply(ctx, Replies.NOOP_OK);
-        }
-    },
-    QUIT {
-        @Override
-        void run(SmtpServerHandler session, ChannelHandlerContext ctx, ByteBuf in, String argument) {
-            session.quit(ctx);
-        }
-    },
-    STARTTLS {
-        @Override
-        void run(SmtpServerHandler session, ChannelHandlerContext ctx, ByteBuf in, String argument) {
-            session.connection.startTls(ctx, in, argument);
-        }
-    },
-    AUTH {
-        @Override
-        void run(SmtpServerHandler session, ChannelHandlerContext ctx, ByteBuf in, String argument) {
-            session.connection.auth(ctx, argument);
-        }
-    },
-    VRFY {
-        @Override
-        void run(SmtpServerHandler session, ChannelHandlerContext ctx, ByteBuf in, String argument) {
-            session.reply(ctx, Replies.VRFY);
-        }
-    },
-    HELP {
-        @Override
-        void run(SmtpServerHandler session, ChannelHandlerContext ctx, ByteBuf in, String argument) {
-            session.reply(ctx, Replies.HELP);
-        }
-    },
-    EXPN {
-        @Override
-        void run(SmtpServerHandler session, ChannelHandlerContext ctx, ByteBuf in, String argument) {
-            session.replyError(ctx, Replies.NOT_IMPLEMENTED);
-        }
-    },
-    TURN {
-        @Override
-        void run(SmtpServerHandler session, ChannelHandlerContext ctx, ByteBuf in, String argument) {
-            session.replyError(ctx, Replies.NOT_IMPLEMENTED);
-        }
-    },
-    ETRN {
-        @Override
-        void run(SmtpServerHandler session, ChannelHandlerContext ctx, ByteBuf in, String argument) {
-            session.replyError(ctx, Replies.NOT_IMPLEMENTED);
-        }
-    };
+    EHLO((session, ctx, in, argument) -> session.connection.helo(ctx, argument, true)),
+    HELO((session, ctx, in, argument) -> session.connection.helo(ctx, argument, false)),
+    MAIL((session, ctx, in, argument) -> session.envelope.mail(ctx, argument)),
+    RCPT((session, ctx, in, argument) -> session.envelope.rcpt(ctx, argument)),
+    DATA((session, ctx, in, argument) -> session.messages.data(ctx, argument)),
+    BDAT((session, ctx, in, argument) -> session.messages.bdat(ctx, argument)),
+    RSET((session, ctx, in, argument) -> session.envelope.rset(ctx, argument)),
+    NOOP((session, ctx, in, argument) -> session.reply(ctx, Replies.NOOP_OK)),
+    QUIT((session, ctx, in, argument) -> session.quit(ctx)),
+    STARTTLS((session, ctx, in, argument) -> session.connection.startTls(ctx, in, argument)),
+    AUTH((session, ctx, in, argument) -> session.connection.auth(ctx, argument)),
+    VRFY((session, ctx, in, argument) -> session.reply(ctx, Replies.VRFY)),
+    HELP((session, ctx, in, argument) -> session.reply(ctx, Replies.HELP)),
+    EXPN((session, ctx, in, argument) -> session.replyError(ctx, Replies.NOT_IMPLEMENTED)),
+    TURN((session, ctx, in, argument) -> session.replyError(ctx, Replies.NOT_IMPLEMENTED)),
+    ETRN((session, ctx, in, argument) -> session.replyError(ctx, Replies.NOT_IMPLEMENTED));
+
+    /** The code of one verb. */
+    @FunctionalInterface
+    private interface Command {
+        void run(SmtpServerHandler session, ChannelHandlerContext ctx, ByteBuf in, String argument);
+    }
+
+    private final Command command;
+
+    SmtpVerb(Command command) {
+        this.command = command;
+    }
 
     private static final SmtpVerb[] VERBS = values();
 
@@ -112,7 +45,9 @@ enum SmtpVerb {
      * Runs the command. {@code in} is the session's unread input, which STARTTLS discards, and
      * {@code argument} is the text after the first space, or empty.
      */
-    abstract void run(SmtpServerHandler session, ChannelHandlerContext ctx, ByteBuf in, String argument);
+    void run(SmtpServerHandler session, ChannelHandlerContext ctx, ByteBuf in, String argument) {
+        command.run(session, ctx, in, argument);
+    }
 
     /**
      * Finds the verb in {@code line} before index {@code end}, ignoring ASCII case. Returns null for
