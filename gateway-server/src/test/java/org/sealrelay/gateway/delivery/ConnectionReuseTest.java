@@ -141,14 +141,8 @@ class ConnectionReuseTest {
     @Test
     void idleConnectionEndsWithQuit() throws Exception {
         try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted ESMTP\r\n", SCRIPT)) {
-            agent = agents.start(config("127.0.0.1", server.port(), new ConnectionReuseConfig(
-                    Duration.ofMillis(200), 100)));
+            deliverOneAndAwaitIdleQuit(server);
 
-            DeliveryOutcome outcome = deliver(request(TlsLevel.MAY, content(1)));
-
-            assertThat(outcome.byRecipient().get("a@example.org").result()).isEqualTo(Result.DELIVERED);
-            await().atMost(Duration.ofSeconds(10)).until(() -> server.commands().contains("QUIT"));
-            await().atMost(Duration.ofSeconds(10)).until(() -> agent.connectionCache().size() == 0);
             assertThat(server.commands()).doesNotContain("RSET");
         }
     }
@@ -159,14 +153,8 @@ class ConnectionReuseTest {
         replies.put("QUIT", ScriptedSmtpServer.RESET);
         try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted ESMTP\r\n", replies);
                 LogCapture logs = new LogCapture()) {
-            agent = agents.start(config("127.0.0.1", server.port(), new ConnectionReuseConfig(
-                    Duration.ofMillis(200), 100)));
+            deliverOneAndAwaitIdleQuit(server);
 
-            DeliveryOutcome outcome = deliver(request(TlsLevel.MAY, content(1)));
-
-            assertThat(outcome.byRecipient().get("a@example.org").result()).isEqualTo(Result.DELIVERED);
-            await().atMost(Duration.ofSeconds(10)).until(() -> server.commands().contains("QUIT"));
-            await().atMost(Duration.ofSeconds(10)).until(() -> agent.connectionCache().size() == 0);
             // The reset reaches the client a moment after QUIT; give its exception time to be handled.
             Thread.sleep(300);
             assertThat(logs.lines()).noneMatch(line -> line.contains("NullPointerException"));
@@ -193,6 +181,17 @@ class ConnectionReuseTest {
             assertThat(server.commands()).doesNotContain("RSET");
             assertThat(server.commands()).filteredOn(command -> command.startsWith("EHLO")).hasSize(2);
         }
+    }
+
+    /** Delivers one message over a connection kept idle for 200 ms, then waits for its QUIT and removal. */
+    private void deliverOneAndAwaitIdleQuit(ScriptedSmtpServer server) throws Exception {
+        agent = agents.start(config("127.0.0.1", server.port(), new ConnectionReuseConfig(Duration.ofMillis(200), 100)));
+
+        DeliveryOutcome outcome = deliver(request(TlsLevel.MAY, content(1)));
+
+        assertThat(outcome.byRecipient().get("a@example.org").result()).isEqualTo(Result.DELIVERED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.commands().contains("QUIT"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> agent.connectionCache().size() == 0);
     }
 
     private DeliveryOutcome deliver(DeliveryRequest request) throws Exception {
