@@ -157,10 +157,12 @@ public final class FileSpool implements Spool {
                     log.warn("{}: could not keep the message file for reuse; deleting it: {}", id, e.toString());
                 }
             }
-            boolean removedMessage = retired || Files.deleteIfExists(message);
+            String messageFile = "kept for reuse";
+            if (!retired) {
+                messageFile = Files.deleteIfExists(message) ? "deleted" : "absent";
+            }
             boolean removedEnvelope = Files.deleteIfExists(queue.resolve(SpoolDirectories.envelopeName(id)));
-            log.debug("{}: removed (message file {}, envelope file {})", id,
-                    retired ? "kept for reuse" : removedMessage ? "deleted" : "absent",
+            log.debug("{}: removed (message file {}, envelope file {})", id, messageFile,
                     removedEnvelope ? "deleted" : "absent");
         }
     }

@@ -160,6 +160,7 @@ final class MessageCommands {
         if ((marker.isEmpty() || last) && isChunkSize(sizeText)) {
             size = Long.parseLong(sizeText);
         }
+
         if (size < 0 || size > MAX_CHUNK) {
             // The chunk's length is unknown, so the rest of the input cannot be framed safely.
             log.info("session={} peer={} invalid BDAT size; closing", session.sessionId, session.peer());
