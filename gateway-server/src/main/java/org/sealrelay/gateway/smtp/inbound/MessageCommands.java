@@ -27,6 +27,8 @@ import org.slf4j.Logger;
 final class MessageCommands {
     private static final Logger log = SmtpServerHandler.log;
 
+    private static final SmtpReply BDAT_NEEDS_EHLO = SmtpReply.of(503, "5.5.1", "BDAT requires EHLO, which offers CHUNKING");
+
     /** RFC 3030 does not bound a chunk; this bounds what one BDAT may announce. */
     static final long MAX_CHUNK = Integer.MAX_VALUE;
 
@@ -175,6 +177,9 @@ final class MessageCommands {
         SmtpReply refusal = null;
         if (!state.hasGreeting()) {
             refusal = Replies.BAD_SEQUENCE_HELO_FIRST;
+        } else if (!state.extended) {
+            // RFC 3030 section 2: BDAT is for clients that saw CHUNKING, which only EHLO offers.
+            refusal = BDAT_NEEDS_EHLO;
         } else if (!state.inTransaction()) {
             refusal = Replies.BAD_SEQUENCE_MAIL_FIRST;
         } else if (state.recipients.isEmpty()) {

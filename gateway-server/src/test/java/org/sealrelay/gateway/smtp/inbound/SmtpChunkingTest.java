@@ -91,6 +91,18 @@ class SmtpChunkingTest {
     }
 
     @Test
+    void chunkAfterHeloIsReadAndRejected() throws Exception {
+        client.command("HELO old.client.test");
+        client.command("MAIL FROM:<a@clinic.example>");
+        client.command("RCPT TO:<b@lab.example>");
+
+        client.sendRaw("BDAT 6 LAST\r\nQUIT\r\n");
+
+        assertThat(client.readReply()).isEqualTo("503 5.5.1 BDAT requires EHLO, which offers CHUNKING\r\n");
+        assertThat(client.command("NOOP")).isEqualTo("250 2.0.0 Ok\r\n");
+    }
+
+    @Test
     void invalidChunkSizeClosesConnection() throws Exception {
         client.sendRaw("BDAT 12x\r\n");
         assertThat(client.readReply()).isEqualTo("501 5.5.4 Syntax: BDAT size [LAST]; closing connection\r\n");
