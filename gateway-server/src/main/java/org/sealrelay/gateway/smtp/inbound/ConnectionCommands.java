@@ -74,6 +74,18 @@ final class ConnectionCommands {
         session.reply(ctx, new SmtpReply(250, null, lines));
     }
 
+    /** Answers HELP with the commands this session can use now, as EHLO would offer them. */
+    void help(ChannelHandlerContext ctx) {
+        StringBuilder commands = new StringBuilder("Commands: EHLO HELO MAIL RCPT DATA BDAT RSET NOOP QUIT VRFY HELP");
+        if (context.offersStartTls() && state.tlsProtocol == null) {
+            commands.append(" STARTTLS");
+        }
+        if (authAdvertised()) {
+            commands.append(" AUTH");
+        }
+        session.reply(ctx, SmtpReply.of(214, "2.0.0", commands.toString()));
+    }
+
     /** AUTH is offered only inside TLS, so passwords never cross the network in clear. */
     private boolean authAdvertised() {
         return context.offersAuth() && state.tlsProtocol != null && state.authenticatedUser == null;

@@ -13,7 +13,6 @@ final class Replies {
     static final SmtpReply RESET_OK = SmtpReply.of(250, "2.0.0", "Reset");
     static final SmtpReply NOOP_OK = SmtpReply.of(250, "2.0.0", "Ok");
     static final SmtpReply VRFY = SmtpReply.of(252, "2.5.0", "Cannot verify the user, but will accept the message");
-    static final SmtpReply HELP = SmtpReply.of(214, "2.0.0", "See RFC 5321; commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT STARTTLS");
     static final SmtpReply START_DATA = SmtpReply.plain(354, "End data with <CR><LF>.<CR><LF>");
     static final SmtpReply START_TLS = SmtpReply.of(220, "2.0.0", "Ready to start TLS");
 

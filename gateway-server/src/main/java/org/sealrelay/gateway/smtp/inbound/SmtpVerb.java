@@ -22,7 +22,7 @@ enum SmtpVerb {
     STARTTLS((session, ctx, in, argument) -> session.connection.startTls(ctx, in, argument)),
     AUTH((session, ctx, in, argument) -> session.connection.auth(ctx, argument)),
     VRFY((session, ctx, in, argument) -> session.reply(ctx, Replies.VRFY)),
-    HELP((session, ctx, in, argument) -> session.reply(ctx, Replies.HELP)),
+    HELP((session, ctx, in, argument) -> session.connection.help(ctx)),
     EXPN((session, ctx, in, argument) -> session.replyError(ctx, Replies.NOT_IMPLEMENTED)),
     TURN((session, ctx, in, argument) -> session.replyError(ctx, Replies.NOT_IMPLEMENTED)),
     ETRN((session, ctx, in, argument) -> session.replyError(ctx, Replies.NOT_IMPLEMENTED));

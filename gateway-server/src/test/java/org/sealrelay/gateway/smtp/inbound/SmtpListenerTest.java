@@ -30,6 +30,14 @@ class SmtpListenerTest {
     }
 
     @Test
+    void helpListsTheCommandsOnOffer() throws Exception {
+        try (SmtpTestClient client = connect()) {
+            assertThat(client.command("HELP")).isEqualTo(
+                    "214 2.0.0 Commands: EHLO HELO MAIL RCPT DATA BDAT RSET NOOP QUIT VRFY HELP STARTTLS\r\n");
+        }
+    }
+
+    @Test
     void heloGivesPlainReply() throws Exception {
         try (SmtpTestClient client = connect()) {
             assertThat(client.command("HELO client.test")).isEqualTo("250 gateway.test\r\n");
