@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
  * gateway's CPU in a kernel profile. Postfix pays the same for its queue files. Taking a spare
  * file costs two renames and no inode allocation.
  *
- * <p>A file is retired by zeroing its header, which holds the salt its key is derived from
+ * <p>A file is retired by zeroing its header, which contains the salt its key is derived from
  * ({@link SealedFileFormat}), and then renamed into {@code spare/}. Without the salt the
- * ciphertext left in the file cannot be decrypted even with the spool key, so a spare file holds
+ * ciphertext left in the file cannot be decrypted even with the spool key, so a spare file contains
  * nothing readable. Neither step is made durable. After a crash a retired file is either in
  * {@code spare/}, which recovery empties, or still in {@code queue/}: with its header zeroed,
  * which recovery recognises ({@link #isRetired}) and deletes, or intact, in which case the message
@@ -59,7 +59,7 @@ final class SpareFiles {
     /**
      * Zeroes the header of a finished message file and moves it to {@code spare/}. Returns false,
      * leaving the file where it is, when the file is missing or larger than
-     * {@value #MAX_FILE_OCTETS} octets, or when {@value #MAX_FILES} files are kept already. The
+     * {@value #MAX_FILE_OCTETS} octets, or when {@value #MAX_FILES} spare files exist already. The
      * caller must then delete the file. No reader may have the file open: its next user overwrites it.
      *
      * @throws IOException if the header cannot be overwritten or the rename fails. The file may
@@ -70,7 +70,7 @@ final class SpareFiles {
             count.decrementAndGet();
             return false;
         }
-        boolean kept = false;
+        boolean retired = false;
         try {
             try (FileChannel channel = FileChannel.open(messageFile, StandardOpenOption.WRITE)) {
                 if (channel.size() > MAX_FILE_OCTETS) {
@@ -84,12 +84,12 @@ final class SpareFiles {
             Path spare = directory.resolve(names.incrementAndGet() + SUFFIX);
             Files.move(messageFile, spare, StandardCopyOption.ATOMIC_MOVE);
             files.add(spare);
-            kept = true;
+            retired = true;
             return true;
         } catch (NoSuchFileException e) {
             return false;
         } finally {
-            if (!kept) {
+            if (!retired) {
                 count.decrementAndGet();
             }
         }

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The spool's directories and file names. Each directory is a queue state. {@code incoming/}
  * contains messages still being received, {@code queue/} contains committed messages, and
- * {@code corrupt/} contains records that failed their integrity check, and {@code spare/} holds
+ * {@code corrupt/} contains records that failed their integrity check, and {@code spare/} contains
  * files of finished messages kept for reuse ({@link SpareFiles}). A message is the file
  * {@code ID.msg}, named by its queue id, which holds the content and the envelope of the commit
  * ({@link MessageFile}), and from its first state change on also {@code ID.env}, the current

@@ -24,7 +24,7 @@ class SpareFilesTest {
     Path directory;
 
     @Test
-    void finishedMessageFileIsReusedAndCutToTheNewLength() throws Exception {
+    void finishedFileReusedAndTruncated() throws Exception {
         byte[] longContent = SpoolTestData.content(70_000, 1);
         byte[] shortContent = SpoolTestData.content(9_000, 2);
         try (FileSpool spool = FileSpool.open(config())) {
@@ -100,7 +100,7 @@ class SpareFilesTest {
     }
 
     @Test
-    void recoveryDeletesSpareAndRetiredFilesAndKeepsTheRest() throws Exception {
+    void recoveryDeletesSpareAndRetiredFiles() throws Exception {
         QueueId retired;
         QueueId retiredWithEnvelopeFile;
         QueueId kept;
@@ -130,15 +130,15 @@ class SpareFilesTest {
     void atMostMaxFilesAreKept() throws Exception {
         Path queue = Files.createDirectories(directory.resolve("queue"));
         SpareFiles spares = new SpareFiles(Files.createDirectories(directory.resolve("spare")));
-        int keptCount = 0;
+        int retiredCount = 0;
         for (int i = 0; i <= SpareFiles.MAX_FILES; i++) {
             Path file = Files.write(queue.resolve(i + ".msg"), new byte[100]);
             if (spares.retire(file)) {
-                keptCount++;
+                retiredCount++;
             }
         }
 
-        assertThat(keptCount).isEqualTo(SpareFiles.MAX_FILES);
+        assertThat(retiredCount).isEqualTo(SpareFiles.MAX_FILES);
         assertThat(files(queue)).hasSize(1);
         assertThat(spares.retire(queue.resolve("missing.msg"))).isFalse();
 

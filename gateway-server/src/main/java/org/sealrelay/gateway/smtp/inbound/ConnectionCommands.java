@@ -74,7 +74,7 @@ final class ConnectionCommands {
         session.reply(ctx, new SmtpReply(250, null, lines));
     }
 
-    /** Answers HELP with the commands this session can use now, as EHLO would offer them. */
+    /** Replies to HELP with the commands this session can use now, as EHLO would offer them. */
     void help(ChannelHandlerContext ctx) {
         StringBuilder commands = new StringBuilder("Commands: EHLO HELO MAIL RCPT DATA BDAT RSET NOOP QUIT VRFY HELP");
         if (context.offersStartTls() && state.tlsProtocol == null) {

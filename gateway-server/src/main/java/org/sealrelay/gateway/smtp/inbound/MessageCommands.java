@@ -27,8 +27,6 @@ import org.slf4j.Logger;
 final class MessageCommands {
     private static final Logger log = SmtpServerHandler.log;
 
-    private static final SmtpReply BDAT_NEEDS_EHLO = SmtpReply.of(503, "5.5.1", "BDAT requires EHLO, which offers CHUNKING");
-
     /** RFC 3030 does not bound a chunk; this bounds what one BDAT may announce. */
     static final long MAX_CHUNK = Integer.MAX_VALUE;
 
@@ -179,7 +177,7 @@ final class MessageCommands {
             refusal = Replies.BAD_SEQUENCE_HELO_FIRST;
         } else if (!state.extended) {
             // RFC 3030 section 2: BDAT is for clients that saw CHUNKING, which only EHLO offers.
-            refusal = BDAT_NEEDS_EHLO;
+            refusal = Replies.BAD_SEQUENCE_EHLO_FOR_BDAT;
         } else if (!state.inTransaction()) {
             refusal = Replies.BAD_SEQUENCE_MAIL_FIRST;
         } else if (state.recipients.isEmpty()) {
@@ -310,7 +308,7 @@ final class MessageCommands {
         } else if (result instanceof SubmissionResult.Rejected rejected) {
             session.replyError(ctx, parseReply(rejected.reply()));
         } else {
-            // Every result must be answered, or the client would wait for a reply until its timeout.
+            // Every submission needs a reply, or the client waits until its own timeout.
             log.error("session={} peer={} submission returned no result", session.sessionId, session.peer());
             session.replyError(ctx, Replies.SPOOL_FAILED);
         }

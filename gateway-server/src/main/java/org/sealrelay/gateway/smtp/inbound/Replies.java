@@ -30,6 +30,7 @@ final class Replies {
             "Bare CR or LF in command; lines must end with CRLF");
     static final SmtpReply NOT_IMPLEMENTED = SmtpReply.of(502, "5.5.1", "Command not implemented");
     static final SmtpReply BAD_SEQUENCE_HELO_FIRST = SmtpReply.of(503, "5.5.1", "Send EHLO or HELO first");
+    static final SmtpReply BAD_SEQUENCE_EHLO_FOR_BDAT = SmtpReply.of(503, "5.5.1", "BDAT requires EHLO, which offers CHUNKING");
     static final SmtpReply BAD_SEQUENCE_NESTED_MAIL = SmtpReply.of(503, "5.5.1", "Sender already given");
     static final SmtpReply BAD_SEQUENCE_MAIL_FIRST = SmtpReply.of(503, "5.5.1", "Send MAIL first");
     static final SmtpReply BAD_SEQUENCE_RCPT_FIRST = SmtpReply.of(503, "5.5.1", "Send RCPT first");

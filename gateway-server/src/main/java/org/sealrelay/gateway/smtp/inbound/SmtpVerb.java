@@ -6,7 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 /**
  * The command verbs the listener recognizes, each bound to the code that runs it. The enum is
  * the dispatch table: finding the verb of an ASCII command line allocates nothing, and each
- * constant holds one stateless handler, created once with the enum, so a command costs no
+ * constant has one stateless handler, created once with the enum, so a command costs no
  * allocation or map lookup.
  */
 enum SmtpVerb {
