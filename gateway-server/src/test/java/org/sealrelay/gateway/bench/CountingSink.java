@@ -31,11 +31,12 @@ import org.slf4j.LoggerFactory;
  * uses OpenSSL (netty-tcnative BoringSSL) and the epoll transport where they load, so that the
  * measuring tool takes as little as it can of the CPU that the servers under test share.
  *
- * <p>Every 10 ms in which the counts changed it appends a line {@code mesg=N tls=M} to the status
- * file, where N counts accepted messages and M those received in a session that had completed
- * STARTTLS. A message is one transaction: it counts once when its end of data has arrived and
- * its 250 reply has been written, however many recipients it had. measure.py reads the last
- * line, as it reads smtp-sink's {@code -c} output.
+ * <p>It writes {@code mesg=0 tls=0} to the status file before it prints its port, then appends a
+ * line {@code mesg=N tls=M} every 10 ms in which the counts changed, where N counts accepted
+ * messages and M those received in a session that had completed STARTTLS. A message is one
+ * transaction: it counts once when its end of data has arrived and its 250 reply has been
+ * written, however many recipients it had. measure.py reads the last line, as it reads
+ * smtp-sink's {@code -c} output.
  *
  * <p>Arguments: {@code PORT STATUS_FILE CERTIFICATE_PEM PRIVATE_KEY_PEM [--require-tls]}. With
  * {@code --require-tls}, MAIL before STARTTLS gets {@code 530 5.7.0}, so a client that skips TLS
@@ -169,6 +170,9 @@ public final class CountingSink {
         try (OutputStream status = Files.newOutputStream(statusFile, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             sink.start();
+            StatusLines statusLines = sink.new StatusLines(status);
+            // The first line must be on disk before a client can learn the port and send.
+            statusLines.writeIfChanged();
             System.out.println("CountingSink: listening on 127.0.0.1:" + sink.port());
             System.out.flush();
             CountDownLatch stopped = new CountDownLatch(1);
@@ -184,23 +188,24 @@ public final class CountingSink {
                 }
             }, "sink-shutdown"));
             try {
-                sink.writeStatusUntil(status, stopped);
+                statusLines.writeUntil(stopped);
             } finally {
                 statusClosed.countDown();
             }
         }
     }
 
-    /**
-     * Appends a status line whenever the counts changed, every {@link #STATUS_INTERVAL_MILLIS} ms,
-     * until {@code stopped}, and once more after it.
-     */
-    void writeStatusUntil(OutputStream status, CountDownLatch stopped) throws IOException, InterruptedException {
-        long writtenMessages = -1;
-        long writtenTls = -1;
-        boolean last;
-        do {
-            last = stopped.await(STATUS_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+    /** The status file: a line {@code mesg=N tls=M} each time the counts differ from the last line. */
+    final class StatusLines {
+        private final OutputStream status;
+        private long writtenMessages = -1;
+        private long writtenTls = -1;
+
+        StatusLines(OutputStream status) {
+            this.status = status;
+        }
+
+        void writeIfChanged() throws IOException {
             long tls = tlsMessages.get();
             long count = messages.get();
             if (count != writtenMessages || tls != writtenTls) {
@@ -209,6 +214,15 @@ public final class CountingSink {
                 writtenMessages = count;
                 writtenTls = tls;
             }
-        } while (!last);
+        }
+
+        /** Checks every {@link #STATUS_INTERVAL_MILLIS} ms until {@code stopped}, and once more after it. */
+        void writeUntil(CountDownLatch stopped) throws IOException, InterruptedException {
+            boolean last;
+            do {
+                last = stopped.await(STATUS_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+                writeIfChanged();
+            } while (!last);
+        }
     }
 }
