@@ -21,13 +21,11 @@ final class EnvelopeCommands {
     private final SmtpServerHandler session;
     private final InboundContext context;
     private final SessionState state;
-    private final MessageCommands messages;
 
-    EnvelopeCommands(SmtpServerHandler session, InboundContext context, SessionState state, MessageCommands messages) {
+    EnvelopeCommands(SmtpServerHandler session, InboundContext context, SessionState state) {
         this.session = session;
         this.context = context;
         this.state = state;
-        this.messages = messages;
     }
 
     void mail(ChannelHandlerContext ctx, String argument) {
@@ -144,7 +142,6 @@ final class EnvelopeCommands {
             return;
         }
         state.resetTransaction();
-        messages.discardReader();
         session.reply(ctx, Replies.RESET_OK);
     }
 

@@ -33,8 +33,6 @@ final class MessageCommands {
     private final SmtpServerHandler session;
     private final InboundContext context;
     private final SessionState state;
-    /** Reader of the message being received. With BDAT it lives from the first chunk to the last. */
-    private DataReader dataReader;
     private long chunkRemaining;
     private boolean chunkLast;
     private boolean chunkDiscard;
@@ -47,14 +45,9 @@ final class MessageCommands {
         this.state = state;
     }
 
-    /** Drops the reader of a partly received message, which RSET does after clearing the transaction. */
-    void discardReader() {
-        dataReader = null;
-    }
-
     /** Reads DATA content and returns false while the end-of-data line has not arrived yet. */
     boolean readData(ChannelHandlerContext ctx, ByteBuf in) {
-        if (dataReader.read(in) == DataReader.Progress.NEED_MORE) {
+        if (state.reader.read(in) == DataReader.Progress.NEED_MORE) {
             return false;
         }
         endOfMessage(ctx);
@@ -140,7 +133,7 @@ final class MessageCommands {
             return false;
         }
         ListenerConfig.TenantBinding tenant = context.listener().tenant();
-        dataReader = new DataReader(writer, writer.size(), context.listener().maxMessageSize(), dotStuffed,
+        state.reader = new DataReader(writer, writer.size(), context.listener().maxMessageSize(), dotStuffed,
                 context.listener().maxHops(), tenant == null ? null : tenant.header());
         return true;
     }
@@ -219,7 +212,7 @@ final class MessageCommands {
             in.skipBytes(skip);
             chunkRemaining -= skip;
         } else {
-            chunkRemaining -= dataReader.readChunk(in, (int) Math.min(chunkRemaining, Integer.MAX_VALUE));
+            chunkRemaining -= state.reader.readChunk(in, (int) Math.min(chunkRemaining, Integer.MAX_VALUE));
         }
         if (chunkRemaining > 0) {
             return false;
@@ -232,13 +225,13 @@ final class MessageCommands {
             return true;
         }
         if (chunkLast) {
-            dataReader.finishChunks();
+            state.reader.finishChunks();
             endOfMessage(ctx);
             return true;
         }
-        if (dataReader.fault() != DataReader.Fault.NONE) {
+        if (state.reader.fault() != DataReader.Fault.NONE) {
             // Reject now, so the client does not send the remaining chunks for nothing.
-            rejectMessage(ctx, dataReader);
+            rejectMessage(ctx, state.reader);
             return true;
         }
         session.reply(ctx, SmtpReply.of(250, "2.0.0", chunkSize + " octets received"));
@@ -246,13 +239,12 @@ final class MessageCommands {
     }
 
     private void endOfMessage(ChannelHandlerContext ctx) {
-        DataReader reader = dataReader;
+        DataReader reader = state.reader;
         session.mode(Mode.COMMAND);
         if (reader.fault() != DataReader.Fault.NONE) {
             rejectMessage(ctx, reader);
             return;
         }
-        dataReader = null;
         SmtpReply tenantRejection = checkTenant(reader);
         if (tenantRejection != null) {
             state.resetTransaction();
@@ -273,7 +265,6 @@ final class MessageCommands {
     }
 
     private void rejectMessage(ChannelHandlerContext ctx, DataReader reader) {
-        dataReader = null;
         SmtpReply rejection = switch (reader.fault()) {
             case BARE_LINE_ENDING -> Replies.MESSAGE_BARE_LINE_ENDING;
             case LINE_TOO_LONG -> Replies.MESSAGE_LINE_TOO_LONG;

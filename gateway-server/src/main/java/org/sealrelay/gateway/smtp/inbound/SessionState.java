@@ -42,6 +42,8 @@ final class SessionState {
     final List<String> recipients = new ArrayList<>();
     final List<DsnRequest> dsnRequests = new ArrayList<>();
     MessageWriter writer;
+    /** Reader of the message being received into {@link #writer}. With BDAT it lives from the first chunk to the last. */
+    DataReader reader;
 
     boolean hasGreeting() {
         return heloName != null;
@@ -63,6 +65,7 @@ final class SessionState {
             writer.abort();
             writer = null;
         }
+        reader = null;
     }
 
     /** Clears both scopes except TLS, as RFC 3207 section 4.2 requires after the handshake. */

@@ -86,7 +86,7 @@ final class SmtpServerHandler extends ByteToMessageDecoder {
         this.context = context;
         this.connection = new ConnectionCommands(this, context, state);
         this.messages = new MessageCommands(this, context, state);
-        this.envelope = new EnvelopeCommands(this, context, state, messages);
+        this.envelope = new EnvelopeCommands(this, context, state);
     }
 
     Mode mode() {

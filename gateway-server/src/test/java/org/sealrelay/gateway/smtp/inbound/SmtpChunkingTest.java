@@ -135,4 +135,26 @@ class SmtpChunkingTest {
 
         assertThat(client.command("BDAT 0 LAST")).startsWith("250 2.0.0 Ok: queued as ");
     }
+
+    @Test
+    void ehloBetweenChunksDiscardsMessage() throws Exception {
+        client.command("MAIL FROM:<a@clinic.example>");
+        client.command("RCPT TO:<b@lab.example>");
+        String abandoned = "Subject: abandoned\r\n\r\n";
+        client.sendRaw("BDAT " + abandoned.length() + "\r\n" + abandoned);
+        assertThat(client.readReply()).startsWith("250 2.0.0 " + abandoned.length() + " octets");
+
+        assertThat(client.command("EHLO exchange.test")).contains("250-CHUNKING\r\n");
+        client.sendRaw("BDAT 5 LAST\r\nhello");
+        assertThat(client.readReply()).as("the EHLO ended the transaction").startsWith("503 5.5.1 ");
+        String body = "Subject: kept\r\n\r\nbody\r\n";
+        client.command("MAIL FROM:<a@clinic.example>");
+        client.command("RCPT TO:<b@lab.example>");
+        client.sendRaw("BDAT " + body.length() + " LAST\r\n" + body);
+
+        assertThat(client.readReply()).startsWith("250 2.0.0 Ok: queued as ");
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.nextHop().received().size() == 1);
+        byte[] delivered = Messages.withoutFirstReceived(relay.nextHop().received().get(0).data());
+        assertThat(new String(delivered, StandardCharsets.ISO_8859_1)).isEqualTo(body);
+    }
 }
