@@ -133,21 +133,8 @@ final class ChunkedCipherInputStream extends InputStream {
                 in.unread(next);
             }
         }
-        byte[] nonce = SealedFileFormat.chunkNonce(header, chunkIndex, last);
-        try {
-            Cipher cipher = SealedFileFormat.cipher();
-            cipher.init(Cipher.DECRYPT_MODE, fileKey, new GCMParameterSpec(SealedFileFormat.TAG_BITS, nonce));
-            cipher.updateAAD(associatedData);
-            plaintextLength = cipher.doFinal(ciphertext, 0, sealedLength, plaintext, 0);
-        } catch (AEADBadTagException e) {
-            throw new IOException(fileDescription + " failed its integrity check at chunk " + chunkIndex
-                    + ": the file was altered, truncated, or belongs to another message", e);
-        } catch (GeneralSecurityException e) {
-            throw new IOException("failed to decrypt chunk " + chunkIndex + " of " + fileDescription, e);
-        }
-        plaintextPosition = 0;
+        decryptChunk(sealedLength, last, ": the file was altered, truncated, or belongs to another message");
         lastChunkRead = last;
-        chunkIndex++;
     }
 
     // In a file still being written every sealed chunk is full and not last; the limit ends the stream.
@@ -163,7 +150,18 @@ final class ChunkedCipherInputStream extends InputStream {
             throw new IOException(fileDescription + " is truncated: chunk " + chunkIndex + " of " + chunkLimit
                     + " written chunks has " + sealedLength + " octets");
         }
-        byte[] nonce = SealedFileFormat.chunkNonce(header, chunkIndex, false);
+        decryptChunk(sealedLength, false, " while being read back before commit");
+    }
+
+    /**
+     * Decrypts the {@code sealedLength} octets in {@link #ciphertext} as chunk {@link #chunkIndex}
+     * into {@link #plaintext} and moves to the next chunk. The nonce binds {@code last}, so a file
+     * cut at a chunk boundary fails here.
+     *
+     * @param integrityContext what the integrity-check failure adds after the chunk number
+     */
+    private void decryptChunk(int sealedLength, boolean last, String integrityContext) throws IOException {
+        byte[] nonce = SealedFileFormat.chunkNonce(header, chunkIndex, last);
         try {
             Cipher cipher = SealedFileFormat.cipher();
             cipher.init(Cipher.DECRYPT_MODE, fileKey, new GCMParameterSpec(SealedFileFormat.TAG_BITS, nonce));
@@ -171,7 +169,7 @@ final class ChunkedCipherInputStream extends InputStream {
             plaintextLength = cipher.doFinal(ciphertext, 0, sealedLength, plaintext, 0);
         } catch (AEADBadTagException e) {
             throw new IOException(fileDescription + " failed its integrity check at chunk " + chunkIndex
-                    + " while being read back before commit", e);
+                    + integrityContext, e);
         } catch (GeneralSecurityException e) {
             throw new IOException("failed to decrypt chunk " + chunkIndex + " of " + fileDescription, e);
         }
