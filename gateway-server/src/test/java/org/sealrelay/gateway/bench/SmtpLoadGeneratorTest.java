@@ -9,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sealrelay.gateway.testing.NextHopServer;
+import org.sealrelay.gateway.testing.ScriptedSmtpServer;
 
 class SmtpLoadGeneratorTest {
     @TempDir
@@ -125,7 +126,7 @@ class SmtpLoadGeneratorTest {
 
     @Test
     void connectionClosedBeforeReplyFailsMessage() throws Exception {
-        ScriptedSmtpServer.Script closingAtEndOfData = command -> command.equals(".") ? null
+        ScriptedSmtpServer.Script closingAtEndOfData = command -> command.equals(".") ? ScriptedSmtpServer.CLOSE
                 : ScriptedSmtpServer.standardReply(command);
         try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted.test\r\n", 0, closingAtEndOfData)) {
             Map<String, Object> result = run(server.port(), "--count", "3", "--sessions", "1", "--size", "100");
@@ -140,7 +141,7 @@ class SmtpLoadGeneratorTest {
 
     @Test
     void connectionClosedAfterAcceptCountsMessage() throws Exception {
-        ScriptedSmtpServer.Script closingOnQuit = command -> command.equals("QUIT") ? null
+        ScriptedSmtpServer.Script closingOnQuit = command -> command.equals("QUIT") ? ScriptedSmtpServer.CLOSE
                 : ScriptedSmtpServer.standardReply(command);
         try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted.test\r\n", 0, closingOnQuit)) {
             Map<String, Object> result = run(server.port(), "--count", "2", "--sessions", "1", "--size", "100");

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sealrelay.gateway.config.DeliveryConfig;
 import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
 import org.sealrelay.gateway.testing.NextHopServer;
+import org.sealrelay.gateway.testing.ScriptedSmtpServer;
 import org.sealrelay.policy.TlsLevel;
 
 /** BDAT (RFC 3030) against SubEthaSMTP, which offers CHUNKING without PIPELINING, and a scripted server. */

@@ -17,6 +17,7 @@ import org.sealrelay.gateway.spool.DsnRequest;
 import org.sealrelay.gateway.spool.TransactionOptions;
 import org.sealrelay.gateway.testing.LogCapture;
 import org.sealrelay.gateway.testing.NextHopServer;
+import org.sealrelay.gateway.testing.ScriptedSmtpServer;
 import org.sealrelay.policy.TlsLevel;
 
 /** Connection reuse against real loopback next hops: SubEthaSMTP, or a scripted socket for faults. */

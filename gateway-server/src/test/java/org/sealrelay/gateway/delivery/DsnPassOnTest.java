@@ -13,6 +13,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
 import org.sealrelay.gateway.spool.DsnRequest;
 import org.sealrelay.gateway.spool.TransactionOptions;
+import org.sealrelay.gateway.testing.ScriptedSmtpServer;
 import org.sealrelay.policy.TlsLevel;
 
 /**

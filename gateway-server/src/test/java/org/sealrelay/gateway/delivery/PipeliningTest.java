@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sealrelay.gateway.config.DeliveryConfig;
 import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
+import org.sealrelay.gateway.testing.ScriptedSmtpServer;
 import org.sealrelay.policy.TlsLevel;
 
 /** The MAIL FROM, RCPT TO and DATA group of RFC 2920 against a scripted loopback server. */

@@ -20,6 +20,7 @@ import org.sealrelay.gateway.config.DeliveryConfig;
 import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
 import org.sealrelay.gateway.spool.QueueId;
 import org.sealrelay.gateway.testing.RecordingSmtpServer;
+import org.sealrelay.gateway.testing.ScriptedSmtpServer;
 import org.sealrelay.policy.TlsLevel;
 import org.subethamail.smtp.RejectException;
 
@@ -253,11 +254,11 @@ class SmtpDeliveryAgentTest {
                 "MAIL", "250 2.1.0 ok\r\n",
                 "RCPT", "250 2.1.5 ok\r\n",
                 "DATA", "354 go ahead\r\n",
-                "LAST", "25O 2.0.0 queued\r\n");
+                ".", "25O 2.0.0 queued\r\n");
         try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted ESMTP\r\n", replies)) {
             agents.start(config("127.0.0.1", server.port(), null));
 
-            DeliveryOutcome outcome = deliver(request(TlsLevel.NONE, List.of("a@example.org"), "x\r\nLAST\r\n"));
+            DeliveryOutcome outcome = deliver(request(TlsLevel.NONE, List.of("a@example.org"), "x\r\n"));
 
             RecipientOutcome result = outcome.byRecipient().get("a@example.org");
             assertThat(result.result()).isEqualTo(Result.DEFERRED);
