@@ -113,20 +113,27 @@ final class EnvelopeCommands {
             session.onServiceClosing(reply);
             return;
         }
+        ClientTransaction tx = session.transaction();
         if (session.stage() == SmtpClientSession.Stage.MAIL) {
-            if (!reply.isPositiveCompletion()) {
-                // With PIPELINING the RCPT replies still follow, so QUIT ends the session after the next reply.
+            if (!reply.isPositiveCompletion() && tx.rcptCommandsSent == 0) {
                 session.quitWith(SmtpClientSession.classify(reply), reply.text());
                 return;
+            }
+            if (!reply.isPositiveCompletion()) {
+                // RFC 2920 section 3.1: the replies to the pipelined RCPT TO and DATA still follow.
+                // Reading them first keeps the reply to QUIT from being taken for one of them.
+                tx.mailRejection = reply;
             }
             session.enter(SmtpClientSession.Stage.RCPT);
             sendNextRcptIfNotPipelined();
             return;
         }
 
-        ClientTransaction tx = session.transaction();
         String recipient = tx.recipients.get(tx.rcptRepliesReceived++);
-        if (reply.isPositiveCompletion()) {
+        if (tx.mailRejection != null) {
+            log.debug("queueId={} nextHop={} ignored the reply to RCPT after a rejected MAIL",
+                    tx.request.queueId(), nextHop);
+        } else if (reply.isPositiveCompletion()) {
             tx.accepted.add(recipient);
         } else {
             tx.outcomes.put(recipient, new RecipientOutcome(SmtpClientSession.classify(reply), reply.text()));
@@ -145,7 +152,7 @@ final class EnvelopeCommands {
             return;
         }
         if (tx.accepted.isEmpty()) {
-            session.quitWith(Result.DEFERRED, "no recipient accepted");
+            quitWithoutRecipients();
             return;
         }
         if (content.usesBdat()) {
@@ -191,10 +198,28 @@ final class EnvelopeCommands {
         if (reply.code() == 354) {
             log.info("queueId={} nextHop={} accepted DATA without recipients; closing without sending content",
                     session.transaction().request.queueId(), nextHop);
-            session.closeWith(Result.DEFERRED, "no recipient accepted");
+            SmtpReply mailRejection = session.transaction().mailRejection;
+            if (mailRejection != null) {
+                session.closeWith(SmtpClientSession.classify(mailRejection), mailRejection.text());
+            } else {
+                session.closeWith(Result.DEFERRED, "no recipient accepted");
+            }
             return;
         }
-        session.quitWith(Result.DEFERRED, "no recipient accepted");
+        quitWithoutRecipients();
+    }
+
+    /**
+     * Ends a transaction in which no recipient was accepted. After a rejected MAIL FROM, its reply
+     * decides every recipient. Otherwise each recipient keeps the reply to its RCPT TO.
+     */
+    private void quitWithoutRecipients() {
+        SmtpReply mailRejection = session.transaction().mailRejection;
+        if (mailRejection != null) {
+            session.quitWith(SmtpClientSession.classify(mailRejection), mailRejection.text());
+        } else {
+            session.quitWith(Result.DEFERRED, "no recipient accepted");
+        }
     }
 
     /** Builds RCPT TO, passing the client's NOTIFY and ORCPT on when the server offers DSN (RFC 3461). */

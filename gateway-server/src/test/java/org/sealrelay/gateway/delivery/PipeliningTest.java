@@ -97,6 +97,47 @@ class PipeliningTest {
             assertThat(server.commands()).filteredOn(command -> command.equals(".")).hasSize(1);
         }
     }
+    @Test
+    void rejectedMailDecidesEveryRecipient() throws Exception {
+        Map<String, String> replies = new HashMap<>(SCRIPT);
+        replies.put("MAIL", "550 5.7.1 sender rejected\r\n");
+        replies.put("RCPT", "503 5.5.1 MAIL first\r\n");
+        replies.put("DATA", "503 5.5.1 MAIL first\r\n");
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted ESMTP\r\n", replies)) {
+            agents.start(config(server.port()));
+
+            DeliveryOutcome outcome = deliver(List.of("a@example.org", "b@example.org"));
+
+            for (String recipient : List.of("a@example.org", "b@example.org")) {
+                assertThat(outcome.byRecipient().get(recipient).result()).isEqualTo(Result.BOUNCED);
+                assertThat(outcome.byRecipient().get(recipient).reply()).isEqualTo("550 5.7.1 sender rejected");
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.commands().contains("QUIT"));
+            assertThat(server.commands()).containsSubsequence("MAIL FROM:<sender@example.com>",
+                    "RCPT TO:<a@example.org>", "RCPT TO:<b@example.org>", "DATA", "QUIT");
+        }
+    }
+
+    @Test
+    void rejectedMailSendsNoQuitAsContent() throws Exception {
+        // A broken server that rejects MAIL but replies 354 to the pipelined DATA would take a
+        // QUIT sent before that reply for message content.
+        Map<String, String> replies = new HashMap<>(SCRIPT);
+        replies.put("MAIL", "451 4.3.0 try later\r\n");
+        replies.put("RCPT", "503 5.5.1 MAIL first\r\n");
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted ESMTP\r\n", replies)) {
+            agents.start(config(server.port()));
+
+            DeliveryOutcome outcome = deliver(List.of("a@example.org"));
+
+            assertThat(outcome.byRecipient().get("a@example.org").result()).isEqualTo(Result.DEFERRED);
+            assertThat(outcome.byRecipient().get("a@example.org").reply()).isEqualTo("451 4.3.0 try later");
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                    .until(() -> !server.commands().contains("QUIT"));
+            assertThat(server.commands()).endsWith("DATA");
+        }
+    }
+
 
     private DeliveryOutcome deliver(List<String> recipients) throws Exception {
         return agents.deliver(DeliveryRequests.request(recipients, "example.org", TlsLevel.MAY,
