@@ -37,45 +37,69 @@ import org.slf4j.LoggerFactory;
  * file key, and they fail their authentication check: it gets an error, never the other
  * message's content.
  *
- * <p>At most {@value #MAX_FILES} files of at most {@value #MAX_FILE_OCTETS} octets are kept, so
- * the spare files take at most 256 MiB of disk; other files are deleted as before. Thread-safe.
+ * <p>At most {@value #MAX_FILES} files of at most {@value #MAX_FILE_OCTETS} octets each and
+ * {@value #MAX_TOTAL_OCTETS} octets together are kept, and other files are deleted. The
+ * pool is large so that a burst in which messages arrive faster than they are delivered still
+ * finds files freed by the previous one. Thread-safe.
  */
 final class SpareFiles {
-    static final int MAX_FILES = 256;
+    static final int MAX_FILES = 4096;
     static final long MAX_FILE_OCTETS = 1024 * 1024;
+    static final long MAX_TOTAL_OCTETS = 64L * 1024 * 1024;
     static final String SUFFIX = ".spare";
 
     private static final Logger log = LoggerFactory.getLogger(SpareFiles.class);
 
     private final Path directory;
-    private final ConcurrentLinkedQueue<Path> files = new ConcurrentLinkedQueue<>();
+    private final int maxFiles;
+    private final long maxTotalOctets;
+    private final ConcurrentLinkedQueue<Spare> files = new ConcurrentLinkedQueue<>();
     private final AtomicInteger count = new AtomicInteger();
+    private final AtomicLong totalOctets = new AtomicLong();
     private final AtomicLong names = new AtomicLong();
 
+    /** A file in {@code spare/} and its length when it was retired. */
+    private record Spare(Path path, long octets) {
+    }
+
     SpareFiles(Path directory) {
+        this(directory, MAX_FILES, MAX_TOTAL_OCTETS);
+    }
+
+    SpareFiles(Path directory, int maxFiles, long maxTotalOctets) {
         this.directory = directory;
+        this.maxFiles = maxFiles;
+        this.maxTotalOctets = maxTotalOctets;
     }
 
     /**
      * Zeroes the header of a finished message file and moves it to {@code spare/}. Returns false,
      * leaving the file where it is, when the file is missing or larger than
-     * {@value #MAX_FILE_OCTETS} octets, or when {@value #MAX_FILES} spare files exist already. The
-     * caller must then delete the file. No reader may have the file open: its next user overwrites it.
+     * {@value #MAX_FILE_OCTETS} octets, or when keeping it would exceed the limits on the number
+     * of spare files or their total size. The caller must then delete the file. No reader may
+     * have the file open: its next user overwrites it.
      *
      * @throws IOException if the header cannot be overwritten or the rename fails. The file may
      *     then be left with a zeroed header, which recovery treats as removed.
      */
     boolean retire(Path messageFile) throws IOException {
-        if (count.incrementAndGet() > MAX_FILES) {
+        if (count.incrementAndGet() > maxFiles) {
             count.decrementAndGet();
             return false;
         }
+        long reservedOctets = 0;
         boolean retired = false;
         try {
             try (FileChannel channel = FileChannel.open(messageFile, StandardOpenOption.WRITE)) {
-                if (channel.size() > MAX_FILE_OCTETS) {
+                long octets = channel.size();
+                if (octets > MAX_FILE_OCTETS) {
                     return false;
                 }
+                if (totalOctets.addAndGet(octets) > maxTotalOctets) {
+                    totalOctets.addAndGet(-octets);
+                    return false;
+                }
+                reservedOctets = octets;
                 ByteBuffer zeros = ByteBuffer.allocate(SealedFileFormat.HEADER_OCTETS);
                 while (zeros.hasRemaining()) {
                     channel.write(zeros, zeros.position());
@@ -83,7 +107,7 @@ final class SpareFiles {
             }
             Path spare = directory.resolve(names.incrementAndGet() + SUFFIX);
             Files.move(messageFile, spare, StandardCopyOption.ATOMIC_MOVE);
-            files.add(spare);
+            files.add(new Spare(spare, reservedOctets));
             retired = true;
             return true;
         } catch (NoSuchFileException e) {
@@ -91,6 +115,7 @@ final class SpareFiles {
         } finally {
             if (!retired) {
                 count.decrementAndGet();
+                totalOctets.addAndGet(-reservedOctets);
             }
         }
     }
@@ -101,11 +126,13 @@ final class SpareFiles {
      * truncate the file to the length it wrote.
      */
     FileChannel take(Path target) {
-        Path spare = files.poll();
-        if (spare == null) {
+        Spare next = files.poll();
+        if (next == null) {
             return null;
         }
         count.decrementAndGet();
+        totalOctets.addAndGet(-next.octets());
+        Path spare = next.path();
         try {
             Files.move(spare, target, StandardCopyOption.ATOMIC_MOVE);
             return FileChannel.open(target, StandardOpenOption.WRITE);
@@ -121,6 +148,7 @@ final class SpareFiles {
     void clear() throws IOException {
         files.clear();
         count.set(0);
+        totalOctets.set(0);
         try (var listing = Files.list(directory)) {
             for (Path file : (Iterable<Path>) listing::iterator) {
                 Files.deleteIfExists(file);

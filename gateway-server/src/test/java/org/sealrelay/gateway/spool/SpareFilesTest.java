@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -129,24 +130,46 @@ class SpareFilesTest {
     @Test
     void atMostMaxFilesAreKept() throws Exception {
         Path queue = Files.createDirectories(directory.resolve("queue"));
-        SpareFiles spares = new SpareFiles(Files.createDirectories(directory.resolve("spare")));
+        int maxFiles = 8;
+        SpareFiles spares = new SpareFiles(Files.createDirectories(directory.resolve("spare")), maxFiles, 1 << 20);
         int retiredCount = 0;
-        for (int i = 0; i <= SpareFiles.MAX_FILES; i++) {
+        for (int i = 0; i <= maxFiles; i++) {
             Path file = Files.write(queue.resolve(i + ".msg"), new byte[100]);
             if (spares.retire(file)) {
                 retiredCount++;
             }
         }
 
-        assertThat(retiredCount).isEqualTo(SpareFiles.MAX_FILES);
+        assertThat(retiredCount).isEqualTo(maxFiles);
         assertThat(files(queue)).hasSize(1);
         assertThat(spares.retire(queue.resolve("missing.msg"))).isFalse();
 
         try (FileChannel reused = spares.take(queue.resolve("reused.msg"))) {
             assertThat(reused).isNotNull();
         }
-        assertThat(spares.size()).isEqualTo(SpareFiles.MAX_FILES - 1);
+        assertThat(spares.size()).isEqualTo(maxFiles - 1);
         assertThat(spares.retire(files(queue).get(0))).isTrue();
+    }
+
+    @Test
+    void totalSizeOfSparesIsBounded() throws Exception {
+        Path queue = Files.createDirectories(directory.resolve("queue"));
+        SpareFiles spares = new SpareFiles(Files.createDirectories(directory.resolve("spare")), 100, 350);
+        for (int i = 0; i < 3; i++) {
+            assertThat(spares.retire(Files.write(queue.resolve(i + ".msg"), new byte[100]))).as("file %d", i).isTrue();
+        }
+
+        byte[] content = new byte[100];
+        Arrays.fill(content, (byte) 7);
+        Path fourth = Files.write(queue.resolve("3.msg"), content);
+        assertThat(spares.retire(fourth)).as("a fourth file exceeds 350 octets").isFalse();
+        assertThat(Files.readAllBytes(fourth)).as("a file kept out of the pool is left intact").isEqualTo(content);
+
+        try (FileChannel reused = spares.take(queue.resolve("reused.msg"))) {
+            assertThat(reused).isNotNull();
+        }
+        assertThat(spares.retire(fourth)).as("taking a spare frees its octets").isTrue();
+        assertThat(spares.size()).isEqualTo(3);
     }
 
     private static void zeroHeader(Path file) throws IOException {
