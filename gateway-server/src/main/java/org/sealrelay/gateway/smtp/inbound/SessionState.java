@@ -42,7 +42,10 @@ final class SessionState {
     final List<String> recipients = new ArrayList<>();
     final List<DsnRequest> dsnRequests = new ArrayList<>();
     MessageWriter writer;
-    /** Reader of the message being received into {@link #writer}. With BDAT it lives from the first chunk to the last. */
+    /**
+     * Reader of the message being received into {@link #writer}. With BDAT it lives from the
+     * first chunk to the last.
+     */
     DataReader reader;
 
     boolean hasGreeting() {
