@@ -104,27 +104,36 @@ final class MessageFile {
         }
     }
 
-    private static long contentLength(FileChannel channel, QueueId id) throws IOException {
+    /**
+     * Returns where the embedded envelope stream starts, from the trailer alone, or -1 when the
+     * file has no valid trailer. Unlike the readers it needs no intact header, so that
+     * {@link SpareFiles} can find the envelope of a file whose content header it has zeroed.
+     */
+    static long envelopeStart(FileChannel channel) throws IOException {
         long size = channel.size();
         if (size < SealedFileFormat.HEADER_OCTETS + TRAILER_OCTETS) {
-            throw new IOException("message file of " + id + " is truncated: " + size + " octets leave no room for its trailer");
+            return -1;
         }
         ByteBuffer trailer = ByteBuffer.allocate(TRAILER_OCTETS);
         while (trailer.hasRemaining()) {
             if (channel.read(trailer, size - TRAILER_OCTETS + trailer.position()) < 0) {
-                throw new IOException("message file of " + id + " ended while its trailer was read");
+                return -1;
             }
         }
         trailer.flip();
         long length = trailer.getLong();
         byte[] magic = new byte[TRAILER_MAGIC.length];
         trailer.get(magic);
-        if (!Arrays.equals(magic, TRAILER_MAGIC)) {
-            throw new IOException("message file of " + id + " has no valid trailer: it is truncated or altered");
-        }
-        if (length < SealedFileFormat.HEADER_OCTETS || length > size - TRAILER_OCTETS - SealedFileFormat.HEADER_OCTETS) {
-            throw new IOException("message file of " + id + " has a content length of " + length
-                    + " octets, which does not fit its size of " + size);
+        boolean fits = length >= SealedFileFormat.HEADER_OCTETS
+                && length <= size - TRAILER_OCTETS - SealedFileFormat.HEADER_OCTETS;
+        return Arrays.equals(magic, TRAILER_MAGIC) && fits ? length : -1;
+    }
+
+    private static long contentLength(FileChannel channel, QueueId id) throws IOException {
+        long length = envelopeStart(channel);
+        if (length < 0) {
+            throw new IOException("message file of " + id + " has no valid trailer, or one whose content length"
+                    + " does not fit its " + channel.size() + " octets: it is truncated or altered");
         }
         return length;
     }

@@ -24,10 +24,11 @@ import org.slf4j.LoggerFactory;
  * gateway's CPU in a kernel profile. Postfix pays the same for its queue files. Taking a spare
  * file costs two renames and no inode allocation.
  *
- * <p>A file is retired by zeroing its header, which contains the salt its key is derived from
- * ({@link SealedFileFormat}), and then renamed into {@code spare/}. Without the salt the
- * ciphertext left in the file cannot be decrypted even with the spool key, so a spare file contains
- * nothing readable. Neither step is made durable. After a crash a retired file is either in
+ * <p>A file is retired by zeroing the headers of both its streams, content and embedded envelope
+ * ({@link MessageFile}), which contain the salts their keys are derived from
+ * ({@link SealedFileFormat}), and the trailer that locates the envelope. It is then renamed into
+ * {@code spare/}. Without the salts the ciphertext left in the file cannot be decrypted even with
+ * the spool key, so a spare file contains nothing readable. Neither step is made durable. After a crash a retired file is either in
  * {@code spare/}, which recovery empties, or still in {@code queue/}: with its header zeroed,
  * which recovery recognises ({@link #isRetired}) and deletes, or intact, in which case the message
  * is delivered again, as after a removal that a crash undid.
@@ -73,14 +74,14 @@ final class SpareFiles {
     }
 
     /**
-     * Zeroes the header of a finished message file and moves it to {@code spare/}. Returns false,
-     * leaving the file where it is, when the file is missing or larger than
-     * {@value #MAX_FILE_OCTETS} octets, or when keeping it would exceed the limits on the number
-     * of spare files or their total size. The caller must then delete the file. No reader may
-     * have the file open: its next user overwrites it.
+     * Zeroes the headers and the trailer of a finished message file and moves it to
+     * {@code spare/}. Returns false, leaving the file where it is, when the file is missing or
+     * larger than {@value #MAX_FILE_OCTETS} octets, or when keeping it would exceed the limits on
+     * the number of spare files or their total size. The caller must then delete the file. No
+     * reader may have the file open: its next user overwrites it.
      *
-     * @throws IOException if the header cannot be overwritten or the rename fails. The file may
-     *     then be left with a zeroed header, which recovery treats as removed.
+     * @throws IOException if a header cannot be overwritten or the rename fails. The file may
+     *     then be left with a zeroed content header, which recovery treats as removed.
      */
     boolean retire(Path messageFile) throws IOException {
         if (count.incrementAndGet() > maxFiles) {
@@ -90,7 +91,7 @@ final class SpareFiles {
         long reservedOctets = 0;
         boolean retired = false;
         try {
-            try (FileChannel channel = FileChannel.open(messageFile, StandardOpenOption.WRITE)) {
+            try (FileChannel channel = FileChannel.open(messageFile, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 long octets = channel.size();
                 if (octets > MAX_FILE_OCTETS) {
                     return false;
@@ -100,9 +101,12 @@ final class SpareFiles {
                     return false;
                 }
                 reservedOctets = octets;
-                ByteBuffer zeros = ByteBuffer.allocate(SealedFileFormat.HEADER_OCTETS);
-                while (zeros.hasRemaining()) {
-                    channel.write(zeros, zeros.position());
+                // The trailer is read before anything is zeroed, because it locates the envelope.
+                long envelopeStart = MessageFile.envelopeStart(channel);
+                writeZeros(channel, 0, SealedFileFormat.HEADER_OCTETS);
+                if (envelopeStart >= 0) {
+                    writeZeros(channel, envelopeStart, SealedFileFormat.HEADER_OCTETS);
+                    writeZeros(channel, octets - MessageFile.TRAILER_OCTETS, MessageFile.TRAILER_OCTETS);
                 }
             }
             Path spare = directory.resolve(names.incrementAndGet() + SUFFIX);
@@ -175,6 +179,13 @@ final class SpareFiles {
                 }
             }
             return true;
+        }
+    }
+
+    private static void writeZeros(FileChannel channel, long position, int octets) throws IOException {
+        ByteBuffer zeros = ByteBuffer.allocate(octets);
+        while (zeros.hasRemaining()) {
+            channel.write(zeros, position + zeros.position());
         }
     }
 

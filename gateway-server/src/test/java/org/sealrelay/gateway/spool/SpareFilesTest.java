@@ -20,6 +20,9 @@ import org.sealrelay.gateway.config.SpoolConfig;
 
 class SpareFilesTest {
     private static final String RECIPIENT = "jane.patient@clinic.example";
+    /** Where the salt lies in a sealed stream's header (see {@link SealedFileFormat}). */
+    private static final int SALT_START = 9;
+    private static final int SALT_END = 25;
 
     @TempDir
     Path directory;
@@ -53,6 +56,41 @@ class SpareFilesTest {
 
             assertThat(recovered).extracting(Envelope::recipients).hasSize(1);
             assertThat(SpoolTestData.readContent(spool, recovered.get(0).id())).isEqualTo(shortContent);
+        }
+    }
+
+    @Test
+    void spareFileEnvelopeCannotBeRead() throws Exception {
+        try (FileSpool spool = FileSpool.open(config())) {
+            QueueId id = SpoolTestData.commit(spool, SpoolTestData.content(5_000, 3), RECIPIENT);
+            byte[] committed = Files.readAllBytes(queued(id));
+            long envelopeStart;
+            try (FileChannel channel = FileChannel.open(queued(id), StandardOpenOption.READ)) {
+                envelopeStart = MessageFile.envelopeStart(channel);
+            }
+            assertThat(envelopeStart).as("committed file has an envelope").isPositive();
+
+            spool.removeFinished(id);
+
+            Path spare = files(spoolRoot().resolve("spare")).get(0);
+            byte[] retired = Files.readAllBytes(spare);
+            int header = SealedFileFormat.HEADER_OCTETS;
+            int trailer = MessageFile.TRAILER_OCTETS;
+            assertThat(Arrays.copyOfRange(retired, 0, header)).as("content header").containsOnly(0);
+            assertThat(Arrays.copyOfRange(retired, (int) envelopeStart, (int) envelopeStart + header))
+                    .as("envelope header").containsOnly(0);
+            assertThat(Arrays.copyOfRange(retired, retired.length - trailer, retired.length)).as("trailer")
+                    .containsOnly(0);
+
+            // Someone with the spool key who puts back every zeroed octet except the random
+            // salts (header octets 9 to 24) still cannot read the envelope, which names the recipient.
+            byte[] restored = retired.clone();
+            restoreAllButSalt(restored, committed, 0);
+            restoreAllButSalt(restored, committed, (int) envelopeStart);
+            System.arraycopy(committed, committed.length - trailer, restored, restored.length - trailer, trailer);
+            Path probe = Files.write(directory.resolve("probe.msg"), restored);
+            SpoolKeys keys = SpoolKeys.load(directory.resolve("etc/spool.keys"));
+            assertThatThrownBy(() -> MessageFile.readEmbeddedEnvelope(probe, id, keys)).isInstanceOf(IOException.class);
         }
     }
 
@@ -170,6 +208,15 @@ class SpareFilesTest {
         }
         assertThat(spares.retire(fourth)).as("taking a spare frees its octets").isTrue();
         assertThat(spares.size()).isEqualTo(3);
+    }
+
+    /** Copies the header at {@code start} from {@code original}, except its salt. */
+    private static void restoreAllButSalt(byte[] target, byte[] original, int start) {
+        for (int i = 0; i < SealedFileFormat.HEADER_OCTETS; i++) {
+            if (i < SALT_START || i >= SALT_END) {
+                target[start + i] = original[start + i];
+            }
+        }
     }
 
     private static void zeroHeader(Path file) throws IOException {
