@@ -52,8 +52,11 @@ final class ClientTransaction {
         }
     }
 
-    /** Returns whether the agent should send this message again on a new connection. */
+    /**
+     * Returns whether the agent should send this message again on a new connection: not when a
+     * rejected MAIL FROM has decided it already.
+     */
     boolean retryOnNewConnection() {
-        return onReusedConnection && connectionFailed;
+        return onReusedConnection && connectionFailed && mailRejection == null;
     }
 }

@@ -121,8 +121,10 @@ final class EnvelopeCommands {
             }
             if (!reply.isPositiveCompletion()) {
                 // RFC 2920 section 3.1: the replies to the pipelined RCPT TO and DATA still follow.
-                // Reading them first keeps the reply to QUIT from being taken for one of them.
+                // Reading them first keeps the reply to QUIT from being taken for one of them. The
+                // MAIL reply decides now, so a session that ends before them changes nothing.
                 tx.mailRejection = reply;
+                tx.decideRemaining(SmtpClientSession.classify(reply), reply.text());
             }
             session.enter(SmtpClientSession.Stage.RCPT);
             sendNextRcptIfNotPipelined();

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.sealrelay.gateway.config.DeliveryConfig;
 import org.sealrelay.gateway.delivery.RecipientOutcome.Result;
 import org.sealrelay.gateway.testing.ScriptedSmtpServer;
@@ -115,6 +117,22 @@ class PipeliningTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> server.commands().contains("QUIT"));
             assertThat(server.commands()).containsSubsequence("MAIL FROM:<sender@example.com>",
                     "RCPT TO:<a@example.org>", "RCPT TO:<b@example.org>", "DATA", "QUIT");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {ScriptedSmtpServer.CLOSE, "421 4.7.0 closing\r\n"})
+    void rejectedMailDecidesBeforeSessionEnds(String rcptReply) throws Exception {
+        Map<String, String> replies = new HashMap<>(SCRIPT);
+        replies.put("MAIL", "550 5.7.1 sender rejected\r\n");
+        replies.put("RCPT", rcptReply);
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted ESMTP\r\n", replies)) {
+            agents.start(config(server.port()));
+
+            DeliveryOutcome outcome = deliver(List.of("a@example.org"));
+
+            assertThat(outcome.byRecipient().get("a@example.org").result()).isEqualTo(Result.BOUNCED);
+            assertThat(outcome.byRecipient().get("a@example.org").reply()).isEqualTo("550 5.7.1 sender rejected");
         }
     }
 
