@@ -171,7 +171,7 @@ public final class CountingSink {
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             sink.start();
             StatusLines statusLines = sink.new StatusLines(status);
-            // The first line must be on disk before a client can learn the port and send.
+            // The first line must be in the file before a client can learn the port and send.
             statusLines.writeIfChanged();
             System.out.println("CountingSink: listening on 127.0.0.1:" + sink.port());
             System.out.flush();
