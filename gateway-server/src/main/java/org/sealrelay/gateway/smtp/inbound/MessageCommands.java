@@ -180,6 +180,10 @@ final class MessageCommands {
             chunkDiscard = true;
             pendingChunkReply = refusal;
         } else if (state.writer == null && !openMessage(ctx, false)) {
+            if (session.mode() == Mode.CLOSED) {
+                // That 451 reached the error limit, and the session is closing.
+                return;
+            }
             // openMessage has replied 451; the chunk is still read and dropped.
             chunkDiscard = true;
             pendingChunkReply = null;
