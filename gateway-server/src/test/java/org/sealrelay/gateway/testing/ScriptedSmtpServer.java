@@ -151,6 +151,11 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                 return;
             }
             open.add(socket);
+            if (listener.isClosed()) {
+                // close() may have passed over this socket, which was not yet in the set.
+                closeQuietly(socket);
+                return;
+            }
             connections.incrementAndGet();
             maxConcurrentSessions.accumulateAndGet(concurrentSessions.incrementAndGet(), Math::max);
             Thread thread = new Thread(() -> serve(socket), "scripted-smtp-" + connections.get());
@@ -169,11 +174,15 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         } finally {
             open.remove(socket);
             slot.release();
-            try {
-                socket.close();
-            } catch (IOException e) {
-                // Closing is all that is left to do.
-            }
+            closeQuietly(socket);
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // Closing is all that is left to do.
         }
     }
 
