@@ -7,7 +7,9 @@ import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sealrelay.gateway.config.ConnectionReuseConfig;
@@ -136,6 +138,36 @@ class ConnectionReuseTest {
             assertThat(second.byRecipient().get("a@example.org").result()).isEqualTo(Result.DELIVERED);
             assertThat(server.commands()).filteredOn(command -> command.startsWith("EHLO")).hasSize(2);
             assertThat(server.commands()).filteredOn(command -> command.startsWith("MAIL")).hasSize(2);
+        }
+    }
+
+    @Test
+    void rejectedMailOnReusedConnectionIsNotRetried() throws Exception {
+        // The second MAIL is rejected and the server closes on the RCPT that follows it: the
+        // rejection decides, so the message is not sent again on a new connection.
+        AtomicInteger mails = new AtomicInteger();
+        ScriptedSmtpServer.Script script = line -> {
+            String verb = line.split(" ", 2)[0].toUpperCase(Locale.ROOT);
+            if (verb.equals("MAIL") && mails.incrementAndGet() == 2) {
+                return "550 5.7.1 sender rejected\r\n";
+            }
+            if (verb.equals("RCPT") && mails.get() == 2) {
+                return ScriptedSmtpServer.CLOSE;
+            }
+            return SCRIPT.get(verb);
+        };
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer("220 scripted ESMTP\r\n", 0, script)) {
+            agent = agents.start(config("127.0.0.1", server.port(), new ConnectionReuseConfig(
+                    Duration.ofSeconds(5), 100)));
+            assertThat(deliver(request(TlsLevel.MAY, content(1))).byRecipient().get("a@example.org").result())
+                    .isEqualTo(Result.DELIVERED);
+
+            DeliveryOutcome second = deliver(request(TlsLevel.MAY, content(2)));
+
+            assertThat(second.byRecipient().get("a@example.org").result()).isEqualTo(Result.BOUNCED);
+            assertThat(second.byRecipient().get("a@example.org").reply()).isEqualTo("550 5.7.1 sender rejected");
+            assertThat(server.connections()).isEqualTo(1);
+            assertThat(mails.get()).isEqualTo(2);
         }
     }
 
