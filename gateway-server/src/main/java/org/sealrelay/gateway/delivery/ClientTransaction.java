@@ -26,8 +26,8 @@ final class ClientTransaction {
     int rcptCommandsSent;
     /** Whether DATA went out in the PIPELINING group with MAIL FROM and RCPT TO. */
     boolean dataPipelined;
-    /** The negative reply to a pipelined MAIL FROM, which decides every recipient, or null. */
-    SmtpReply mailRejection;
+    /** Whether a pipelined MAIL FROM was rejected, which decided every recipient. */
+    boolean mailRejected;
     /** Whether the content after the 354 reply to DATA is still being written. */
     boolean writingContent;
     /** The content in flight as BDAT chunks, or null when the transaction uses DATA. */
@@ -57,6 +57,6 @@ final class ClientTransaction {
      * rejected MAIL FROM has decided it already.
      */
     boolean retryOnNewConnection() {
-        return onReusedConnection && connectionFailed && mailRejection == null;
+        return onReusedConnection && connectionFailed && !mailRejected;
     }
 }

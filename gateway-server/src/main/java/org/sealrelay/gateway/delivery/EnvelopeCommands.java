@@ -115,15 +115,15 @@ final class EnvelopeCommands {
         }
         ClientTransaction tx = session.transaction();
         if (session.stage() == SmtpClientSession.Stage.MAIL) {
-            if (!reply.isPositiveCompletion() && tx.rcptCommandsSent == 0) {
-                session.quitWith(SmtpClientSession.classify(reply), reply.text());
-                return;
-            }
             if (!reply.isPositiveCompletion()) {
+                if (tx.rcptCommandsSent == 0) {
+                    session.quitWith(SmtpClientSession.classify(reply), reply.text());
+                    return;
+                }
                 // RFC 2920 section 3.1: the replies to the pipelined RCPT TO and DATA still follow.
                 // Reading them first keeps the reply to QUIT from being taken for one of them. The
                 // MAIL reply decides now, so a session that ends before them changes nothing.
-                tx.mailRejection = reply;
+                tx.mailRejected = true;
                 tx.decideRemaining(SmtpClientSession.classify(reply), reply.text());
             }
             session.enter(SmtpClientSession.Stage.RCPT);
@@ -132,7 +132,7 @@ final class EnvelopeCommands {
         }
 
         String recipient = tx.recipients.get(tx.rcptRepliesReceived++);
-        if (tx.mailRejection != null) {
+        if (tx.mailRejected) {
             log.debug("queueId={} nextHop={} ignored the reply to RCPT after a rejected MAIL",
                     tx.request.queueId(), nextHop);
         } else if (reply.isPositiveCompletion()) {
@@ -154,7 +154,8 @@ final class EnvelopeCommands {
             return;
         }
         if (tx.accepted.isEmpty()) {
-            quitWithoutRecipients();
+            // Recipients that a rejected MAIL or their own RCPT reply decided keep that outcome.
+            session.quitWith(Result.DEFERRED, "no recipient accepted");
             return;
         }
         if (content.usesBdat()) {
@@ -200,28 +201,10 @@ final class EnvelopeCommands {
         if (reply.code() == 354) {
             log.info("queueId={} nextHop={} accepted DATA without recipients; closing without sending content",
                     session.transaction().request.queueId(), nextHop);
-            SmtpReply mailRejection = session.transaction().mailRejection;
-            if (mailRejection != null) {
-                session.closeWith(SmtpClientSession.classify(mailRejection), mailRejection.text());
-            } else {
-                session.closeWith(Result.DEFERRED, "no recipient accepted");
-            }
+            session.closeWith(Result.DEFERRED, "no recipient accepted");
             return;
         }
-        quitWithoutRecipients();
-    }
-
-    /**
-     * Ends a transaction in which no recipient was accepted. After a rejected MAIL FROM, its reply
-     * decides every recipient. Otherwise each recipient keeps the reply to its RCPT TO.
-     */
-    private void quitWithoutRecipients() {
-        SmtpReply mailRejection = session.transaction().mailRejection;
-        if (mailRejection != null) {
-            session.quitWith(SmtpClientSession.classify(mailRejection), mailRejection.text());
-        } else {
-            session.quitWith(Result.DEFERRED, "no recipient accepted");
-        }
+        session.quitWith(Result.DEFERRED, "no recipient accepted");
     }
 
     /** Builds RCPT TO, passing the client's NOTIFY and ORCPT on when the server offers DSN (RFC 3461). */
