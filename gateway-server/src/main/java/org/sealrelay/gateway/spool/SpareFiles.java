@@ -28,10 +28,11 @@ import org.slf4j.LoggerFactory;
  * ({@link MessageFile}), which contain the salts their keys are derived from
  * ({@link SealedFileFormat}), and the trailer that locates the envelope. It is then renamed into
  * {@code spare/}. Without the salts the ciphertext left in the file cannot be decrypted even with
- * the spool key, so a spare file contains nothing readable. Neither step is made durable. After a crash a retired file is either in
- * {@code spare/}, which recovery empties, or still in {@code queue/}: with its header zeroed,
- * which recovery recognises ({@link #isRetired}) and deletes, or intact, in which case the message
- * is delivered again, as after a removal that a crash undid.
+ * the spool key, so a spare file contains nothing readable. Neither the zeroing nor the rename is
+ * made durable. After a crash a retired file is either in {@code spare/}, which recovery empties,
+ * or still in {@code queue/}. There it has some of those parts zeroed, which recovery recognises
+ * ({@link #isRetired}) and deletes, or none, in which case the message is delivered again, as
+ * after a removal that a crash undid.
  *
  * <p>The queue manager retires a file only when delivery is finished. A reader that still has it
  * open at reuse, such as a slow {@code queue show}, reads the next message's chunks with the old
@@ -164,22 +165,41 @@ final class SpareFiles {
         return count.get();
     }
 
-    /** Returns whether a message file starts with a zeroed header, the mark {@link #retire} leaves. */
+    /**
+     * Returns whether a message file has any of the zeroed parts that {@link #retire} leaves: the
+     * content header, the trailer, or the envelope header that the trailer locates. A crash can
+     * keep any of those writes without the others, and no sealed file has one of them all zero,
+     * since the headers and the trailer start with a magic number.
+     */
     static boolean isRetired(Path messageFile) throws IOException {
         try (FileChannel channel = FileChannel.open(messageFile, StandardOpenOption.READ)) {
-            ByteBuffer header = ByteBuffer.allocate(SealedFileFormat.HEADER_OCTETS);
-            while (header.hasRemaining()) {
-                if (channel.read(header, header.position()) < 0) {
-                    return false;
-                }
+            long size = channel.size();
+            if (isZero(channel, 0, SealedFileFormat.HEADER_OCTETS)) {
+                return true;
             }
-            for (int i = 0; i < header.capacity(); i++) {
-                if (header.get(i) != 0) {
-                    return false;
-                }
+            if (size >= SealedFileFormat.HEADER_OCTETS + MessageFile.TRAILER_OCTETS
+                    && isZero(channel, size - MessageFile.TRAILER_OCTETS, MessageFile.TRAILER_OCTETS)) {
+                return true;
             }
-            return true;
+            long envelopeStart = MessageFile.envelopeStart(channel);
+            return envelopeStart >= 0 && isZero(channel, envelopeStart, SealedFileFormat.HEADER_OCTETS);
         }
+    }
+
+    /** Returns whether {@code octets} octets at {@code position} exist and are all zero. */
+    private static boolean isZero(FileChannel channel, long position, int octets) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(octets);
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer, position + buffer.position()) < 0) {
+                return false;
+            }
+        }
+        for (int i = 0; i < octets; i++) {
+            if (buffer.get(i) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void writeZeros(FileChannel channel, long position, int octets) throws IOException {

@@ -81,7 +81,8 @@ final class SpoolRecovery {
             try {
                 envelope = await(read.getValue());
             } catch (RetiredFileException e) {
-                // remove() zeroes the header before the rename to spare/; the crash kept only the first step.
+                // removeFinished zeroes parts of the file before the rename to spare/, and the crash
+                // kept some of that zeroing without the rename.
                 Files.deleteIfExists(queue.resolve(SpoolDirectories.contentName(id)));
                 Files.deleteIfExists(queue.resolve(SpoolDirectories.envelopeName(id)));
                 log.info("{}: removed message file retired for reuse (delivery finished just before a crash)", id);
@@ -140,7 +141,7 @@ final class SpoolRecovery {
     /**
      * Reads the newest envelope of one message.
      *
-     * @throws RetiredFileException if the message file has the zeroed header of a file that was
+     * @throws RetiredFileException if the message file has the zeroed parts of a file that was
      *     being kept for reuse when the gateway stopped ({@link SpareFiles})
      */
     private Optional<Envelope> readEnvelope(Path queue, QueueId id, boolean hasEnvelopeFile) throws IOException {

@@ -64,10 +64,7 @@ class SpareFilesTest {
         try (FileSpool spool = FileSpool.open(config())) {
             QueueId id = SpoolTestData.commit(spool, SpoolTestData.content(5_000, 3), RECIPIENT);
             byte[] committed = Files.readAllBytes(queued(id));
-            long envelopeStart;
-            try (FileChannel channel = FileChannel.open(queued(id), StandardOpenOption.READ)) {
-                envelopeStart = MessageFile.envelopeStart(channel);
-            }
+            long envelopeStart = envelopeStart(queued(id));
             assertThat(envelopeStart).as("committed file has an envelope").isPositive();
 
             spool.removeFinished(id);
@@ -142,9 +139,13 @@ class SpareFilesTest {
     void recoveryDeletesSpareAndRetiredFiles() throws Exception {
         QueueId retired;
         QueueId retiredWithEnvelopeFile;
+        QueueId trailerZeroed;
+        QueueId envelopeHeaderZeroed;
         QueueId kept;
         try (FileSpool spool = FileSpool.open(config())) {
             retired = SpoolTestData.commit(spool, SpoolTestData.content(3_000, 5), RECIPIENT);
+            trailerZeroed = SpoolTestData.commit(spool, SpoolTestData.content(3_000, 9), RECIPIENT);
+            envelopeHeaderZeroed = SpoolTestData.commit(spool, SpoolTestData.content(3_000, 10), RECIPIENT);
             retiredWithEnvelopeFile = SpoolTestData.commit(spool, SpoolTestData.content(3_000, 6), RECIPIENT);
             kept = SpoolTestData.commit(spool, SpoolTestData.content(3_000, 7), RECIPIENT);
             Envelope envelope = SpoolTestData.envelope(retiredWithEnvelopeFile, RECIPIENT);
@@ -153,9 +154,14 @@ class SpareFilesTest {
             QueueId finished = SpoolTestData.commit(spool, SpoolTestData.content(3_000, 8), RECIPIENT);
             spool.removeFinished(finished);
         }
-        // A crash after the header was zeroed but before the rename reached the disk.
+        // A crash after some of the zeroing but before the rename reached the disk. Without an
+        // fsync, any one of the three writes may be the one that survived.
         zeroHeader(queued(retired));
         zeroHeader(queued(retiredWithEnvelopeFile));
+        Path trailerFile = queued(trailerZeroed);
+        zero(trailerFile, Files.size(trailerFile) - MessageFile.TRAILER_OCTETS, MessageFile.TRAILER_OCTETS);
+        Path envelopeFile = queued(envelopeHeaderZeroed);
+        zero(envelopeFile, envelopeStart(envelopeFile), SealedFileFormat.HEADER_OCTETS);
 
         try (FileSpool spool = FileSpool.open(config())) {
             assertThat(spool.recover()).extracting(Envelope::id).containsExactly(kept);
@@ -220,8 +226,18 @@ class SpareFilesTest {
     }
 
     private static void zeroHeader(Path file) throws IOException {
+        zero(file, 0, SealedFileFormat.HEADER_OCTETS);
+    }
+
+    private static void zero(Path file, long position, int octets) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            channel.write(ByteBuffer.allocate(SealedFileFormat.HEADER_OCTETS), 0);
+            channel.write(ByteBuffer.allocate(octets), position);
+        }
+    }
+
+    private static long envelopeStart(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            return MessageFile.envelopeStart(channel);
         }
     }
 
