@@ -61,7 +61,7 @@ final class ConnectionCommands {
         lines.add("CHUNKING");
         lines.add("DSN");
         lines.add("ENHANCEDSTATUSCODES");
-        if (context.offersStartTls() && state.tlsProtocol == null) {
+        if (startTlsAdvertised()) {
             lines.add("STARTTLS");
         }
         if (authAdvertised()) {
@@ -77,13 +77,17 @@ final class ConnectionCommands {
     /** Replies to HELP with the commands this session can use now, as EHLO would offer them. */
     void help(ChannelHandlerContext ctx) {
         StringBuilder commands = new StringBuilder("Commands: EHLO HELO MAIL RCPT DATA BDAT RSET NOOP QUIT VRFY HELP");
-        if (context.offersStartTls() && state.tlsProtocol == null) {
+        if (startTlsAdvertised()) {
             commands.append(" STARTTLS");
         }
         if (authAdvertised()) {
             commands.append(" AUTH");
         }
         session.reply(ctx, SmtpReply.of(214, "2.0.0", commands.toString()));
+    }
+
+    private boolean startTlsAdvertised() {
+        return context.offersStartTls() && state.tlsProtocol == null;
     }
 
     /** AUTH is offered only inside TLS, so passwords never cross the network in clear. */
