@@ -74,16 +74,23 @@ final class ContentSender {
             @Override
             public void operationComplete(ChannelProgressiveFuture done) {
                 tx.writingContent = false;
-                if (done.isSuccess() && session.stage() == SmtpClientSession.Stage.END_OF_DATA) {
+                if (session.stage() != SmtpClientSession.Stage.END_OF_DATA) {
+                    return;
+                }
+                if (done.isSuccess()) {
                     // RFC 5321 section 4.5.3.2.6: the data timeout starts after the final dot.
                     session.armTimer(dataTimeout);
-                } else if (!done.isSuccess() && session.stage() == SmtpClientSession.Stage.END_OF_DATA) {
-                    session.closeWith(Result.DEFERRED, "4.4.2 failed to send the message to " + nextHop + ": "
-                            + SmtpClientSession.describe(done.cause()));
+                } else {
+                    closeAfterWriteFailure(done.cause());
                 }
             }
         });
         ctx.writeAndFlush(new DotStuffedContent(content, resume), written);
+    }
+
+    private void closeAfterWriteFailure(Throwable cause) {
+        session.closeWith(Result.DEFERRED, "4.4.2 failed to send the message to " + nextHop + ": "
+                + SmtpClientSession.describe(cause));
     }
 
     /** Opens the message content, or closes the session and returns null when it cannot be read. */
@@ -116,8 +123,7 @@ final class ContentSender {
         session.armTimer(dataTimeout);
         session.context().writeAndFlush(bdat).addListener((ChannelFuture done) -> {
             if (!done.isSuccess() && session.stage() == SmtpClientSession.Stage.BDAT) {
-                session.closeWith(Result.DEFERRED, "4.4.2 failed to send the message to " + nextHop + ": "
-                        + SmtpClientSession.describe(done.cause()));
+                closeAfterWriteFailure(done.cause());
             }
         });
     }
