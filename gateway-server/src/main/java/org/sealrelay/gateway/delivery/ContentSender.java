@@ -89,8 +89,9 @@ final class ContentSender {
     }
 
     private void closeAfterWriteFailure(Throwable cause) {
-        session.closeWith(Result.DEFERRED, "4.4.2 failed to send the message to " + nextHop + ": "
-                + SmtpClientSession.describe(cause));
+        String reason = "4.4.2 failed to send the message to " + nextHop + ": " + SmtpClientSession.describe(cause);
+        log.warn("queueId={} nextHop={} {}", session.transaction().request.queueId(), nextHop, Redact.text(reason));
+        session.closeWith(Result.DEFERRED, reason);
     }
 
     /** Opens the message content, or closes the session and returns null when it cannot be read. */
