@@ -82,7 +82,7 @@ final class SpareFiles {
      * reader may have the file open: its next user overwrites it.
      *
      * @throws IOException if a header cannot be overwritten or the rename fails. The file may
-     *     then be left with a zeroed content header, which recovery treats as removed.
+     *     then be left with some of its parts zeroed, which recovery treats as removed.
      */
     boolean retire(Path messageFile) throws IOException {
         if (count.incrementAndGet() > maxFiles) {
